@@ -1,0 +1,40 @@
+# pdns: PostgreSQL extension, built with PGXS.
+#
+#   make && make install      build and install into the PostgreSQL of PG_CONFIG
+#   make installcheck         pg_regress suite against a running server
+#   make test                 everything (see test/README.md); run under pg_virtualenv
+
+EXTENSION    = pdns
+EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pdns.control)
+PG_CONFIG   ?= pg_config
+
+CORE_SRCS    = $(sort $(wildcard src/core/*.c))
+GLUE_SRCS    = $(sort $(wildcard src/pg/*.c))
+MODULE_big   = pdns
+OBJS         = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
+
+# The install script is built from ordered fragments, one per concern.
+SQL_SRCS     = $(sort $(wildcard src/sql/*.sql))
+DATA_built   = pdns--$(EXTVERSION).sql
+EXTRA_CLEAN  = pdns--$(EXTVERSION).sql
+
+PG_CPPFLAGS += -Isrc/core
+PG_CFLAGS   += -Wall -Wextra -Wno-unused-parameter
+SHLIB_LINK  += -lidn2 -lpsl
+
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+# Test data from outside the project (see ../shared/corpora/README.md).
+PDNS_CORPORA ?= $(abspath $(CURDIR)/../shared/corpora)
+export PDNS_CORPORA
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+pdns--$(EXTVERSION).sql: $(SQL_SRCS) pdns.control Makefile
+	{ printf '%s\n' '-- generated from src/sql/*.sql by make; edit those files' \
+	    '\echo Use "CREATE EXTENSION pdns" to load this file. \quit'; \
+	  for f in $(SQL_SRCS); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
+
+include test/test.mk

@@ -1,0 +1,16 @@
+/*
+ * module.c
+ *		The one place that declares this shared library a PostgreSQL module
+ *		and defines its settings.
+ */
+#include "pdns.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	public_suffix_define_settings();
+}

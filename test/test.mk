@@ -1,0 +1,1 @@
+# Test targets beyond pg_regress; included by the top-level Makefile.
