@@ -65,11 +65,12 @@ wire_append(wire_image *w, const uint8_t *octets, size_t len, int labelno,
 /*
  * Convert an internationalized label and append the resulting label(s).
  * UTS #46 may map full-width and ideographic full stops to '.', so the ASCII
- * result is split again; each piece must be a proper label.
+ * result is split again; each piece must be a proper label, except that a
+ * mapped dot ending the whole name is the optional trailing dot.
  */
 static bool
 append_idn_label(wire_image *w, const uint8_t *raw, size_t rawlen,
-				 int *labelno, int offset, dn_error *err)
+				 bool last, int *labelno, int offset, dn_error *err)
 {
 	char		ascii[RAW_LABEL_MAX * 4];
 	size_t		alen;
@@ -79,6 +80,8 @@ append_idn_label(wire_image *w, const uint8_t *raw, size_t rawlen,
 
 	if (!idna_label_to_ascii(raw, rawlen, ascii, sizeof(ascii), &alen, &reason))
 		return set_error(err, DN_BAD_IDN, *labelno, offset, (int) rawlen, reason);
+	if (last && alen > 1 && ascii[alen - 1] == '.')
+		alen--;
 
 	for (i = 0; i <= alen; i++)
 	{
@@ -227,7 +230,9 @@ dn_from_text(const char *text, size_t len, dn_key *out, dn_error *err)
 			if (escaped)
 				return set_error(err, DN_BAD_IDN, labelno, (int) label_offset, 0,
 								 "escapes cannot be mixed with non-ASCII characters in one label");
-			if (!append_idn_label(&w, raw, rawlen, &labelno, (int) label_offset, err))
+			/* pos == len: this label ends the text, so a mapped dot may end it */
+			if (!append_idn_label(&w, raw, rawlen, pos == len, &labelno,
+								  (int) label_offset, err))
 				return false;
 		}
 		else

@@ -124,20 +124,21 @@ rrtype_from_text(const char *text, size_t len, uint16_t *out)
 		*out = (uint16_t) v;
 		return RRTYPE_OK;
 	}
-	if (len >= RRTYPE_TEXT_MAX)
-		return RRTYPE_UNKNOWN_MNEMONIC;
-	for (i = 0; i < len; i++)
-		name[i] = upper(text[i]);
-	name[len] = '\0';
-
-	if (len > 4 && memcmp(name, "TYPE", 4) == 0 &&
-		parse_number(name + 4, len - 4, &v, &overflow))
+	if (len > 4 && upper(text[0]) == 'T' && upper(text[1]) == 'Y' &&
+		upper(text[2]) == 'P' && upper(text[3]) == 'E' &&
+		parse_number(text + 4, len - 4, &v, &overflow))
 	{
 		if (overflow)
 			return RRTYPE_OUT_OF_RANGE;
 		*out = (uint16_t) v;
 		return RRTYPE_OK;
 	}
+	if (len >= RRTYPE_TEXT_MAX)
+		return RRTYPE_UNKNOWN_MNEMONIC;
+	for (i = 0; i < len; i++)
+		name[i] = upper(text[i]);
+	name[len] = '\0';
+
 	for (i = 0; i < NTYPES; i++)
 	{
 		if (strcmp(rrtypes[i].name, name) == 0)
