@@ -24,3 +24,7 @@ SELECT n AS stored, to_unicode(n::dnsname) FROM (VALUES
 SELECT dnsname_ancestors('www.example.com'), dnsname_ancestors('www.example.com', false),
        dnsname_ancestors('.'), dnsname_ancestors('.', false);
 SELECT dnsname_subtree_end('example.com'), dnsname_subtree_end('com');
+
+-- min() and max() follow canonical order.
+SELECT min(n::dnsname), max(n::dnsname)
+FROM (VALUES ('www.example.com'), ('example.com'), ('badexample.com'), ('a.example.net')) v(n);

@@ -41,4 +41,22 @@ SELECT count(*) FROM rr WHERE t BETWEEN 'A' AND 'AAAA';
 RESET enable_seqscan;
 SELECT count(*) FROM rr WHERE t = 'MX';
 SELECT count(*) FROM rr WHERE t BETWEEN 'A' AND 'AAAA';
+-- Types above 32767 order after the others (a 2-byte datum is read back
+-- sign-extended; comparisons must not see that), in sorts and in indexes.
+CREATE TEMP TABLE wide AS SELECT ((i * 7919) % 65536)::rrtype AS t FROM generate_series(1, 20000) i;
+CREATE INDEX ON wide (t);
+ANALYZE wide;
+SELECT min(t), max(t), count(*) FILTER (WHERE t >= 'TYPE40000') AS high FROM wide;
+SET enable_seqscan = off; SET enable_bitmapscan = off;
+SELECT min(t), max(t), count(*) FILTER (WHERE t >= 'TYPE40000') AS high FROM wide;
+SELECT count(*) AS high FROM wide WHERE t >= 'TYPE40000';
+CREATE TEMP TABLE by_index AS SELECT t FROM wide ORDER BY t;
+RESET enable_seqscan; RESET enable_bitmapscan;
+SELECT count(*) AS high FROM wide WHERE t >= 'TYPE40000';
+SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;
+CREATE TEMP TABLE by_sort AS SELECT t FROM wide ORDER BY t;
+RESET enable_indexscan; RESET enable_indexonlyscan; RESET enable_bitmapscan;
+SELECT (SELECT array_agg(t::integer) FROM by_index) = (SELECT array_agg(t::integer) FROM by_sort) AS same_order,
+       (SELECT bool_and(a <= b) FROM (SELECT t::integer AS a, lead(t::integer) OVER () AS b FROM by_sort) s WHERE b IS NOT NULL) AS ascending;
+
 SELECT rrtype_hash('MX') = rrtype_hash('15'), rrtype_hash_extended('MX', 1) = rrtype_hash_extended(15::rrtype, 1);

@@ -1,1 +1,56 @@
 # Test targets beyond pg_regress; included by the top-level Makefile.
+# `make test` runs every suite against the server named by the PG*
+# environment (tools/test.sh provides one with pg_virtualenv).
+
+CLANG         ?= clang
+FUZZ_SECONDS  ?= 20
+CORE_LIBS      = -lidn2 -lpsl
+UNIT_BIN       = test/unit/bin
+FUZZ_BIN       = test/fuzz/bin
+UNIT_TESTS     = $(patsubst test/unit/%.c,$(UNIT_BIN)/%,$(wildcard test/unit/test_*.c))
+FUZZERS        = $(patsubst test/fuzz/%.c,$(FUZZ_BIN)/%,$(wildcard test/fuzz/fuzz_*.c))
+
+.PHONY: test unit fuzz fuzz-build docscheck check-asan
+
+test:
+	@test/run-suites.sh
+
+# Plain C unit tests of the pure core, built with ASan and UBSan.
+$(UNIT_BIN)/%: test/unit/%.c $(CORE_SRCS) test/unit/unit.h
+	@mkdir -p $(UNIT_BIN)
+	$(CLANG) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc/core -Itest/unit \
+		-o $@ $< $(CORE_SRCS) $(CORE_LIBS)
+
+unit: $(UNIT_TESTS)
+	@status=0; for t in $(UNIT_TESTS); do $$t || status=1; done; exit $$status
+
+# libFuzzer harnesses over every parser in the pure core, each run for
+# FUZZ_SECONDS from its seed corpus.
+$(FUZZ_BIN)/%: test/fuzz/%.c $(CORE_SRCS)
+	@mkdir -p $(FUZZ_BIN)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core \
+		-o $@ $< $(CORE_SRCS) $(CORE_LIBS)
+
+fuzz-build: $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	@status=0; for f in $(FUZZERS); do \
+		name=$$(basename $$f); seeds=test/fuzz/seeds/$${name#fuzz_}; \
+		work=$$(mktemp -d); cp -r $$seeds/. $$work/ 2>/dev/null || true; \
+		echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+		if $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 $$work > $$work.log 2>&1; then \
+			grep -E '^stat::number_of_executed_units' $$work.log | sed "s/^/fuzz: $$name /"; \
+		else echo "fuzz: $$name FAILED"; tail -40 $$work.log; status=1; fi; \
+		rm -rf $$work $$work.log; \
+	done; exit $$status
+
+# Every ```sql block in docs/*.md, run through psql, must print exactly the
+# ```text block that follows it.
+docscheck:
+	@test/docs/check-docs.pl docs/*.md
+
+# The regression suite with the extension built under AddressSanitizer,
+# loaded into a stock server through LD_PRELOAD (see test/asan/README.md).
+check-asan:
+	@test/asan/run.sh

@@ -22,6 +22,8 @@ PG_FUNCTION_INFO_V1(dnsname_ne);
 PG_FUNCTION_INFO_V1(dnsname_ge);
 PG_FUNCTION_INFO_V1(dnsname_gt);
 PG_FUNCTION_INFO_V1(dnsname_sortsupport);
+PG_FUNCTION_INFO_V1(dnsname_smaller);
+PG_FUNCTION_INFO_V1(dnsname_larger);
 PG_FUNCTION_INFO_V1(dnsname_hash);
 PG_FUNCTION_INFO_V1(dnsname_hash_extended);
 
@@ -59,6 +61,25 @@ DNSNAME_CMP_FUNC(dnsname_lt, c < 0)
 DNSNAME_CMP_FUNC(dnsname_le, c <= 0)
 DNSNAME_CMP_FUNC(dnsname_ge, c >= 0)
 DNSNAME_CMP_FUNC(dnsname_gt, c > 0)
+
+/* min() and max() transition functions. */
+Datum
+dnsname_smaller(PG_FUNCTION_ARGS)
+{
+	Datum		a = PG_GETARG_DATUM(0),
+				b = PG_GETARG_DATUM(1);
+
+	PG_RETURN_DATUM(dnsname_compare_datums(a, b) <= 0 ? a : b);
+}
+
+Datum
+dnsname_larger(PG_FUNCTION_ARGS)
+{
+	Datum		a = PG_GETARG_DATUM(0),
+				b = PG_GETARG_DATUM(1);
+
+	PG_RETURN_DATUM(dnsname_compare_datums(a, b) >= 0 ? a : b);
+}
 
 /* Equality can skip the comparison when the lengths differ. */
 Datum

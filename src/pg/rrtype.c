@@ -24,6 +24,8 @@ PG_FUNCTION_INFO_V1(rrtype_ne);
 PG_FUNCTION_INFO_V1(rrtype_ge);
 PG_FUNCTION_INFO_V1(rrtype_gt);
 PG_FUNCTION_INFO_V1(rrtype_sortsupport);
+PG_FUNCTION_INFO_V1(rrtype_smaller);
+PG_FUNCTION_INFO_V1(rrtype_larger);
 PG_FUNCTION_INFO_V1(rrtype_hash);
 PG_FUNCTION_INFO_V1(rrtype_hash_extended);
 
@@ -146,13 +148,37 @@ RRTYPE_OP(rrtype_ne, !=)
 RRTYPE_OP(rrtype_ge, >=)
 RRTYPE_OP(rrtype_gt, >)
 
-/* Values are 0..65535 in a Datum, so the int32 comparator is exact. */
+Datum
+rrtype_smaller(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_RRTYPE(Min(PG_GETARG_RRTYPE(0), PG_GETARG_RRTYPE(1)));
+}
+
+Datum
+rrtype_larger(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_RRTYPE(Max(PG_GETARG_RRTYPE(0), PG_GETARG_RRTYPE(1)));
+}
+
+/*
+ * A 2-byte by-value datum read from a tuple is sign-extended (fetch_att
+ * reads it as int16), so compare the low 16 bits, never the raw Datum.
+ */
+static int
+rrtype_fastcmp(Datum a, Datum b, SortSupport ssup)
+{
+	int32		x = DatumGetUInt16(a),
+				y = DatumGetUInt16(b);
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
 Datum
 rrtype_sortsupport(PG_FUNCTION_ARGS)
 {
 	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
 
-	ssup->comparator = ssup_datum_int32_cmp;
+	ssup->comparator = rrtype_fastcmp;
 	PG_RETURN_VOID();
 }
 

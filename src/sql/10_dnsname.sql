@@ -79,6 +79,15 @@ CREATE OPERATOR CLASS dnsname_ops DEFAULT FOR TYPE dnsname USING hash AS
 	FUNCTION 1 dnsname_hash(dnsname),
 	FUNCTION 2 dnsname_hash_extended(dnsname, bigint);
 
+CREATE FUNCTION dnsname_smaller(dnsname, dnsname) RETURNS dnsname
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION dnsname_larger(dnsname, dnsname) RETURNS dnsname
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE min(dnsname) (SFUNC = dnsname_smaller, STYPE = dnsname,
+	COMBINEFUNC = dnsname_smaller, SORTOP = <, PARALLEL = SAFE);
+CREATE AGGREGATE max(dnsname) (SFUNC = dnsname_larger, STYPE = dnsname,
+	COMBINEFUNC = dnsname_larger, SORTOP = >, PARALLEL = SAFE);
+
 -- Subdomain operators: a <<= b "a is b or below it", a << b "strictly below",
 -- a >>= b "a is b or above it", a >> b "strictly above".  The support
 -- function turns them into btree range (or = ANY) conditions.

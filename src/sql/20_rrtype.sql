@@ -78,6 +78,15 @@ CREATE OPERATOR CLASS rrtype_ops DEFAULT FOR TYPE rrtype USING btree AS
 	FUNCTION 1 rrtype_cmp(rrtype, rrtype),
 	FUNCTION 2 rrtype_sortsupport(internal);
 
+CREATE FUNCTION rrtype_smaller(rrtype, rrtype) RETURNS rrtype
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rrtype_larger(rrtype, rrtype) RETURNS rrtype
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE min(rrtype) (SFUNC = rrtype_smaller, STYPE = rrtype,
+	COMBINEFUNC = rrtype_smaller, SORTOP = <, PARALLEL = SAFE);
+CREATE AGGREGATE max(rrtype) (SFUNC = rrtype_larger, STYPE = rrtype,
+	COMBINEFUNC = rrtype_larger, SORTOP = >, PARALLEL = SAFE);
+
 CREATE OPERATOR CLASS rrtype_ops DEFAULT FOR TYPE rrtype USING hash AS
 	OPERATOR 1 =,
 	FUNCTION 1 rrtype_hash(rrtype),
