@@ -26,6 +26,7 @@ run regress   make -s installcheck
 run unit      make -s unit
 run fuzz      make -s fuzz
 run docs      make -s docscheck
+run valgrind  make -s check-valgrind
 [ -d test/isolation/specs ] && run isolation make -s isolationcheck
 [ -d test/t ] && run tap make -s prove-check
 

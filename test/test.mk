@@ -10,7 +10,7 @@ FUZZ_BIN       = test/fuzz/bin
 UNIT_TESTS     = $(patsubst test/unit/%.c,$(UNIT_BIN)/%,$(wildcard test/unit/test_*.c))
 FUZZERS        = $(patsubst test/fuzz/%.c,$(FUZZ_BIN)/%,$(wildcard test/fuzz/fuzz_*.c))
 
-.PHONY: test unit fuzz fuzz-build docscheck check-asan
+.PHONY: test unit fuzz fuzz-build docscheck check-valgrind
 
 test:
 	@test/run-suites.sh
@@ -50,7 +50,7 @@ fuzz: $(FUZZERS)
 docscheck:
 	@test/docs/check-docs.pl docs/*.md
 
-# The regression suite with the extension built under AddressSanitizer,
-# loaded into a stock server through LD_PRELOAD (see test/asan/README.md).
-check-asan:
-	@test/asan/run.sh
+# The regression suite with every backend under valgrind memcheck
+# (see test/valgrind/run.sh for what it checks).
+check-valgrind:
+	@test/valgrind/run.sh

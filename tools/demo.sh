@@ -1,0 +1,46 @@
+#!/bin/sh
+# The 30-second tour: install what is needed, build and install pdns, start a
+# throwaway PostgreSQL of its own (no server needed beforehand), load the
+# bundled sample data, show real query results, and leave the server running.
+# Run as root (or with sudo rights).  Stop it later with: tools/demo.sh stop
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+DEMO_DIR=${PDNS_DEMO_DIR:-/var/tmp/pdns-demo}
+DEMO_PORT=${PDNS_DEMO_PORT:-5499}
+bindir=/usr/lib/postgresql/15/bin
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+if [ "${1:-}" = stop ]; then
+    as_pg "$bindir/pg_ctl" -D "$DEMO_DIR/data" -m fast stop
+    exit 0
+fi
+
+tools/install-deps.sh
+make -s
+if [ "$(id -u)" = 0 ]; then make -s install; else sudo make -s install; fi
+
+# A cluster of our own, owned by the postgres user, listening only on a
+# Unix socket in the demo directory.
+if [ ! -d "$DEMO_DIR/data" ]; then
+    mkdir -p "$DEMO_DIR"
+    [ "$(id -u)" = 0 ] && chown postgres "$DEMO_DIR"
+    as_pg "$bindir/initdb" -D "$DEMO_DIR/data" -A trust -U postgres >/dev/null
+fi
+if ! "$bindir/pg_isready" -q -h "$DEMO_DIR" -p "$DEMO_PORT"; then
+    as_pg "$bindir/pg_ctl" -D "$DEMO_DIR/data" -l "$DEMO_DIR/server.log" -w \
+        -o "-p $DEMO_PORT -k $DEMO_DIR -c listen_addresses=''" start >/dev/null
+fi
+
+export PGHOST="$DEMO_DIR" PGPORT="$DEMO_PORT" PGUSER=postgres
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS pdns_demo" 2>/dev/null
+psql -X -q -d postgres -c "CREATE DATABASE pdns_demo"
+psql -X -q -d pdns_demo -v ON_ERROR_STOP=1 -v "top=$top" -f tools/demo.sql
+
+cat <<MSG
+
+pdns is running.  Connect with:
+    psql -h $DEMO_DIR -p $DEMO_PORT -U postgres pdns_demo
+Stop it with:
+    tools/demo.sh stop
+MSG
