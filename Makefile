@@ -20,7 +20,9 @@ EXTRA_CLEAN  = pdns--$(EXTVERSION).sql
 
 PG_CPPFLAGS += -Isrc/core
 PG_CFLAGS   += -Wall -Wextra -Wno-unused-parameter
-SHLIB_LINK  += -lidn2 -lpsl
+# Libraries of the pure core and the glue (see README.md, "Dependencies").
+CORE_LIBS    = -lidn2 -lpsl -lldns -lmaxminddb -lcrypto
+SHLIB_LINK  += $(CORE_LIBS)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
@@ -38,3 +40,6 @@ pdns--$(EXTVERSION).sql: $(SQL_SRCS) pdns.control Makefile
 	  for f in $(SQL_SRCS); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
 
 include test/test.mk
+# Further build concerns (command-line tools, generated sources) each add a
+# file here.
+include $(sort $(wildcard mk/*.mk))

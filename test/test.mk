@@ -4,7 +4,6 @@
 
 CLANG         ?= clang
 FUZZ_SECONDS  ?= 20
-CORE_LIBS      = -lidn2 -lpsl
 UNIT_BIN       = test/unit/bin
 FUZZ_BIN       = test/fuzz/bin
 UNIT_TESTS     = $(patsubst test/unit/%.c,$(UNIT_BIN)/%,$(wildcard test/unit/test_*.c))
