@@ -455,6 +455,25 @@ dn_to_reversed_text(const uint8_t *key, size_t keylen, char *out)
 }
 
 size_t
+dn_key_to_forward(const uint8_t *key, size_t keylen, uint8_t *out)
+{
+	uint16_t	starts[DN_KEY_LABELS_MAX],
+				ends[DN_KEY_LABELS_MAX];
+	int			n = dn_key_labels(key, keylen, starts, ends),
+				i;
+	uint8_t    *o = out;
+
+	for (i = n - 1; i >= 0; i--)
+	{
+		memcpy(o, key + starts[i], ends[i] - starts[i]);
+		o += ends[i] - starts[i];
+		if (i > 0)
+			*o++ = DN_SEP;
+	}
+	return (size_t) (o - out);
+}
+
+size_t
 dn_to_wire(const uint8_t *key, size_t keylen, uint8_t *out)
 {
 	uint16_t	starts[DN_KEY_LABELS_MAX],

@@ -89,6 +89,13 @@ extern size_t dn_to_wire(const uint8_t *key, size_t keylen, uint8_t *out);
 /* Key to text with labels in key order, TLD first: "com.example.www". */
 extern size_t dn_to_reversed_text(const uint8_t *key, size_t keylen, char *out);
 
+/*
+ * Key with its labels in the other order (leftmost first), same encoding:
+ * the order in which "www.example.*" (a right wildcard) is a prefix range.
+ * out needs keylen octets.  Returns length (equal to keylen).
+ */
+extern size_t dn_key_to_forward(const uint8_t *key, size_t keylen, uint8_t *out);
+
 /* One label (key-encoded octets) to presentation text; returns length. */
 extern size_t dn_label_to_text(const uint8_t *label, size_t len, char *out);
 

@@ -189,3 +189,56 @@ parse_time_usec(const char *s, size_t len, int64_t *usec, const char **reason)
 		return parse_epoch(s, len, usec, reason);
 	return parse_iso(s, len, usec, reason);
 }
+
+/* y-m-d of a day number (Howard Hinnant's civil_from_days). */
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t		era,
+				yoe,
+				doy,
+				mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	yoe = z - era * 146097;
+	yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
+	doy = (z - era * 146097) - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
+	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
+	*y = (int) (yoe + era * 400 + (*m <= 2));
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && ((a < 0) != (b < 0)));
+}
+
+int64_t
+period_start_usec(int64_t usec, period_kind kind)
+{
+	const int64_t hour = 3600 * USEC_PER_SEC,
+				day = 24 * hour;
+	int64_t		days;
+	int			y,
+				m,
+				d;
+
+	switch (kind)
+	{
+		case PERIOD_HOUR:
+			return floor_div(usec, hour) * hour;
+		case PERIOD_DAY:
+			return floor_div(usec, day) * day;
+		case PERIOD_WEEK:
+			/* 1970-01-01 was a Thursday: Monday-based weeks start 3 days earlier */
+			days = floor_div(usec, day);
+			return (floor_div(days + 3, 7) * 7 - 3) * day;
+		case PERIOD_MONTH:
+			civil_from_days(floor_div(usec, day), &y, &m, &d);
+			return days_from_civil(y, m, 1) * day;
+	}
+	return usec;
+}

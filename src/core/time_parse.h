@@ -19,4 +19,16 @@
  */
 extern bool parse_time_usec(const char *s, size_t len, int64_t *usec, const char **reason);
 
+/* The partition periods the store supports. */
+typedef enum period_kind
+{
+	PERIOD_HOUR,
+	PERIOD_DAY,
+	PERIOD_WEEK,				/* ISO weeks, starting on Monday */
+	PERIOD_MONTH
+} period_kind;
+
+/* The start (UTC) of the period holding a time, in microseconds. */
+extern int64_t period_start_usec(int64_t usec, period_kind kind);
+
 #endif							/* PDNS_TIME_PARSE_H */

@@ -17,6 +17,7 @@ PG_FUNCTION_INFO_V1(dnsname_parent);
 PG_FUNCTION_INFO_V1(dnsname_tld);
 PG_FUNCTION_INFO_V1(dnsname_reversed);
 PG_FUNCTION_INFO_V1(dnsname_to_unicode);
+PG_FUNCTION_INFO_V1(dnsname_forward_key);
 
 /* labels: the labels left to right, each in presentation format. */
 Datum
@@ -129,4 +130,20 @@ dnsname_to_unicode(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&out, '.');
 	}
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, out.len));
+}
+
+/*
+ * forward_key: the canonical key with the labels leftmost first, as bytea.
+ * An index on it makes right wildcards ("www.example.*") prefix ranges.
+ */
+Datum
+dnsname_forward_key(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_GETARG_DNSNAME_PP(0);
+	size_t		len = DNSNAME_KEYLEN(v);
+	bytea	   *result = palloc(VARHDRSZ + len);
+
+	dn_key_to_forward(DNSNAME_KEY(v), len, (uint8_t *) VARDATA(result));
+	SET_VARSIZE(result, VARHDRSZ + len);
+	PG_RETURN_BYTEA_P(result);
 }

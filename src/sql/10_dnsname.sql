@@ -150,6 +150,11 @@ CREATE FUNCTION to_unicode(dnsname) RETURNS text
 	AS 'MODULE_PATHNAME', 'dnsname_to_unicode' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION to_unicode(dnsname) IS 'the name for display, with U-labels';
 
+CREATE FUNCTION forward_key(dnsname) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'dnsname_forward_key' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION forward_key(dnsname) IS
+	'the sort key with the labels leftmost first (for right-wildcard indexes)';
+
 -- Public Suffix List.  STABLE, not IMMUTABLE: the answer follows the list,
 -- which is refreshed (see docs/dnsname.md).
 

@@ -1,0 +1,78 @@
+/*
+ * ingest.h
+ *		The ingestion batch: what format parsers hand over, and what the
+ *		merge into the store reads back.
+ *
+ * Every ingestion target is a one-column table of raw lines (or messages)
+ * with a C row trigger that parses each row, normalizes it with the types'
+ * own codecs and adds it to this backend's batch, where identical keys are
+ * summed.  A statement trigger (and a size threshold) merges the batch into
+ * the store with set-based SQL (pdns._merge_batch()), inside the COPY's own
+ * transaction: a batch lands when, and only when, its transaction commits.
+ */
+#ifndef PDNS_INGEST_H
+#define PDNS_INGEST_H
+
+#include "pdns.h"
+
+#include "utils/inet.h"
+
+/* One observation, normalized.  Pointers need only live during the call. */
+typedef struct ingest_obs
+{
+	int64		time;			/* microseconds since 1970-01-01 UTC */
+	int32		sensor_id;
+	const uint8 *rrname;		/* dnsname key */
+	size_t		rrname_len;
+	uint16		rrtype;
+	const uint8 *bailiwick;		/* dnsname key, or NULL when unknown */
+	size_t		bailiwick_len;
+	const struct varlena *rdata;	/* an rrset; NULL for a negative answer */
+	uint16		rcode;
+	int64		count;
+	const inet *client;			/* clear client address, or NULL */
+} ingest_obs;
+
+/*
+ * Start of a row: which target is being loaded (for rejects) and the
+ * store settings.  Called by the row trigger before the format parser.
+ */
+extern void ingest_begin_row(const char *target);
+
+/* Add one observation (the client address is pseudonymized here). */
+extern void ingest_add(const ingest_obs *obs);
+
+/* Keep a row that could not be ingested: its raw bytes and the reason. */
+extern void ingest_reject(const char *sensor, const uint8 *raw, size_t rawlen,
+						  const char *reason);
+
+/* Merge the batch into the store now if it has grown past the threshold. */
+extern void ingest_merge_if_full(void);
+
+/* Merge whatever the batch holds (statement end). */
+extern void ingest_merge(void);
+
+/*
+ * Normalizing helpers with a per-batch cache keyed by the raw text (logs
+ * repeat the same names and rdata over and over).  On failure they return
+ * false and a reason, which the caller puts in a reject.
+ */
+extern bool ingest_name(const char *text, size_t len, const uint8 **key,
+						size_t *keylen, const char **reason);
+extern bool ingest_rdata(uint16 rrtype, const char *text, size_t len,
+						 const struct varlena **rrset, const char **reason);
+extern int32 ingest_sensor_id(const char *name, size_t len);
+
+/* The default sensor for formats that do not name one (setting pdns.sensor). */
+extern const char *ingest_default_sensor(void);
+
+/* Format parsers: one line each, adding observations or a reject. */
+extern void ingest_native_line(const char *line, size_t len, bool csv);
+
+/* Are raw lines Latin-1 carriers of exact octets (pdns.line_encoding)? */
+extern bool ingest_lines_are_latin1(void);
+
+/* Settings, defined at load time. */
+extern void ingest_define_settings(void);
+
+#endif							/* PDNS_INGEST_H */

@@ -1,0 +1,942 @@
+/*
+ * ingest_batch.c
+ *		This backend's ingestion batch: hash tables that sum observations by
+ *		key, caches of parsed names and rdata, the rejects, and the set-
+ *		returning functions pdns._merge_batch() reads them back with.
+ *
+ * Everything lives in one memory context that is reset after each merge and
+ * on (sub)transaction abort, so an aborted COPY leaves nothing behind.
+ */
+#include "ingest.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type_d.h"
+#include "common/hashfn.h"
+#include "digest.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "rrset_codec.h"
+#include "time_parse.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+PG_FUNCTION_INFO_V1(pdns_batch_rrsets);
+PG_FUNCTION_INFO_V1(pdns_batch_observations);
+PG_FUNCTION_INFO_V1(pdns_batch_negatives);
+PG_FUNCTION_INFO_V1(pdns_batch_clients);
+PG_FUNCTION_INFO_V1(pdns_batch_rejects);
+PG_FUNCTION_INFO_V1(pdns_batch_periods);
+PG_FUNCTION_INFO_V1(pdns_batch_periods_ready);
+PG_FUNCTION_INFO_V1(pdns_batch_reset);
+
+/* Microseconds between the Unix and PostgreSQL epochs. */
+#define UNIX_TO_PG_USEC ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
+
+typedef struct rrset_entry
+{
+	uint8		key[DIGEST_LEN];	/* hash key: digest of the four below */
+	struct varlena *rrname;
+	struct varlena *bailiwick;	/* NULL when unknown */
+	struct varlena *rdata;
+	uint16		rrtype;
+	int64		first;
+	int64		last;
+	int64		count;
+} rrset_entry;
+
+typedef struct obs_key
+{
+	int64		period;
+	int32		sensor_id;
+	uint8		rrset[DIGEST_LEN];
+} obs_key;
+
+typedef struct obs_entry
+{
+	obs_key		key;
+	int64		first;
+	int64		last;
+	int64		count;
+} obs_entry;
+
+typedef struct neg_key
+{
+	int64		period;
+	int32		sensor_id;
+	uint16		rrtype;
+	uint16		rcode;
+	uint8		name[DIGEST_LEN];
+} neg_key;
+
+typedef struct neg_entry
+{
+	neg_key		key;
+	struct varlena *rrname;
+	int64		first;
+	int64		last;
+	int64		count;
+} neg_entry;
+
+typedef struct client_key
+{
+	int64		period;
+	int32		sensor_id;
+	uint16		rrtype;
+	uint8		client[sizeof(inet_struct)];
+	uint8		name[DIGEST_LEN];
+} client_key;
+
+typedef struct client_entry
+{
+	client_key	key;
+	struct varlena *rrname;
+	struct varlena *client;
+	int64		first;
+	int64		last;
+	int64		count;
+} client_entry;
+
+/* Caches of parsed raw text: key is a hash of the text, entry keeps the text. */
+typedef struct cache_key
+{
+	uint64		h1;
+	uint64		h2;
+} cache_key;
+
+typedef struct cache_entry
+{
+	cache_key	key;
+	char	   *raw;
+	size_t		rawlen;
+	void	   *value;			/* dnsname key bytes or rrset varlena; NULL: bad */
+	size_t		valuelen;
+	const char *reason;			/* when value is NULL */
+} cache_entry;
+
+typedef struct reject_entry
+{
+	char	   *target;
+	char	   *sensor;
+	char	   *reason;
+	bytea	   *raw;
+} reject_entry;
+
+typedef struct batch_state
+{
+	MemoryContext cxt;
+	HTAB	   *rrsets;
+	HTAB	   *obs;
+	HTAB	   *negs;
+	HTAB	   *clients;
+	HTAB	   *names;
+	HTAB	   *rdata;
+	List	   *rejects;
+	long		keys;			/* distinct keys in the four tables */
+	SubTransactionId subid;		/* the (sub)transaction the batch belongs to */
+	const char *target;
+	/* settings, read at the first row of a batch */
+	bool		have_settings;
+	period_kind period;
+	bool		record_clients;
+	long		max_keys;
+} batch_state;
+
+static batch_state batch;
+static HTAB *sensor_ids = NULL; /* name -> id, for the backend's life */
+static HTAB *ready_periods = NULL;	/* periods known to have partitions */
+static HTAB *pending_periods = NULL;	/* ... and those being made (batch context) */
+static char *default_sensor = NULL;
+static int	line_encoding = 0;
+
+static const struct config_enum_entry line_encoding_options[] = {
+	{"latin1", 0, false},
+	{"utf8", 1, false},
+	{NULL, 0, false}
+};
+
+/* ---- lifecycle ---- */
+
+static void
+batch_reset(void)
+{
+	pending_periods = NULL;		/* it lives in the batch context */
+	if (batch.cxt != NULL)
+		MemoryContextDelete(batch.cxt);
+	memset(&batch, 0, sizeof(batch));
+}
+
+/*
+ * Sensors numbered and partitions made in an aborted transaction are gone:
+ * forget what this backend learned about both.
+ */
+static void
+forget_sensor_ids(void)
+{
+	if (sensor_ids != NULL)
+		hash_destroy(sensor_ids);
+	sensor_ids = NULL;
+	if (ready_periods != NULL)
+		hash_destroy(ready_periods);
+	ready_periods = NULL;
+}
+
+static void
+batch_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			/* statement triggers merge every batch; anything left is a bug */
+			if (batch.cxt != NULL && (batch.keys > 0 || batch.rejects != NIL))
+				elog(ERROR, "pdns ingestion batch was not merged before commit");
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			forget_sensor_ids();
+			batch_reset();
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PREPARE:
+			batch_reset();
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+batch_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	/*
+	 * A batch lives in one subtransaction (see ingest_begin_row): when that
+	 * one or an outer one rolls back (a failed COPY inside a savepoint), the
+	 * batch goes with it.  Inner subtransactions that fail (exception blocks
+	 * in functions called meanwhile) added no rows to it.
+	 */
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		forget_sensor_ids();
+		if (batch.cxt != NULL && mySubid <= batch.subid)
+			batch_reset();
+	}
+}
+
+static HTAB *
+make_table(const char *name, Size keysize, Size entrysize)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = keysize;
+	ctl.entrysize = entrysize;
+	ctl.hcxt = batch.cxt;
+	return hash_create(name, 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+static void
+load_settings(void)
+{
+	char	   *interval;
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT partition_interval::text, record_clients, batch_keys FROM pdns.settings",
+					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("pdns.settings must hold exactly one row")));
+	interval = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (strcmp(interval, "01:00:00") == 0)
+		batch.period = PERIOD_HOUR;
+	else if (strcmp(interval, "1 day") == 0)
+		batch.period = PERIOD_DAY;
+	else if (strcmp(interval, "7 days") == 0)
+		batch.period = PERIOD_WEEK;
+	else if (strcmp(interval, "1 mon") == 0)
+		batch.period = PERIOD_MONTH;
+	else
+		elog(ERROR, "unsupported partition interval \"%s\"", interval);
+	batch.record_clients = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+													  SPI_tuptable->tupdesc, 2, &isnull));
+	batch.max_keys = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+												 SPI_tuptable->tupdesc, 3, &isnull));
+	SPI_finish();
+	batch.have_settings = true;
+}
+
+static void
+batch_start(void)
+{
+	static bool callbacks = false;
+
+	if (!callbacks)
+	{
+		RegisterXactCallback(batch_xact_callback, NULL);
+		RegisterSubXactCallback(batch_subxact_callback, NULL);
+		callbacks = true;
+	}
+	batch.cxt = AllocSetContextCreate(TopMemoryContext, "pdns ingest batch",
+									  ALLOCSET_DEFAULT_SIZES);
+	batch.rrsets = make_table("pdns batch rrsets", DIGEST_LEN, sizeof(rrset_entry));
+	batch.obs = make_table("pdns batch observations", sizeof(obs_key), sizeof(obs_entry));
+	batch.negs = make_table("pdns batch negatives", sizeof(neg_key), sizeof(neg_entry));
+	batch.clients = make_table("pdns batch clients", sizeof(client_key), sizeof(client_entry));
+	batch.names = make_table("pdns batch name cache", sizeof(cache_key), sizeof(cache_entry));
+	batch.rdata = make_table("pdns batch rdata cache", sizeof(cache_key), sizeof(cache_entry));
+	load_settings();
+}
+
+static void run_merge(void);
+
+void
+ingest_begin_row(const char *target)
+{
+	/* rows from another subtransaction start a batch of their own */
+	if (batch.cxt != NULL && batch.subid != GetCurrentSubTransactionId())
+	{
+		if (batch.keys > 0 || batch.rejects != NIL)
+			run_merge();
+		batch_reset();
+	}
+	if (batch.cxt == NULL)
+	{
+		batch_start();
+		batch.subid = GetCurrentSubTransactionId();
+	}
+	batch.target = target;
+}
+
+/* ---- adding ---- */
+
+static struct varlena *
+copy_varlena(const void *data, size_t len)
+{
+	struct varlena *v = MemoryContextAlloc(batch.cxt, VARHDRSZ + len);
+
+	SET_VARSIZE(v, VARHDRSZ + len);
+	memcpy(VARDATA(v), data, len);
+	return v;
+}
+
+static void
+name_digest(const uint8 *key, size_t len, uint8 out[DIGEST_LEN])
+{
+	digest_part part = {key, len};
+
+	if (digest128(&part, 1, out) != 0)
+		elog(ERROR, "out of memory computing a digest");
+}
+
+static inline void
+widen(int64 *first, int64 *last, int64 *count, int64 time, int64 n)
+{
+	if (time < *first)
+		*first = time;
+	if (time > *last)
+		*last = time;
+	*count += n;
+}
+
+static void
+add_positive(const ingest_obs *o, int64 period)
+{
+	/* the digest is stored: its inputs must not depend on the platform */
+	uint8		type_and_flag[3] = {o->rrtype >> 8, o->rrtype & 0xFF, o->bailiwick ? 1 : 0};
+	digest_part parts[4] = {
+		{o->rrname, o->rrname_len},
+		{type_and_flag, 3},
+		{o->bailiwick, o->bailiwick_len},
+		{VARDATA_ANY(o->rdata), VARSIZE_ANY_EXHDR(o->rdata)},
+	};
+	uint8		key[DIGEST_LEN];
+	rrset_entry *r;
+	obs_key		ok;
+	obs_entry  *e;
+	bool		found;
+
+	if (digest128(parts, 4, key) != 0)
+		elog(ERROR, "out of memory computing a digest");
+
+	r = hash_search(batch.rrsets, key, HASH_ENTER, &found);
+	if (!found)
+	{
+		r->rrname = copy_varlena(o->rrname, o->rrname_len);
+		r->bailiwick = o->bailiwick ? copy_varlena(o->bailiwick, o->bailiwick_len) : NULL;
+		r->rdata = copy_varlena(VARDATA_ANY(o->rdata), VARSIZE_ANY_EXHDR(o->rdata));
+		r->rrtype = o->rrtype;
+		r->first = r->last = o->time;
+		r->count = 0;
+		batch.keys++;
+	}
+	widen(&r->first, &r->last, &r->count, o->time, o->count);
+
+	memset(&ok, 0, sizeof(ok));
+	ok.period = period;
+	ok.sensor_id = o->sensor_id;
+	memcpy(ok.rrset, key, DIGEST_LEN);
+	e = hash_search(batch.obs, &ok, HASH_ENTER, &found);
+	if (!found)
+	{
+		e->first = e->last = o->time;
+		e->count = 0;
+		batch.keys++;
+	}
+	widen(&e->first, &e->last, &e->count, o->time, o->count);
+}
+
+static void
+add_negative(const ingest_obs *o, int64 period)
+{
+	neg_key		nk;
+	neg_entry  *e;
+	bool		found;
+
+	memset(&nk, 0, sizeof(nk));
+	nk.period = period;
+	nk.sensor_id = o->sensor_id;
+	nk.rrtype = o->rrtype;
+	nk.rcode = o->rcode;
+	name_digest(o->rrname, o->rrname_len, nk.name);
+	e = hash_search(batch.negs, &nk, HASH_ENTER, &found);
+	if (!found)
+	{
+		e->rrname = copy_varlena(o->rrname, o->rrname_len);
+		e->first = e->last = o->time;
+		e->count = 0;
+		batch.keys++;
+	}
+	widen(&e->first, &e->last, &e->count, o->time, o->count);
+}
+
+static void
+add_client(const ingest_obs *o, int64 period)
+{
+	client_key	ck;
+	client_entry *e;
+	inet		pseudo;
+	bool		found;
+
+	/* The clear address goes no further than this function. */
+	pdns_pseudonymize_inet(o->client, &pseudo);
+
+	memset(&ck, 0, sizeof(ck));
+	ck.period = period;
+	ck.sensor_id = o->sensor_id;
+	ck.rrtype = o->rrtype;
+	memcpy(ck.client, &pseudo.inet_data, sizeof(inet_struct));
+	name_digest(o->rrname, o->rrname_len, ck.name);
+	e = hash_search(batch.clients, &ck, HASH_ENTER, &found);
+	if (!found)
+	{
+		e->rrname = copy_varlena(o->rrname, o->rrname_len);
+		e->client = MemoryContextAlloc(batch.cxt, VARSIZE(&pseudo));
+		memcpy(e->client, &pseudo, VARSIZE(&pseudo));
+		e->first = e->last = o->time;
+		e->count = 0;
+		batch.keys++;
+	}
+	widen(&e->first, &e->last, &e->count, o->time, o->count);
+}
+
+void
+ingest_add(const ingest_obs *o)
+{
+	int64		period = period_start_usec(o->time, batch.period);
+
+	if (o->rdata != NULL)
+		add_positive(o, period);
+	else
+		add_negative(o, period);
+	if (o->client != NULL && batch.record_clients)
+		add_client(o, period);
+}
+
+void
+ingest_reject(const char *sensor, const uint8 *raw, size_t rawlen, const char *reason)
+{
+	MemoryContext old = MemoryContextSwitchTo(batch.cxt);
+	reject_entry *r = palloc(sizeof(reject_entry));
+
+	r->target = pstrdup(batch.target);
+	r->sensor = sensor ? pstrdup(sensor) : NULL;
+	r->reason = pstrdup(reason);
+	r->raw = (bytea *) copy_varlena(raw, rawlen);
+	batch.rejects = lappend(batch.rejects, r);
+	MemoryContextSwitchTo(old);
+}
+
+/* ---- caches ---- */
+
+static cache_entry *
+cache_lookup(HTAB *table, const char *prefix, size_t prefixlen,
+			 const char *text, size_t len, bool *found)
+{
+	cache_key	k;
+	cache_entry *e;
+	uint64		seed = hash_bytes_uint32((uint32) prefixlen);
+
+	k.h1 = hash_bytes_extended((const unsigned char *) text, (int) len, seed) ^
+		hash_bytes_extended((const unsigned char *) prefix, (int) prefixlen, 1);
+	k.h2 = hash_bytes_extended((const unsigned char *) text, (int) len, seed + 0x9E3779B97F4A7C15);
+	e = hash_search(table, &k, HASH_ENTER, found);
+	if (*found)
+	{
+		/* the text is kept, so a hash collision is caught here */
+		if (e->rawlen == prefixlen + len && memcmp(e->raw, prefix, prefixlen) == 0 &&
+			memcmp(e->raw + prefixlen, text, len) == 0)
+			return e;
+		return NULL;
+	}
+	e->raw = MemoryContextAlloc(batch.cxt, prefixlen + len + 1);
+	memcpy(e->raw, prefix, prefixlen);
+	memcpy(e->raw + prefixlen, text, len);
+	e->rawlen = prefixlen + len;
+	e->value = NULL;
+	e->valuelen = 0;
+	e->reason = NULL;
+	return e;
+}
+
+bool
+ingest_name(const char *text, size_t len, const uint8 **key, size_t *keylen,
+			const char **reason)
+{
+	bool		found;
+	cache_entry *e = cache_lookup(batch.names, "", 0, text, len, &found);
+	dn_key		k;
+	dn_error	err;
+
+	if (e != NULL && found)
+	{
+		*key = e->value;
+		*keylen = e->valuelen;
+		*reason = e->reason;
+		return e->value != NULL;
+	}
+	if (!dn_from_text(text, len, &k, &err))
+	{
+		char		buf[256];
+
+		dn_error_describe(&err, buf, sizeof(buf));
+		*reason = MemoryContextStrdup(batch.cxt, buf);
+		if (e != NULL)
+			e->reason = *reason;
+		return false;
+	}
+	if (e == NULL)
+	{
+		/* a hash collision with another cached text: keep the result here */
+		uint8	   *copy = MemoryContextAlloc(batch.cxt, k.len + 1);
+
+		memcpy(copy, k.bytes, k.len);
+		*key = copy;
+		*keylen = k.len;
+		return true;
+	}
+	e->value = MemoryContextAlloc(batch.cxt, k.len + 1);
+	memcpy(e->value, k.bytes, k.len);
+	e->valuelen = k.len;
+	*key = e->value;
+	*keylen = k.len;
+	return true;
+}
+
+bool
+ingest_rdata(uint16 rrtype, const char *text, size_t len,
+			 const struct varlena **rrset, const char **reason)
+{
+	bool		found;
+	uint16		t = rrtype;
+	cache_entry *e = cache_lookup(batch.rdata, (const char *) &t, sizeof(t), text, len, &found);
+	struct varlena *set;
+	rrset_error err;
+	uint8_t    *payload;
+	size_t		plen;
+
+	if (e != NULL && found)
+	{
+		*rrset = e->value;
+		*reason = e->reason;
+		return e->value != NULL;
+	}
+	/* one RR per line: a one-element set */
+	payload = rrset_build(rrtype, &text, &len, 1, NULL, &plen, &err);
+	if (payload == NULL)
+	{
+		*reason = MemoryContextStrdup(batch.cxt, err.reason);
+		if (e != NULL)
+			e->reason = *reason;
+		return false;
+	}
+	set = copy_varlena(payload, plen);
+	free(payload);
+	if (e != NULL)
+		e->value = set;
+	*rrset = set;
+	return true;
+}
+
+int32
+ingest_sensor_id(const char *name, size_t len)
+{
+	typedef struct sensor_entry
+	{
+		char		name[NAMEDATALEN * 2];
+		int32		id;
+	} sensor_entry;
+	sensor_entry *e;
+	char		key[NAMEDATALEN * 2];
+	bool		found;
+
+	if (len >= sizeof(key))
+		len = sizeof(key) - 1;
+	if (sensor_ids == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(key);
+		ctl.entrysize = sizeof(sensor_entry);
+		sensor_ids = hash_create("pdns sensor ids", 64, &ctl, HASH_ELEM | HASH_STRINGS);
+	}
+	memset(key, 0, sizeof(key));
+	memcpy(key, name, len);
+	e = hash_search(sensor_ids, key, HASH_FIND, &found);
+	if (found)
+		return e->id;
+
+	{
+		Oid			argtypes[1] = {TEXTOID};
+		Datum		args[1] = {PointerGetDatum(cstring_to_text_with_len(key, (int) len))};
+		bool		isnull;
+		int32		id;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute_with_args("SELECT pdns._sensor_id($1)", 1, argtypes, args, NULL,
+								  false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "pdns._sensor_id failed");
+		id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		SPI_finish();
+
+		/* (an abort forgets every id: the new row may go with it) */
+		e = hash_search(sensor_ids, key, HASH_ENTER, &found);
+		e->id = id;
+		return id;
+	}
+}
+
+/* ---- merging ---- */
+
+static void
+run_merge(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT pdns._merge_batch()", false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "pdns._merge_batch() failed");
+	SPI_finish();
+}
+
+void
+ingest_merge_if_full(void)
+{
+	if (batch.cxt != NULL && batch.keys >= batch.max_keys)
+		run_merge();
+}
+
+void
+ingest_merge(void)
+{
+	if (batch.cxt != NULL && (batch.keys > 0 || batch.rejects != NIL))
+		run_merge();
+}
+
+/* ---- reading back (called by pdns._merge_batch()) ---- */
+
+static Datum
+time_datum(int64 usec)
+{
+	return TimestampTzGetDatum(usec - UNIX_TO_PG_USEC);
+}
+
+static Datum
+uuid_datum(const uint8 *digest)
+{
+	pg_uuid_t  *u = palloc(sizeof(pg_uuid_t));
+
+	memcpy(u->data, digest, UUID_LEN);
+	return UUIDPGetDatum(u);
+}
+
+static void
+put_row(ReturnSetInfo *rsinfo, Datum *values, bool *nulls)
+{
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+Datum
+pdns_batch_rrsets(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HASH_SEQ_STATUS seq;
+	rrset_entry *r;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (batch.rrsets == NULL)
+		return (Datum) 0;
+	hash_seq_init(&seq, batch.rrsets);
+	while ((r = hash_seq_search(&seq)) != NULL)
+	{
+		Datum		values[8];
+		bool		nulls[8] = {false};
+
+		values[0] = uuid_datum(r->key);
+		values[1] = PointerGetDatum(r->rrname);
+		values[2] = UInt16GetDatum(r->rrtype);
+		values[3] = PointerGetDatum(r->bailiwick);
+		nulls[3] = r->bailiwick == NULL;
+		values[4] = PointerGetDatum(r->rdata);
+		values[5] = time_datum(r->first);
+		values[6] = time_datum(r->last);
+		values[7] = Int64GetDatum(r->count);
+		put_row(rsinfo, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+Datum
+pdns_batch_observations(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HASH_SEQ_STATUS seq;
+	obs_entry  *e;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (batch.obs == NULL)
+		return (Datum) 0;
+	hash_seq_init(&seq, batch.obs);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		Datum		values[6];
+		bool		nulls[6] = {false};
+
+		values[0] = time_datum(e->key.period);
+		values[1] = uuid_datum(e->key.rrset);
+		values[2] = Int32GetDatum(e->key.sensor_id);
+		values[3] = time_datum(e->first);
+		values[4] = time_datum(e->last);
+		values[5] = Int64GetDatum(e->count);
+		put_row(rsinfo, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+Datum
+pdns_batch_negatives(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HASH_SEQ_STATUS seq;
+	neg_entry  *e;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (batch.negs == NULL)
+		return (Datum) 0;
+	hash_seq_init(&seq, batch.negs);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		Datum		values[8];
+		bool		nulls[8] = {false};
+
+		values[0] = time_datum(e->key.period);
+		values[1] = PointerGetDatum(e->rrname);
+		values[2] = UInt16GetDatum(e->key.rrtype);
+		values[3] = Int16GetDatum((int16) e->key.rcode);
+		values[4] = Int32GetDatum(e->key.sensor_id);
+		values[5] = time_datum(e->first);
+		values[6] = time_datum(e->last);
+		values[7] = Int64GetDatum(e->count);
+		put_row(rsinfo, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+Datum
+pdns_batch_clients(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HASH_SEQ_STATUS seq;
+	client_entry *e;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (batch.clients == NULL)
+		return (Datum) 0;
+	hash_seq_init(&seq, batch.clients);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		Datum		values[8];
+		bool		nulls[8] = {false};
+
+		values[0] = time_datum(e->key.period);
+		values[1] = PointerGetDatum(e->client);
+		values[2] = PointerGetDatum(e->rrname);
+		values[3] = UInt16GetDatum(e->key.rrtype);
+		values[4] = Int32GetDatum(e->key.sensor_id);
+		values[5] = time_datum(e->first);
+		values[6] = time_datum(e->last);
+		values[7] = Int64GetDatum(e->count);
+		put_row(rsinfo, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+Datum
+pdns_batch_rejects(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	foreach(lc, batch.rejects)
+	{
+		reject_entry *r = lfirst(lc);
+		Datum		values[4];
+		bool		nulls[4] = {false};
+
+		values[0] = CStringGetTextDatum(r->target);
+		values[1] = r->sensor ? CStringGetTextDatum(r->sensor) : (Datum) 0;
+		nulls[1] = r->sensor == NULL;
+		values[2] = CStringGetTextDatum(r->reason);
+		values[3] = PointerGetDatum(r->raw);
+		put_row(rsinfo, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* Note a period the batch touches, unless its partitions are known to exist. */
+static void
+note_period(HTAB *seen, int64 period)
+{
+	bool		found;
+
+	if (ready_periods != NULL)
+	{
+		hash_search(ready_periods, &period, HASH_FIND, &found);
+		if (found)
+			return;
+	}
+	hash_search(seen, &period, HASH_ENTER, &found);
+}
+
+/*
+ * The periods of the batch that may still lack partitions (the partitions
+ * of the others were seen to exist by this backend), for
+ * pdns._ensure_partitions().  Kept until pdns._batch_periods_ready().
+ */
+Datum
+pdns_batch_periods(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	HASHCTL		ctl;
+	HASH_SEQ_STATUS seq;
+	void	   *e;
+	int64	   *p;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (batch.cxt == NULL)
+		return (Datum) 0;
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(int64);
+	ctl.hcxt = batch.cxt;
+	pending_periods = hash_create("pdns batch periods", 64, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	hash_seq_init(&seq, batch.obs);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		note_period(pending_periods, ((obs_entry *) e)->key.period);
+	hash_seq_init(&seq, batch.negs);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		note_period(pending_periods, ((neg_entry *) e)->key.period);
+	hash_seq_init(&seq, batch.clients);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		note_period(pending_periods, ((client_entry *) e)->key.period);
+
+	hash_seq_init(&seq, pending_periods);
+	while ((p = hash_seq_search(&seq)) != NULL)
+	{
+		Datum		value = time_datum(*p);
+		bool		null = false;
+
+		put_row(rsinfo, &value, &null);
+	}
+	return (Datum) 0;
+}
+
+/* pdns._ensure_partitions() succeeded for the pending periods: remember them. */
+Datum
+pdns_batch_periods_ready(PG_FUNCTION_ARGS)
+{
+	HASH_SEQ_STATUS seq;
+	int64	   *p;
+	bool		found;
+
+	if (pending_periods == NULL || batch.cxt == NULL)
+		PG_RETURN_VOID();
+	if (ready_periods == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(int64);
+		ctl.entrysize = sizeof(int64);
+		ready_periods = hash_create("pdns ready periods", 64, &ctl, HASH_ELEM | HASH_BLOBS);
+	}
+	hash_seq_init(&seq, pending_periods);
+	while ((p = hash_seq_search(&seq)) != NULL)
+		hash_search(ready_periods, p, HASH_ENTER, &found);
+	pending_periods = NULL;
+	PG_RETURN_VOID();
+}
+
+/* Called by pdns._merge_batch() once everything is merged. */
+Datum
+pdns_batch_reset(PG_FUNCTION_ARGS)
+{
+	batch_reset();
+	PG_RETURN_VOID();
+}
+
+/* ---- settings ---- */
+
+const char *
+ingest_default_sensor(void)
+{
+	return default_sensor ? default_sensor : "";
+}
+
+/* Does this session's raw text carry bytes as Latin-1 (see docs/ingest.md)? */
+bool
+ingest_lines_are_latin1(void)
+{
+	return line_encoding == 0;
+}
+
+void
+ingest_define_settings(void)
+{
+	DefineCustomStringVariable("pdns.sensor",
+							   "Sensor name for ingested lines whose format does not name one.",
+							   NULL, &default_sensor, "", PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomEnumVariable("pdns.line_encoding",
+							 "How raw lines reach the ingestion targets.",
+							 "latin1: COPY ... ENCODING 'LATIN1', every octet exact (the documented way); "
+							 "utf8: plain UTF-8 text (INSERT, or COPY without that option).",
+							 &line_encoding, 0, line_encoding_options, PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+}

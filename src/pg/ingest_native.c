@@ -1,0 +1,162 @@
+/*
+ * ingest_native.c
+ *		The native observation layout, one RR per line, as text (tab-
+ *		separated, COPY text escapes) or CSV:
+ *
+ *		 1 time       epoch seconds (fraction allowed) or ISO 8601
+ *		 2 sensor     sensor name
+ *		 3 client     client address (empty: unknown); pseudonymized
+ *		 4 server     server address (empty: unknown); checked, not stored
+ *		 5 rrname     owner name, presentation format
+ *		 6 rrtype     mnemonic, TYPEnnn or number
+ *		 7 class      IN (empty means IN); other classes are refused
+ *		 8 ttl        0..2147483647, or empty; checked, not stored
+ *		 9 rdata      one rdata in presentation format; empty for a
+ *		              negative answer
+ *		10 bailiwick  zone of the answering server (optional)
+ *		11 count      how many times, default 1 (optional)
+ *		12 rcode      NOERROR, NXDOMAIN, ... or a number, default NOERROR
+ *		              (optional)
+ *
+ * A row with rcode other than NOERROR, or with no rdata, is a negative
+ * answer for (rrname, rrtype); its rdata, if any, is ignored.
+ */
+#include "ingest.h"
+
+#include "dns_codes.h"
+#include "field_split.h"
+#include "rrtype_table.h"
+#include "time_parse.h"
+
+#include <arpa/inet.h>
+
+#define NATIVE_MIN_FIELDS 9
+#define NATIVE_MAX_FIELDS 12
+
+/* A host address (v4 or v6, no prefix length) into an inet. */
+static bool
+parse_host_address(const char *s, size_t len, inet *out)
+{
+	char		buf[INET6_ADDRSTRLEN + 1];
+	inet_struct *ip = &out->inet_data;
+
+	if (len == 0 || len > INET6_ADDRSTRLEN)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, buf, ip->ipaddr) == 1)
+	{
+		ip->family = PGSQL_AF_INET;
+		ip->bits = 32;
+	}
+	else if (inet_pton(AF_INET6, buf, ip->ipaddr) == 1)
+	{
+		ip->family = PGSQL_AF_INET6;
+		ip->bits = 128;
+	}
+	else
+		return false;
+	SET_INET_VARSIZE(out);
+	return true;
+}
+
+#define FIELD_EMPTY(f, i) ((i) >= (f)->count || (f)->null[i] || (f)->len[i] == 0)
+
+/*
+ * Parse one native line into an observation, or a reject.  `csv` picks the
+ * field syntax.
+ */
+void
+ingest_native_line(const char *line, size_t len, bool csv)
+{
+	char	   *scratch = palloc(len + 1 + FIELDS_MAX);
+	fields		f;
+	const char *reason = NULL;
+	char		why[256];
+	ingest_obs	o;
+	inet		client;
+	uint16		class = 1;
+	uint64		n;
+	const char *sensor = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.count = 1;
+
+#define REJECT(...) \
+	do { \
+		snprintf(why, sizeof(why), __VA_ARGS__); \
+		ingest_reject(sensor, (const uint8 *) line, len, why); \
+		pfree(scratch); \
+		return; \
+	} while (0)
+
+	if (!(csv ? split_csv_line(line, len, ',', &f, scratch, &reason)
+		  : split_text_line(line, len, '\t', &f, scratch, &reason)))
+		REJECT("malformed line: %s", reason);
+	if (f.count < NATIVE_MIN_FIELDS || f.count > NATIVE_MAX_FIELDS)
+		REJECT("expected %d to %d fields, found %d", NATIVE_MIN_FIELDS, NATIVE_MAX_FIELDS, f.count);
+
+	sensor = FIELD_EMPTY(&f, 1) ? ingest_default_sensor() : f.value[1];
+	if (!parse_time_usec(f.value[0], f.len[0], &o.time, &reason))
+		REJECT("bad time \"%.64s\": %s", f.value[0], reason);
+	o.sensor_id = ingest_sensor_id(sensor, strlen(sensor));
+
+	if (!FIELD_EMPTY(&f, 2))
+	{
+		if (!parse_host_address(f.value[2], f.len[2], &client))
+			REJECT("bad client address \"%.64s\"", f.value[2]);
+		o.client = &client;
+	}
+	if (!FIELD_EMPTY(&f, 3))
+	{
+		inet		server;
+
+		if (!parse_host_address(f.value[3], f.len[3], &server))
+			REJECT("bad server address \"%.64s\"", f.value[3]);
+	}
+	if (FIELD_EMPTY(&f, 4))
+		REJECT("the rrname is empty");
+	if (!ingest_name(f.value[4], f.len[4], &o.rrname, &o.rrname_len, &reason))
+		REJECT("bad rrname \"%.64s\": %s", f.value[4], reason);
+	switch (rrtype_from_text(f.value[5], f.len[5], &o.rrtype))
+	{
+		case RRTYPE_OK:
+			break;
+		case RRTYPE_EMPTY:
+			REJECT("the rrtype is empty");
+		case RRTYPE_OUT_OF_RANGE:
+			REJECT("rrtype \"%.32s\" is out of range", f.value[5]);
+		case RRTYPE_UNKNOWN_MNEMONIC:
+			REJECT("unknown rrtype \"%.32s\"", f.value[5]);
+	}
+	if (!FIELD_EMPTY(&f, 6) && !dns_class_from_text(f.value[6], f.len[6], &class))
+		REJECT("bad class \"%.32s\"", f.value[6]);
+	if (class != 1)
+		REJECT("class %.32s is not stored (only IN)", f.value[6]);
+	if (!FIELD_EMPTY(&f, 7) && !parse_uint(f.value[7], f.len[7], INT32_MAX, &n))
+		REJECT("bad ttl \"%.32s\"", f.value[7]);
+	if (!FIELD_EMPTY(&f, 9))
+	{
+		if (!ingest_name(f.value[9], f.len[9], &o.bailiwick, &o.bailiwick_len, &reason))
+			REJECT("bad bailiwick \"%.64s\": %s", f.value[9], reason);
+	}
+	if (!FIELD_EMPTY(&f, 10))
+	{
+		if (!parse_uint(f.value[10], f.len[10], INT64_MAX, &n) || n == 0)
+			REJECT("bad count \"%.32s\" (a whole number from 1)", f.value[10]);
+		o.count = (int64) n;
+	}
+	if (!FIELD_EMPTY(&f, 11) && !dns_rcode_from_text(f.value[11], f.len[11], &o.rcode))
+		REJECT("bad rcode \"%.32s\"", f.value[11]);
+
+	if (o.rcode == 0 && !FIELD_EMPTY(&f, 8))
+	{
+		if (!ingest_rdata(o.rrtype, f.value[8], f.len[8], &o.rdata, &reason))
+			REJECT("bad %s rdata \"%.64s\": %s", rrtype_mnemonic(o.rrtype) ? rrtype_mnemonic(o.rrtype) : "TYPE",
+				   f.value[8], reason);
+	}
+	ingest_add(&o);
+	pfree(scratch);
+#undef REJECT
+}

@@ -1,0 +1,151 @@
+/*
+ * ingest_trigger.c
+ *		The triggers behind every ingestion target: a row trigger that hands
+ *		each raw line to its format's parser and keeps the row itself out of
+ *		the table, and a statement trigger that merges the batch.
+ *
+ * CREATE TRIGGER ... BEFORE INSERT ... FOR EACH ROW
+ *	   EXECUTE FUNCTION pdns._ingest_row('<format>')
+ */
+#include "ingest.h"
+
+#include "commands/trigger.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(pdns_ingest_row);
+PG_FUNCTION_INFO_V1(pdns_ingest_flush);
+
+typedef void (*line_parser) (const char *line, size_t len);
+
+static void
+native_text(const char *line, size_t len)
+{
+	ingest_native_line(line, len, false);
+}
+
+static void
+native_csv(const char *line, size_t len)
+{
+	ingest_native_line(line, len, true);
+}
+
+typedef struct ingest_format
+{
+	const char *name;
+	line_parser parse;
+} ingest_format;
+
+static const ingest_format formats[] = {
+	{"native-text", native_text},
+	{"native-csv", native_csv},
+};
+
+static const ingest_format *
+lookup_format(const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < lengthof(formats); i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return &formats[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown pdns ingestion format \"%s\"", name)));
+	return NULL;
+}
+
+/*
+ * Text received through COPY ... ENCODING 'LATIN1' carries each input octet
+ * as one character U+0000..U+00FF; turn it back into those octets.  Returns
+ * false when a character is out of that range (the text did not come that
+ * way).
+ */
+static bool
+latin1_octets(const char *s, size_t len, char *out, size_t *outlen)
+{
+	size_t		i = 0,
+				o = 0;
+
+	while (i < len)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c < 0x80)
+			out[o++] = (char) c;
+		else if ((c == 0xC2 || c == 0xC3) && i + 1 < len)
+			out[o++] = (char) (((c & 0x03) << 6) | ((unsigned char) s[++i] & 0x3F));
+		else
+			return false;
+		i++;
+	}
+	*outlen = o;
+	return true;
+}
+
+static void
+check_trigger_context(FunctionCallInfo fcinfo, const char *fn, bool row)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_INSERT(td->tg_event) ||
+		(row && (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event))) ||
+		(!row && !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be fired %s INSERT", fn,
+						row ? "BEFORE ... FOR EACH ROW on" : "FOR EACH STATEMENT on")));
+}
+
+Datum
+pdns_ingest_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	const ingest_format *format;
+	Datum		value;
+	bool		isnull;
+	text	   *line;
+	const char *data;
+	size_t		len;
+
+	check_trigger_context(fcinfo, "pdns._ingest_row()", true);
+	if (td->tg_trigger->tgnargs != 1)
+		elog(ERROR, "pdns._ingest_row() takes the format name as its argument");
+	format = lookup_format(td->tg_trigger->tgargs[0]);
+
+	value = heap_getattr(td->tg_trigtuple, 1, td->tg_relation->rd_att, &isnull);
+	if (isnull)
+		return PointerGetDatum(NULL);	/* an empty line: nothing was observed */
+	line = DatumGetTextPP(value);
+	data = VARDATA_ANY(line);
+	len = VARSIZE_ANY_EXHDR(line);
+	if (len == 0)
+		return PointerGetDatum(NULL);
+
+	ingest_begin_row(format->name);
+	if (ingest_lines_are_latin1())
+	{
+		char	   *octets = palloc(len);
+		size_t		olen;
+
+		if (!latin1_octets(data, len, octets, &olen))
+			ingest_reject(NULL, (const uint8 *) data, len,
+						  "the line holds characters beyond Latin-1: load it with "
+						  "COPY ... ENCODING 'LATIN1', or SET pdns.line_encoding = utf8");
+		else
+			format->parse(octets, olen);
+	}
+	else
+		format->parse(data, len);
+
+	ingest_merge_if_full();
+	/* the row has been taken apart; it is not stored */
+	return PointerGetDatum(NULL);
+}
+
+Datum
+pdns_ingest_flush(PG_FUNCTION_ARGS)
+{
+	check_trigger_context(fcinfo, "pdns._ingest_flush()", false);
+	ingest_merge();
+	return PointerGetDatum(NULL);
+}

@@ -1,0 +1,160 @@
+-- Time partitions, made and retired by pg_partman.
+--
+-- The partitioned tables are registered with pg_partman when the first
+-- batch is merged (not at CREATE EXTENSION: partitions made then would
+-- belong to the extension, and pg_dump would leave their rows out), and a
+-- batch that reaches into periods with no partition yet gets them made
+-- first.  From then on pg_partman's maintenance premakes partitions ahead
+-- and drops those older than the retention: run it with pg_partman's
+-- background worker (docs/ingest.md), or by calling pdns.run_maintenance().
+
+CREATE FUNCTION partitioned_tables() RETURNS SETOF regclass
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ VALUES ('pdns.observations'::regclass), ('pdns.negative_observations'::regclass),
+             ('pdns.client_observations'::regclass) $$;
+COMMENT ON FUNCTION partitioned_tables() IS 'the tables pg_partman partitions by period';
+
+-- pg_partman's schema and major version (4.x and 5.x differ in create_parent).
+CREATE FUNCTION _partman() RETURNS TABLE (nspname name, major integer)
+LANGUAGE sql STABLE
+AS $$
+	SELECT n.nspname, split_part(e.extversion, '.', 1)::integer
+	FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+	WHERE e.extname = 'pg_partman'
+$$;
+
+-- Register one table with pg_partman, partitions starting at `start`.
+CREATE FUNCTION _partman_register(parent regclass, start timestamptz) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+DECLARE
+	pm record;
+	s pdns.settings;
+BEGIN
+	SELECT * INTO STRICT pm FROM pdns._partman();
+	SELECT * INTO STRICT s FROM pdns.settings;
+	EXECUTE format('SELECT %I.create_parent(p_parent_table := $1, p_control := %L, '
+	               'p_type := %L, p_interval := $2, p_premake := $3, p_start_partition := $4)',
+	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END)
+		USING parent::text, s.partition_interval::text, s.premake,
+		      date_trunc(CASE s.partition_interval WHEN '1 hour' THEN 'hour' WHEN '1 day' THEN 'day'
+		                 WHEN '1 week' THEN 'week' ELSE 'month' END, start)::text;
+	EXECUTE format('UPDATE %I.part_config SET retention = $2, retention_keep_table = false, '
+	               'infinite_time_partitions = true WHERE parent_table = $1', pm.nspname)
+		USING parent::text, s.retention::text;
+END
+$$;
+
+-- Make sure every partitioned table has partitions for these periods.
+-- Called by pdns._merge_batch(); cheap when they exist.
+CREATE FUNCTION _ensure_partitions(periods timestamptz[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+DECLARE
+	pm record;
+	parent regclass;
+	missing timestamptz[];
+BEGIN
+	IF periods IS NULL OR cardinality(periods) = 0 THEN
+		RETURN;
+	END IF;
+	SELECT * INTO STRICT pm FROM pdns._partman();
+	FOR parent IN SELECT * FROM pdns.partitioned_tables() LOOP
+		EXECUTE format('SELECT 1 FROM %I.part_config WHERE parent_table = $1', pm.nspname)
+			USING parent::text;
+		IF NOT FOUND THEN
+			missing := periods;
+		ELSE
+			-- the periods whose partition pg_partman has not made yet
+			EXECUTE format('SELECT array_agg(p) FROM unnest($2) p '
+			               'WHERE NOT (%I.show_partition_name($1, p::text)).table_exists',
+			               pm.nspname)
+				INTO missing USING parent::text, periods;
+		END IF;
+		IF missing IS NULL THEN
+			CONTINUE;
+		END IF;
+		-- one session at a time makes partitions for a table
+		PERFORM pg_catalog.pg_advisory_xact_lock('pdns._ensure_partitions'::regproc::oid::integer,
+		                                         parent::oid::integer);
+		EXECUTE format('SELECT 1 FROM %I.part_config WHERE parent_table = $1', pm.nspname)
+			USING parent::text;
+		IF NOT FOUND THEN
+			PERFORM pdns._partman_register(parent, (SELECT min(p) FROM unnest(missing) p));
+		END IF;
+		EXECUTE format('SELECT %I.create_partition_time($1, $2, false)', pm.nspname)
+			USING parent::text, missing;
+	END LOOP;
+END
+$$;
+
+-- Run pg_partman's maintenance for the store's tables: premake partitions,
+-- apply the retention.  The background worker does this on its own; call
+-- it from cron (or by hand) where the worker is not configured.
+CREATE FUNCTION run_maintenance() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	pm record;
+	parent regclass;
+BEGIN
+	SELECT * INTO STRICT pm FROM pdns._partman();
+	FOR parent IN SELECT * FROM pdns.partitioned_tables() LOOP
+		EXECUTE format('SELECT 1 FROM %I.part_config WHERE parent_table = $1', pm.nspname)
+			USING parent::text;
+		IF FOUND THEN
+			EXECUTE format('SELECT %I.run_maintenance($1)', pm.nspname) USING parent::text;
+		END IF;
+	END LOOP;
+END
+$$;
+
+-- Change the store's settings.  Partitioning (interval, premake) can only
+-- change before the first ingestion; retention and the rest at any time.
+CREATE FUNCTION configure(
+	partition_interval interval DEFAULT NULL,
+	premake integer DEFAULT NULL,
+	retention interval DEFAULT NULL,
+	keep_forever boolean DEFAULT false,
+	record_clients boolean DEFAULT NULL,
+	batch_keys integer DEFAULT NULL)
+RETURNS pdns.settings
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	pm record;
+	registered boolean;
+	result pdns.settings;
+BEGIN
+	SELECT * INTO STRICT pm FROM pdns._partman();
+	EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.part_config WHERE parent_table = ANY ($1))',
+	               pm.nspname)
+		INTO registered USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t);
+	IF registered AND (configure.partition_interval IS NOT NULL OR configure.premake IS NOT NULL) THEN
+		RAISE EXCEPTION 'the partitioning of the store is fixed once data has arrived'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Set partition_interval and premake before the first ingestion.';
+	END IF;
+	UPDATE pdns.settings s SET
+		partition_interval = coalesce(configure.partition_interval, s.partition_interval),
+		premake = coalesce(configure.premake, s.premake),
+		retention = CASE WHEN keep_forever THEN NULL ELSE coalesce(configure.retention, s.retention) END,
+		record_clients = coalesce(configure.record_clients, s.record_clients),
+		batch_keys = coalesce(configure.batch_keys, s.batch_keys)
+	RETURNING * INTO result;
+	IF registered THEN
+		EXECUTE format('UPDATE %I.part_config SET retention = $2 WHERE parent_table = ANY ($1)',
+		               pm.nspname)
+			USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t), result.retention::text;
+	END IF;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION configure(interval, integer, interval, boolean, boolean, integer) IS
+	'change the store settings (partitioning only before the first ingestion)';

@@ -1,0 +1,451 @@
+-- Lookups with DNSDB semantics (docs/lookup.md).
+--
+-- Two layers:
+--  * access paths: SQL functions, one per index, that the planner inlines
+--    into the calling query, so EXPLAIN shows their index range scans and
+--    they compose with the rest of a query;
+--  * lookup_rrset(), lookup_rdata_name(), lookup_rdata_ip(),
+--    lookup_rdata_raw() and their *_summary forms: DNSDB's query language
+--    (wildcards, ANY/ANY-DNSSEC, fences given as absolute or relative times)
+--    on top of those paths.
+--
+-- Every path returns at most max_results rows in a stable order, with
+-- `truncated` telling whether more matched, and a `cursor` per row to pass
+-- as after_cursor for the rows that follow it (keyset pagination: rows
+-- that existed when the paging started are returned once each, whatever is
+-- ingested meanwhile).
+
+CREATE TYPE lookup_row AS (
+	rrname dnsname,
+	rrtype rrtype,
+	bailiwick dnsname,
+	rdata text[],
+	time_first timestamptz,
+	time_last timestamptz,
+	count bigint,
+	truncated boolean,
+	cursor text
+);
+COMMENT ON TYPE lookup_row IS 'one result of a lookup: an RRset, when and how often it was seen';
+
+-- Cursors: the sort key of a row, opaque to callers.
+CREATE FUNCTION _cursor(VARIADIC fields text[]) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT translate(encode(convert_to(array_to_string(fields, E'\n'), 'UTF8'), 'base64'), E'\n', '') $$;
+
+CREATE FUNCTION _cursor_field(cursor text, n integer) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT split_part(convert_from(decode(cursor, 'base64'), 'UTF8'), E'\n', n) $$;
+
+-- The four time fences of DNSDB; NULL means no fence.
+CREATE FUNCTION _fenced(first timestamptz, last timestamptz,
+	first_before timestamptz, first_after timestamptz,
+	last_before timestamptz, last_after timestamptz) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT (first_before IS NULL OR first <= first_before)
+	   AND (first_after IS NULL OR first >= first_after)
+	   AND (last_before IS NULL OR last <= last_before)
+	   AND (last_after IS NULL OR last >= last_after)
+$$;
+
+-- Access path: RRsets of one owner name, or of every name strictly below it
+-- (below = true, DNSDB's "*.example.com"), by index rrsets_name.
+CREATE FUNCTION rrsets_by_name(name dnsname, below boolean DEFAULT false,
+	types rrtype[] DEFAULT NULL, bailiwick dnsname DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(rrname::text, rrtype::integer::text, key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       r.time_first, r.time_last, r.count, r.key
+		FROM pdns.rrsets r
+		WHERE (CASE WHEN below THEN r.rrname << name ELSE r.rrname = name END)
+		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (rrsets_by_name.bailiwick IS NULL OR r.bailiwick = rrsets_by_name.bailiwick)
+		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (r.rrname, r.rrtype, r.key) >
+		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
+		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype,
+		        pdns._cursor_field(after_cursor, 3)::uuid))
+		ORDER BY r.rrname, r.rrtype, r.key
+		LIMIT max_results + 1
+	) s
+	ORDER BY rrname, rrtype, key
+	LIMIT max_results
+$$;
+
+-- Access path: RRsets whose owner starts with the given labels (DNSDB's
+-- right wildcard "www.example.*": any name of more labels that begins with
+-- them), by index rrsets_forward_name.
+CREATE FUNCTION rrsets_by_name_prefix(prefix dnsname,
+	types rrtype[] DEFAULT NULL, bailiwick dnsname DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(encode(fkey, 'hex'), key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       r.time_first, r.time_last, r.count, r.key, pdns.forward_key(r.rrname) AS fkey
+		FROM pdns.rrsets r
+		WHERE pdns.forward_key(r.rrname) >= pdns.forward_key(prefix) || '\x00'::bytea
+		  AND pdns.forward_key(r.rrname) < pdns.forward_key(prefix) || '\x01'::bytea
+		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (rrsets_by_name_prefix.bailiwick IS NULL OR r.bailiwick = rrsets_by_name_prefix.bailiwick)
+		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (pdns.forward_key(r.rrname), r.key) >
+		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
+		        pdns._cursor_field(after_cursor, 2)::uuid))
+		ORDER BY pdns.forward_key(r.rrname), r.key
+		LIMIT max_results + 1
+	) s
+	ORDER BY fkey, key
+	LIMIT max_results
+$$;
+
+-- Access path: RRsets whose rdata holds a name (or, below = true, a name
+-- strictly below it), by index rdata_names.
+CREATE FUNCTION rrsets_by_rdata_name(name dnsname, below boolean DEFAULT false,
+	types rrtype[] DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(matched::text, rrtype::integer::text, key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       r.time_first, r.time_last, r.count, r.key, n.name AS matched
+		FROM pdns.rdata_names n
+		JOIN pdns.rrsets r ON r.key = n.rrset_key
+		WHERE (CASE WHEN below THEN n.name << rrsets_by_rdata_name.name
+		            ELSE n.name = rrsets_by_rdata_name.name END)
+		  AND (types IS NULL OR n.rrtype = ANY (types))
+		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (n.name, n.rrtype, n.rrset_key) >
+		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
+		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype,
+		        pdns._cursor_field(after_cursor, 3)::uuid))
+		ORDER BY n.name, n.rrtype, n.rrset_key
+		LIMIT max_results + 1
+	) s
+	ORDER BY matched, rrtype, key
+	LIMIT max_results
+$$;
+
+-- Access path: RRsets whose rdata holds a name starting with the given
+-- labels (right wildcard), by index rdata_names_forward.
+CREATE FUNCTION rrsets_by_rdata_name_prefix(prefix dnsname,
+	types rrtype[] DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(encode(fkey, 'hex'), key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       r.time_first, r.time_last, r.count, r.key, pdns.forward_key(n.name) AS fkey
+		FROM pdns.rdata_names n
+		JOIN pdns.rrsets r ON r.key = n.rrset_key
+		WHERE pdns.forward_key(n.name) >= pdns.forward_key(prefix) || '\x00'::bytea
+		  AND pdns.forward_key(n.name) < pdns.forward_key(prefix) || '\x01'::bytea
+		  AND (types IS NULL OR n.rrtype = ANY (types))
+		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (pdns.forward_key(n.name), n.rrset_key) >
+		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
+		        pdns._cursor_field(after_cursor, 2)::uuid))
+		ORDER BY pdns.forward_key(n.name), n.rrset_key
+		LIMIT max_results + 1
+	) s
+	ORDER BY fkey, key
+	LIMIT max_results
+$$;
+
+-- Access path: A and AAAA RRsets holding an address in [low, high], by
+-- index rdata_addresses.  A CIDR block is its first and last address.
+CREATE FUNCTION rrsets_by_address(low inet, high inet,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(host(address), key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       r.time_first, r.time_last, r.count, r.key, a.address
+		FROM pdns.rdata_addresses a
+		JOIN pdns.rrsets r ON r.key = a.rrset_key
+		WHERE a.address >= low AND a.address <= high
+		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (a.address, a.rrset_key) >
+		       (pdns._cursor_field(after_cursor, 1)::inet, pdns._cursor_field(after_cursor, 2)::uuid))
+		ORDER BY a.address, a.rrset_key
+		LIMIT max_results + 1
+	) s
+	ORDER BY address, key
+	LIMIT max_results
+$$;
+
+-- Access path: RRsets with an rdata element equal to these wire octets,
+-- by index rdata_elements (a hash, then checked against the octets).
+CREATE FUNCTION rrsets_by_rdata_octets(octets bytea, types rrtype[] DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       r.time_first, r.time_last, r.count, r.key
+		FROM pdns.rdata_elements e
+		JOIN pdns.rrsets r ON r.key = e.rrset_key
+		WHERE e.hash = pdns.element_hash(octets)
+		  AND pdns.contains_element(r.rdata, octets)
+		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR e.rrset_key > pdns._cursor_field(after_cursor, 1)::uuid)
+		ORDER BY e.rrset_key
+		LIMIT max_results + 1
+	) s
+	ORDER BY key
+	LIMIT max_results
+$$;
+
+-- ---------------------------------------------------------------------
+-- DNSDB's query language on top of the access paths.
+
+-- A fence: a timestamp, Unix epoch seconds, or a time relative to now: a
+-- negative number of seconds (DNSDB's convention) or an interval ("-7
+-- days", "7 days ago", "-P7D").  NULL or '' is no fence.
+CREATE FUNCTION fence(value text) RETURNS timestamptz
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+BEGIN
+	IF value IS NULL OR btrim(value) = '' THEN
+		RETURN NULL;
+	ELSIF value ~ '^\s*-\d+(\.\d+)?\s*$' THEN
+		RETURN now() + make_interval(secs => value::double precision);
+	ELSIF value ~ '^\s*\d+(\.\d+)?\s*$' THEN
+		RETURN to_timestamp(value::double precision);
+	ELSIF value ~* '^\s*-|ago\s*$|^\s*-?P' THEN
+		RETURN now() + value::interval;
+	END IF;
+	RETURN value::timestamptz;
+EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR invalid_text_representation THEN
+	RAISE EXCEPTION 'invalid time fence: "%"', value
+		USING ERRCODE = 'invalid_parameter_value',
+		      DETAIL = 'A fence is a timestamp, epoch seconds, negative seconds, or an interval before now such as ''-7 days''.';
+END
+$$;
+
+-- DNSDB rrtype filters: a type, ANY (no filter) or ANY-DNSSEC.
+CREATE FUNCTION rrtype_filter(rrtype text) RETURNS rrtype[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN rrtype IS NULL OR upper(rrtype) = 'ANY' THEN NULL
+		WHEN upper(rrtype) = 'ANY-DNSSEC' THEN
+			'{DS,RRSIG,NSEC,DNSKEY,NSEC3,NSEC3PARAM,DLV,CDS,CDNSKEY,TA}'::pdns.rrtype[]
+		ELSE ARRAY[rrtype::pdns.rrtype]
+	END
+$$;
+
+-- The time window of a lookup as fences: loose (the record's life overlaps
+-- the window) or strict (it lies within it).
+CREATE FUNCTION _window_fences(time_first_before text, time_first_after text,
+	time_last_before text, time_last_after text, window_after text, window_before text,
+	strict boolean,
+	OUT first_before timestamptz, OUT first_after timestamptz,
+	OUT last_before timestamptz, OUT last_after timestamptz)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	wa timestamptz := pdns.fence(window_after);
+	wb timestamptz := pdns.fence(window_before);
+BEGIN
+	first_before := pdns.fence(time_first_before);
+	first_after := pdns.fence(time_first_after);
+	last_before := pdns.fence(time_last_before);
+	last_after := pdns.fence(time_last_after);
+	IF strict THEN
+		first_after := greatest(first_after, wa);
+		last_before := least(last_before, wb);
+	ELSE
+		last_after := greatest(last_after, wa);
+		first_before := least(first_before, wb);
+	END IF;
+END
+$$;
+
+CREATE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick text DEFAULT NULL,
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE plpgsql STABLE
+-- every call is planned with its own values, so the access path's
+-- conditions fold into index quals
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
+	                                time_last_after, window_after, window_before, strict);
+	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
+	bw pdns.dnsname := nullif(bailiwick, '')::pdns.dnsname;
+BEGIN
+	IF owner LIKE '*.%' AND owner NOT LIKE '%.*' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(substr(owner, 3)::pdns.dnsname, true, types, bw,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+	ELSIF owner LIKE '%.*' AND owner NOT LIKE '*.%' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name_prefix(left(owner, -2)::pdns.dnsname, types, bw,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+	ELSIF owner LIKE '%*%' THEN
+		RAISE EXCEPTION 'unsupported wildcard in "%"', owner
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'Wildcards are "*.name" (names below) or "name.*" (names starting with).';
+	ELSE
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(owner::pdns.dnsname, false, types, bw,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION lookup_rrset IS
+	'DNSDB rrset lookup: name (with *.x or x.* wildcards), rrtype, bailiwick, time fences';
+
+CREATE FUNCTION lookup_rdata_name(value text, rrtype text DEFAULT 'ANY',
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE plpgsql STABLE
+-- every call is planned with its own values, so the access path's
+-- conditions fold into index quals
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
+	                                time_last_after, window_after, window_before, strict);
+	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
+BEGIN
+	IF value LIKE '*.%' AND value NOT LIKE '%.*' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(substr(value, 3)::pdns.dnsname, true, types,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+	ELSIF value LIKE '%.*' AND value NOT LIKE '*.%' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name_prefix(left(value, -2)::pdns.dnsname, types,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+	ELSIF value LIKE '%*%' THEN
+		RAISE EXCEPTION 'unsupported wildcard in "%"', value
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'Wildcards are "*.name" (names below) or "name.*" (names starting with).';
+	ELSE
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(value::pdns.dnsname, false, types,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION lookup_rdata_name IS
+	'DNSDB rdata name lookup: RRsets whose rdata holds a name (with *.x or x.* wildcards)';
+
+-- An address, a CIDR block ("192.0.2.0/24"), or a range ("192.0.2.10-192.0.2.99").
+CREATE FUNCTION lookup_rdata_ip(value text,
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE plpgsql STABLE
+-- every call is planned with its own values, so the access path's
+-- conditions fold into index quals
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
+	                                time_last_after, window_after, window_before, strict);
+	low inet;
+	high inet;
+BEGIN
+	IF value LIKE '%-%' THEN
+		low := host(split_part(value, '-', 1)::inet)::inet;
+		high := host(split_part(value, '-', 2)::inet)::inet;
+	ELSE
+		low := host(network(value::inet))::inet;
+		high := host(broadcast(value::inet))::inet;
+	END IF;
+	IF family(low) <> family(high) OR low > high THEN
+		RAISE EXCEPTION 'invalid address range "%"', value USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN QUERY SELECT * FROM pdns.rrsets_by_address(low, high,
+		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+END
+$$;
+COMMENT ON FUNCTION lookup_rdata_ip IS
+	'DNSDB rdata IP lookup: an address, a CIDR block or an address range';
+
+-- Raw rdata as hex (the wire octets of one rdata element).
+CREATE FUNCTION lookup_rdata_raw(hex text, rrtype text DEFAULT 'ANY',
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE plpgsql STABLE
+-- every call is planned with its own values, so the access path's
+-- conditions fold into index quals
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
+	                                time_last_after, window_after, window_before, strict);
+BEGIN
+	RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_octets(decode(hex, 'hex'), pdns.rrtype_filter(rrtype),
+		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+END
+$$;
+COMMENT ON FUNCTION lookup_rdata_raw IS 'DNSDB rdata raw lookup: one rdata element as hex wire octets';
+
+-- DNSDB's summarize: total observations, distinct results, first and last
+-- seen, over what a lookup matches (max_results caps the results counted).
+CREATE TYPE lookup_summary AS (
+	count bigint,
+	num_results bigint,
+	time_first timestamptz,
+	time_last timestamptz,
+	truncated boolean
+);
+
+CREATE FUNCTION summarize(rows lookup_row[]) RETURNS lookup_summary
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT coalesce(sum(r.count), 0)::bigint, count(*), min(r.time_first), max(r.time_last),
+	       coalesce(bool_or(r.truncated), false)
+	FROM unnest(rows) r
+$$;
+COMMENT ON FUNCTION summarize(lookup_row[]) IS
+	'DNSDB summarize over a lookup: SELECT (pdns.summarize(array(SELECT pdns.lookup_rrset(...)))).*';

@@ -1,0 +1,42 @@
+-- Roles with least privilege (docs/ingest.md, "Roles"):
+--   pdns_ingest   may load the ingestion targets, nothing else;
+--   pdns_analyst  may read the store and run lookups, not client activity;
+--   pdns_admin    both, plus settings, maintenance, rejects and client
+--                 activity (pseudonymized).
+-- Roles are cluster-wide: they are made if missing and outlive the extension.
+-- The pseudonymization key is a superuser-only setting that none of them
+-- can read.
+
+DO $$
+DECLARE
+	r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['pdns_ingest', 'pdns_analyst', 'pdns_admin'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+		END IF;
+	END LOOP;
+END
+$$;
+GRANT pdns_ingest, pdns_analyst TO pdns_admin;
+
+GRANT USAGE ON SCHEMA pdns TO pdns_ingest, pdns_analyst;
+
+-- The internal functions that act with the extension owner's rights are
+-- for the ingestion path only.
+REVOKE EXECUTE ON FUNCTION _merge_batch(), _sensor_id(text), _ensure_partitions(timestamptz[]),
+	_partman_register(regclass, timestamptz), run_maintenance(),
+	configure(interval, integer, interval, boolean, boolean, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _merge_batch(), _sensor_id(text), _ensure_partitions(timestamptz[])
+	TO pdns_ingest;
+GRANT EXECUTE ON FUNCTION run_maintenance(),
+	configure(interval, integer, interval, boolean, boolean, integer) TO pdns_admin;
+
+GRANT INSERT ON ingest_text, ingest_csv TO pdns_ingest;
+
+GRANT SELECT ON settings TO pdns_ingest;
+GRANT SELECT ON settings, sensors, rrsets, rdata_addresses, rdata_names, rdata_elements,
+	observations, negative_observations, rrset_history, ip_history, nameserver_history,
+	name_volume, negative_volume TO pdns_analyst;
+GRANT SELECT, DELETE ON rejects TO pdns_admin;
+GRANT SELECT ON client_observations TO pdns_admin;
