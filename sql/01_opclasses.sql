@@ -10,7 +10,7 @@ ORDER BY 1, 2;
 
 -- The types are not collatable: order never depends on a locale.
 SELECT typname, typcollation = 0 AS not_collatable
-FROM pg_type WHERE typnamespace = 'pdns'::regnamespace AND typname IN ('dnsname', 'rrtype')
+FROM pg_type WHERE typnamespace = 'pdns'::regnamespace AND typname IN ('dnsname', 'rrset', 'rrtype')
 ORDER BY 1;
 
 -- Every C function is declared with an honest volatility and parallel safety.

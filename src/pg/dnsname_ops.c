@@ -27,19 +27,11 @@ PG_FUNCTION_INFO_V1(dnsname_larger);
 PG_FUNCTION_INFO_V1(dnsname_hash);
 PG_FUNCTION_INFO_V1(dnsname_hash_extended);
 
+/* Keys compare as bytes (dn_key_cmp's order). */
 static inline int
 dnsname_compare_datums(Datum a, Datum b)
 {
-	struct varlena *x = DatumGetDnsnamePP(a);
-	struct varlena *y = DatumGetDnsnamePP(b);
-	int			c = dn_key_cmp(DNSNAME_KEY(x), DNSNAME_KEYLEN(x),
-							   DNSNAME_KEY(y), DNSNAME_KEYLEN(y));
-
-	if ((Pointer) x != DatumGetPointer(a))
-		pfree(x);
-	if ((Pointer) y != DatumGetPointer(b))
-		pfree(y);
-	return c;
+	return pdns_bytes_compare_datums(a, b);
 }
 
 Datum

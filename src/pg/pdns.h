@@ -10,6 +10,7 @@
 #include "fmgr.h"
 
 #include "dnsname_codec.h"
+#include "rrset_codec.h"
 
 /* dnsname: a varlena holding the canonical key (see dnsname_codec.h) */
 #define DNSNAME_KEY(v)				((const uint8_t *) VARDATA_ANY(v))
@@ -20,6 +21,50 @@
 /* rrtype: a 16-bit unsigned value passed by value */
 #define PG_GETARG_RRTYPE(n)			((uint16) DatumGetUInt16(PG_GETARG_DATUM(n)))
 #define PG_RETURN_RRTYPE(x)			return UInt16GetDatum(x)
+
+/* rrset: a varlena holding the canonical payload (see rrset_codec.h) */
+#define RRSET_DATA(v)				((const uint8_t *) VARDATA_ANY(v))
+#define RRSET_LEN(v)				((size_t) VARSIZE_ANY_EXHDR(v))
+#define PG_GETARG_RRSET_PP(n)		((struct varlena *) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(n)))
+#define DatumGetRrsetPP(d)			((struct varlena *) PG_DETOAST_DATUM_PACKED(d))
+
+/* A reader over an rrset datum (detoasted by the caller). */
+#define RRSET_READER(r, v)			rrset_reader_init((r), RRSET_DATA(v), RRSET_LEN(v))
+
+/*
+ * Order of two varlenas by their bytes, then their lengths: the order of
+ * dnsname keys and of rrset payloads alike.  Frees detoasted copies.
+ */
+static inline int
+pdns_bytes_compare_datums(Datum a, Datum b)
+{
+	struct varlena *x = (struct varlena *) PG_DETOAST_DATUM_PACKED(a);
+	struct varlena *y = (struct varlena *) PG_DETOAST_DATUM_PACKED(b);
+	size_t		xl = VARSIZE_ANY_EXHDR(x),
+				yl = VARSIZE_ANY_EXHDR(y);
+	int			c = memcmp(VARDATA_ANY(x), VARDATA_ANY(y), Min(xl, yl));
+
+	if (c == 0)
+		c = xl < yl ? -1 : (xl > yl ? 1 : 0);
+	if ((Pointer) x != DatumGetPointer(a))
+		pfree(x);
+	if ((Pointer) y != DatumGetPointer(b))
+		pfree(y);
+	return c;
+}
+
+/* The core's allocator hooks on palloc, in the current memory context. */
+extern const pdns_allocator pdns_palloc;
+
+/* Finish a builder into an rrset datum, or raise its error with sqlstate. */
+extern struct varlena *rrset_finish(rrset_builder *b, int sqlstate, const char *input);
+
+/* Raise an rrset builder's error with the given SQLSTATE. */
+extern void rrset_report(const rrset_builder *b, int sqlstate, const char *input) pg_attribute_noreturn();
+
+/* Presentation text of one canonical rdata, palloc'd, NUL-terminated. */
+extern char *rrset_element_text(uint16_t type, const uint8_t *rdata, size_t len,
+								size_t *textlen);
 
 /* Parse text as an rrtype, raising the type's input errors. */
 extern uint16 rrtype_parse(const char *text, size_t len);

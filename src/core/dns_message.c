@@ -1,0 +1,492 @@
+/*
+ * dns_message.c
+ *		The DNS message parser: header, questions, RRs, EDNS, RRset grouping.
+ *		Every read is checked against the message length; names go through
+ *		rdata_read_message_name, whose pointer rule makes loops impossible.
+ */
+#include "dns_message.h"
+
+#include "dnsname_codec.h"
+#include "rrtype_table.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define TYPE_OPT		41
+#define EDNS_OPT_ECS	8
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t) (p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | p[3];
+}
+
+/* Note damage: the first problem is the one reported. */
+static void
+damage(dns_message *m, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+
+static void
+damage(dns_message *m, const char *fmt,...)
+{
+	va_list		ap;
+
+	if (strcmp(fmt, "out of memory") == 0)
+		m->out_of_memory = true;
+	if (!m->partial)
+	{
+		va_start(ap, fmt);
+		vsnprintf(m->problem, sizeof(m->problem), fmt, ap);
+		va_end(ap);
+	}
+	m->partial = true;
+}
+
+/* Append octets to the arena; returns the offset, or -1 when out of memory. */
+static int64_t
+arena_put(dns_message *m, const uint8_t *data, size_t len)
+{
+	size_t		off = m->arena_len;
+
+	if (m->arena_len + len > m->arena_cap)
+	{
+		size_t		cap = m->arena_cap ? m->arena_cap * 2 : 1024;
+		uint8_t    *p;
+
+		while (cap < m->arena_len + len)
+			cap *= 2;
+		p = m->arena ? m->mem.realloc(m->mem.ctx, m->arena, cap)
+			: m->mem.alloc(m->mem.ctx, cap);
+		if (p == NULL)
+			return -1;
+		m->arena = p;
+		m->arena_cap = cap;
+	}
+	memcpy(m->arena + off, data, len);
+	m->arena_len += len;
+	return (int64_t) off;
+}
+
+/* A name at *pos as a dnsname key in the arena. */
+static bool
+read_owner(dns_message *m, const uint8_t *msg, size_t len, size_t *pos,
+		   uint32_t *off, uint16_t *keylen, const char *where)
+{
+	uint8_t		wire[256];
+	size_t		wlen,
+				used;
+	rdata_error err;
+	dn_key		key;
+	dn_error	derr;
+	int64_t		o;
+
+	if (!rdata_read_message_name(msg, len, pos, len, wire, &wlen, &err))
+	{
+		damage(m, "%s: %s", where, err.reason);
+		return false;
+	}
+	if (!dn_from_wire(wire, wlen, &used, &key, &derr))
+	{
+		char		detail[200];
+
+		dn_error_describe(&derr, detail, sizeof(detail));
+		damage(m, "%s: %s", where, detail);
+		return false;
+	}
+	o = arena_put(m, key.bytes, key.len);
+	if (o < 0)
+	{
+		damage(m, "out of memory");
+		return false;
+	}
+	*off = (uint32_t) o;
+	*keylen = (uint16_t) key.len;
+	return true;
+}
+
+/* The OPT RR: EDNS values, and the client subnet option (RFC 7871 §6). */
+static void
+read_opt(dns_message *m, uint16_t rclass, uint32_t ttl, const uint8_t *rd, size_t rdlen)
+{
+	size_t		p = 0;
+
+	if (m->edns.present)
+		return;
+	m->edns.present = true;
+	m->edns.udp_size = rclass;
+	m->edns.version = (uint8_t) (ttl >> 16);
+	m->edns.do_bit = (ttl & 0x8000) != 0;
+	m->rcode = (uint16_t) ((ttl >> 24) << 4 | (m->rcode & 0x0F));
+
+	while (p + 4 <= rdlen)
+	{
+		uint16_t	code = get16(rd + p),
+					olen = get16(rd + p + 2);
+		const uint8_t *o = rd + p + 4;
+
+		if (olen > rdlen - p - 4)
+			break;
+		if (code == EDNS_OPT_ECS && olen >= 4 && !m->edns.has_ecs)
+		{
+			uint16_t	family = get16(o);
+			uint8_t		source = o[2],
+						maxbits = family == 1 ? 32 : 128;
+			size_t		alen = olen - 4u;
+
+			if ((family == 1 || family == 2) && source <= maxbits &&
+				alen == (size_t) (source + 7) / 8)
+			{
+				m->edns.has_ecs = true;
+				m->edns.ecs_family = (uint8_t) family;
+				m->edns.ecs_source = source;
+				m->edns.ecs_scope = o[3];
+				memset(m->edns.ecs_addr, 0, sizeof(m->edns.ecs_addr));
+				memcpy(m->edns.ecs_addr, o + 4, alen);
+			}
+		}
+		p += 4 + (size_t) olen;
+	}
+}
+
+static bool
+push_rr(dns_message *m, const dns_rr *rr)
+{
+	if (m->n_rrs == m->rrs_cap)
+	{
+		size_t		cap = m->rrs_cap ? m->rrs_cap * 2 : 16;
+		dns_rr	   *p = m->rrs ? m->mem.realloc(m->mem.ctx, m->rrs, cap * sizeof(dns_rr))
+			: m->mem.alloc(m->mem.ctx, cap * sizeof(dns_rr));
+
+		if (p == NULL)
+			return false;
+		m->rrs = p;
+		m->rrs_cap = cap;
+	}
+	m->rrs[m->n_rrs++] = *rr;
+	return true;
+}
+
+static const char *const section_names[] = {"", "answer", "authority", "additional"};
+
+const char *
+dns_section_text(uint8_t section)
+{
+	return section >= 1 && section <= 3 ? section_names[section] : "";
+}
+
+/*
+ * One RR at *pos.  Returns false when parsing cannot go on (truncation,
+ * a bad owner name, memory); a bad rdata only skips the RR.
+ */
+static bool
+read_rr(dns_message *m, const uint8_t *msg, size_t len, size_t *pos,
+		uint8_t section, unsigned index, uint8_t *scratch)
+{
+	char		where[64];
+	char		typetext[RRTYPE_TEXT_MAX];
+	dns_rr		rr;
+	uint16_t	rdlen;
+	size_t		canon_len;
+	rdata_error err;
+	int64_t		o;
+
+	snprintf(where, sizeof(where), "%s RR %u", dns_section_text(section), index);
+	memset(&rr, 0, sizeof(rr));
+	rr.section = section;
+	if (!read_owner(m, msg, len, pos, &rr.owner_off, &rr.owner_len, where))
+		return false;
+	if (len - *pos < 10)
+	{
+		damage(m, "%s: the message ends inside the RR's fixed fields", where);
+		return false;
+	}
+	rr.type = get16(msg + *pos);
+	rr.rclass = get16(msg + *pos + 2);
+	rr.ttl = get32(msg + *pos + 4);
+	rdlen = get16(msg + *pos + 8);
+	*pos += 10;
+	if (rdlen > len - *pos)
+	{
+		damage(m, "%s: the rdata length %u runs past the end of the message", where, rdlen);
+		return false;
+	}
+	if (rr.type == TYPE_OPT)
+	{
+		/* the owner key went to the arena for nothing; it is small */
+		if (section == DNS_SECTION_ADDITIONAL)
+			read_opt(m, rr.rclass, rr.ttl, msg + *pos, rdlen);
+		*pos += rdlen;
+		return true;
+	}
+	if (!rdata_from_message(rr.type, msg, len, *pos, rdlen, scratch, &canon_len, &err))
+	{
+		rrtype_to_text(rr.type, typetext);
+		damage(m, "%s (%s): %s", where, typetext, err.reason);
+		*pos += rdlen;
+		return true;
+	}
+	*pos += rdlen;
+	o = arena_put(m, scratch, canon_len);
+	if (o < 0 || !push_rr(m, &rr))
+	{
+		damage(m, "out of memory");
+		return false;
+	}
+	m->rrs[m->n_rrs - 1].rdata_off = (uint32_t) o;
+	m->rrs[m->n_rrs - 1].rdata_len = (uint16_t) canon_len;
+	return true;
+}
+
+static bool
+same_set(const dns_message *m, const dns_rrset *s, const dns_rr *rr)
+{
+	return s->section == rr->section && s->type == rr->type &&
+		s->rclass == rr->rclass && s->owner_len == rr->owner_len &&
+		memcmp(m->arena + s->owner_off, m->arena + rr->owner_off, rr->owner_len) == 0;
+}
+
+/*
+ * Group RRs into sets in order of first appearance.  Consecutive RRs of
+ * one set are the common case and cost one comparison each.
+ */
+static bool
+group(dns_message *m)
+{
+	uint32_t   *set_of;
+	size_t		last = 0;
+
+	if (m->n_rrs == 0)
+		return true;
+	m->sets = m->mem.alloc(m->mem.ctx, m->n_rrs * sizeof(dns_rrset));
+	m->members = m->mem.alloc(m->mem.ctx, m->n_rrs * sizeof(uint32_t));
+	set_of = m->mem.alloc(m->mem.ctx, m->n_rrs * sizeof(uint32_t));
+	if (m->sets == NULL || m->members == NULL || set_of == NULL)
+	{
+		if (set_of)
+			m->mem.free(m->mem.ctx, set_of);
+		return false;
+	}
+	for (size_t i = 0; i < m->n_rrs; i++)
+	{
+		const dns_rr *rr = &m->rrs[i];
+		size_t		s = m->n_sets;
+
+		if (m->n_sets > 0 && same_set(m, &m->sets[last], rr))
+			s = last;
+		else
+			for (size_t j = 0; j < m->n_sets; j++)
+				if (same_set(m, &m->sets[j], rr))
+				{
+					s = j;
+					break;
+				}
+		if (s == m->n_sets)
+		{
+			dns_rrset  *n = &m->sets[m->n_sets++];
+
+			n->section = rr->section;
+			n->type = rr->type;
+			n->rclass = rr->rclass;
+			n->ttl = rr->ttl;
+			n->owner_off = rr->owner_off;
+			n->owner_len = rr->owner_len;
+			n->count = 0;
+		}
+		if (rr->ttl < m->sets[s].ttl)
+			m->sets[s].ttl = rr->ttl;
+		m->sets[s].count++;
+		set_of[i] = (uint32_t) s;
+		last = s;
+	}
+	/* counting sort of RR indices by set */
+	{
+		uint32_t	next = 0;
+
+		for (size_t s = 0; s < m->n_sets; s++)
+		{
+			m->sets[s].first = next;
+			next += m->sets[s].count;
+			m->sets[s].count = 0;
+		}
+		for (size_t i = 0; i < m->n_rrs; i++)
+		{
+			dns_rrset  *s = &m->sets[set_of[i]];
+
+			m->members[s->first + s->count++] = (uint32_t) i;
+		}
+	}
+	m->mem.free(m->mem.ctx, set_of);
+	return true;
+}
+
+bool
+dns_message_parse(const uint8_t *msg, size_t len, const pdns_allocator *mem,
+				  dns_message *m)
+{
+	size_t		pos = DNS_HEADER_LEN;
+	uint8_t    *scratch;
+	const uint16_t *counts[3];
+
+	memset(m, 0, sizeof(*m));
+	m->mem = *mem;
+	if (len < DNS_HEADER_LEN)
+	{
+		damage(m, "the message is %zu octets, shorter than the 12-octet header", len);
+		return true;
+	}
+	m->header_ok = true;
+	m->id = get16(msg);
+	m->flags = get16(msg + 2) & 0x87F0;
+	m->opcode = (msg[2] >> 3) & 0x0F;
+	m->rcode = msg[3] & 0x0F;
+	m->qdcount = get16(msg + 4);
+	m->ancount = get16(msg + 6);
+	m->nscount = get16(msg + 8);
+	m->arcount = get16(msg + 10);
+
+	scratch = mem->alloc(mem->ctx, RDATA_MAX);
+	if (scratch == NULL)
+	{
+		damage(m, "out of memory");
+		return false;
+	}
+
+	for (unsigned q = 1; q <= m->qdcount; q++)
+	{
+		char		where[32];
+		uint32_t	off;
+		uint16_t	klen;
+
+		snprintf(where, sizeof(where), "question %u", q);
+		if (!read_owner(m, msg, len, &pos, &off, &klen, where))
+			goto done;
+		if (len - pos < 4)
+		{
+			damage(m, "%s: the message ends inside the question's type and class", where);
+			goto done;
+		}
+		if (q == 1)
+		{
+			m->has_question = true;
+			m->qname_off = off;
+			m->qname_len = klen;
+			m->qtype = get16(msg + pos);
+			m->qclass = get16(msg + pos + 2);
+		}
+		pos += 4;
+	}
+
+	counts[0] = &m->ancount;
+	counts[1] = &m->nscount;
+	counts[2] = &m->arcount;
+	for (uint8_t section = DNS_SECTION_ANSWER; section <= DNS_SECTION_ADDITIONAL; section++)
+		for (unsigned i = 1; i <= *counts[section - 1]; i++)
+			if (!read_rr(m, msg, len, &pos, section, i, scratch))
+				goto done;
+
+	if (pos < len)
+		damage(m, "%zu octets follow the last RR", len - pos);
+
+done:
+	mem->free(mem->ctx, scratch);
+	if (!group(m))
+	{
+		damage(m, "out of memory");
+		m->n_sets = 0;
+	}
+	return !m->out_of_memory;
+}
+
+void
+dns_message_free(dns_message *m)
+{
+	if (m->arena)
+		m->mem.free(m->mem.ctx, m->arena);
+	if (m->rrs)
+		m->mem.free(m->mem.ctx, m->rrs);
+	if (m->sets)
+		m->mem.free(m->mem.ctx, m->sets);
+	if (m->members)
+		m->mem.free(m->mem.ctx, m->members);
+	m->arena = NULL;
+	m->rrs = NULL;
+	m->sets = NULL;
+	m->members = NULL;
+}
+
+uint8_t *
+dns_message_rrset_payload(const dns_message *m, size_t i, size_t prefix, size_t *len)
+{
+	const dns_rrset *s = &m->sets[i];
+	rrset_builder b;
+	uint8_t    *out = NULL;
+	bool		ok = true;
+
+	rrset_builder_init(&b, s->type, NULL, &m->mem);
+	for (uint32_t k = 0; ok && k < s->count; k++)
+	{
+		const dns_rr *rr = &m->rrs[m->members[s->first + k]];
+
+		ok = rrset_builder_add_canonical(&b, m->arena + rr->rdata_off, rr->rdata_len);
+	}
+	if (ok)
+		out = rrset_builder_finish(&b, prefix, len);
+	rrset_builder_free(&b);
+	return out;
+}
+
+/* ---- mnemonics ---- */
+
+const char *
+dns_opcode_text(uint8_t opcode, char *buf)
+{
+	static const char *const names[] = {"QUERY", "IQUERY", "STATUS", NULL, "NOTIFY", "UPDATE", "DSO"};
+
+	if (opcode < sizeof(names) / sizeof(names[0]) && names[opcode])
+		return names[opcode];
+	snprintf(buf, DNS_MNEMONIC_MAX, "OPCODE%u", opcode);
+	return buf;
+}
+
+const char *
+dns_rcode_text(uint16_t rcode, char *buf)
+{
+	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+		"NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+	"DSOTYPENI"};
+
+	if (rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	if (rcode == 16)
+		return "BADVERS";
+	if (rcode == 23)
+		return "BADCOOKIE";
+	snprintf(buf, DNS_MNEMONIC_MAX, "RCODE%u", rcode);
+	return buf;
+}
+
+const char *
+dns_class_text(uint16_t rclass, char *buf)
+{
+	switch (rclass)
+	{
+		case 1:
+			return "IN";
+		case 3:
+			return "CH";
+		case 4:
+			return "HS";
+		case 254:
+			return "NONE";
+		case 255:
+			return "ANY";
+	}
+	snprintf(buf, DNS_MNEMONIC_MAX, "CLASS%u", rclass);
+	return buf;
+}
