@@ -28,6 +28,7 @@ typedef struct ingest_obs
 	const uint8 *bailiwick;		/* dnsname key, or NULL when unknown */
 	size_t		bailiwick_len;
 	const struct varlena *rdata;	/* an rrset; NULL for a negative answer */
+	bool		lossy;			/* the source dropped part of the rdata */
 	uint16		rcode;
 	int64		count;
 	const inet *client;			/* clear client address, or NULL */

@@ -44,6 +44,7 @@ typedef struct rrset_entry
 	struct varlena *bailiwick;	/* NULL when unknown */
 	struct varlena *rdata;
 	uint16		rrtype;
+	bool		lossy;
 	int64		first;
 	int64		last;
 	int64		count;
@@ -349,7 +350,8 @@ static void
 add_positive(const ingest_obs *o, int64 period)
 {
 	/* the digest is stored: its inputs must not depend on the platform */
-	uint8		type_and_flag[3] = {o->rrtype >> 8, o->rrtype & 0xFF, o->bailiwick ? 1 : 0};
+	uint8		type_and_flag[3] = {o->rrtype >> 8, o->rrtype & 0xFF,
+	(o->bailiwick ? 1 : 0) | (o->lossy ? 2 : 0)};
 	digest_part parts[4] = {
 		{o->rrname, o->rrname_len},
 		{type_and_flag, 3},
@@ -372,6 +374,7 @@ add_positive(const ingest_obs *o, int64 period)
 		r->bailiwick = o->bailiwick ? copy_varlena(o->bailiwick, o->bailiwick_len) : NULL;
 		r->rdata = copy_varlena(VARDATA_ANY(o->rdata), VARSIZE_ANY_EXHDR(o->rdata));
 		r->rrtype = o->rrtype;
+		r->lossy = o->lossy;
 		r->first = r->last = o->time;
 		r->count = 0;
 		batch.keys++;
@@ -695,8 +698,8 @@ pdns_batch_rrsets(PG_FUNCTION_ARGS)
 	hash_seq_init(&seq, batch.rrsets);
 	while ((r = hash_seq_search(&seq)) != NULL)
 	{
-		Datum		values[8];
-		bool		nulls[8] = {false};
+		Datum		values[9];
+		bool		nulls[9] = {false};
 
 		values[0] = uuid_datum(r->key);
 		values[1] = PointerGetDatum(r->rrname);
@@ -707,6 +710,7 @@ pdns_batch_rrsets(PG_FUNCTION_ARGS)
 		values[5] = time_datum(r->first);
 		values[6] = time_datum(r->last);
 		values[7] = Int64GetDatum(r->count);
+		values[8] = BoolGetDatum(r->lossy);
 		put_row(rsinfo, values, nulls);
 	}
 	return (Datum) 0;

@@ -82,13 +82,6 @@ extern void dnsname_report(const dn_error *err, int sqlstate, const char *what,
 /* Text of a key, palloc'd. */
 extern char *dnsname_key_to_cstring(const uint8_t *key, size_t keylen);
 
-/*
- * Keyed prefix-preserving pseudonymization of an address (src/pg/
- * pseudonymize.c); errors when no key is set.
- */
-struct inet_struct;
-extern void pdns_pseudonymize_inet(const void *in, void *out);
-
 /* Settings, defined at load time by module.c. */
 extern void public_suffix_define_settings(void);
 

@@ -26,8 +26,8 @@ CREATE TABLE sensors (
 );
 COMMENT ON TABLE sensors IS 'sensors, numbered on first sight';
 
--- One row per (rrname, rrtype, bailiwick, rdata) ever seen.  `key` is the
--- 128-bit SHA-256 digest of those four (see src/core/digest.h): the unique
+-- One row per (rrname, rrtype, bailiwick, rdata, lossy) ever seen.  `key` is
+-- the 128-bit SHA-256 digest of those (see src/core/digest.h): the unique
 -- key that ingestion merges on, and what other tables refer to.
 CREATE TABLE rrsets (
 	key uuid PRIMARY KEY,
@@ -37,9 +37,13 @@ CREATE TABLE rrsets (
 	rdata rrset NOT NULL,
 	time_first timestamptz NOT NULL,
 	time_last timestamptz NOT NULL,
-	count bigint NOT NULL
+	count bigint NOT NULL,
+	lossy boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE rrsets IS 'all-time aggregate: one row per rrname, rrtype, bailiwick and rdata set';
+COMMENT ON COLUMN rrsets.lossy IS
+	'the sensor format dropped part of the rdata (e.g. passivedns logs MX without preference): '
+	'kept apart from exact observations of the same set';
 -- Lookups by name (exact, subtree), and a stable keyset order.
 CREATE INDEX rrsets_name ON rrsets (rrname, rrtype, key);
 -- Right wildcards: "www.example.*" is a prefix of the forward key.

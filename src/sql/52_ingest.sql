@@ -38,7 +38,7 @@ SELECT _make_target('ingest_csv', 'native-csv');
 -- The batch, read back by the merge (this session's memory).
 CREATE FUNCTION _batch_rrsets(OUT key uuid, OUT rrname dnsname, OUT rrtype rrtype,
 	OUT bailiwick dnsname, OUT rdata rrset, OUT time_first timestamptz,
-	OUT time_last timestamptz, OUT count bigint) RETURNS SETOF record
+	OUT time_last timestamptz, OUT count bigint, OUT lossy boolean) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'pdns_batch_rrsets' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 CREATE FUNCTION _batch_observations(OUT period timestamptz, OUT rrset_key uuid,
 	OUT sensor_id integer, OUT time_first timestamptz, OUT time_last timestamptz,
@@ -93,7 +93,7 @@ BEGIN
 	PERFORM pdns._batch_periods_ready();
 
 	WITH merged AS (
-		INSERT INTO pdns.rrsets AS r (key, rrname, rrtype, bailiwick, rdata, time_first, time_last, count)
+		INSERT INTO pdns.rrsets AS r (key, rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy)
 		SELECT * FROM pdns._batch_rrsets() ORDER BY 1
 		ON CONFLICT (key) DO UPDATE SET
 			time_first = least(r.time_first, excluded.time_first),

@@ -23,6 +23,7 @@ CREATE TYPE lookup_row AS (
 	time_first timestamptz,
 	time_last timestamptz,
 	count bigint,
+	lossy boolean,
 	truncated boolean,
 	cursor text
 );
@@ -59,12 +60,12 @@ CREATE FUNCTION rrsets_by_name(name dnsname, below boolean DEFAULT false,
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(rrname::text, rrtype::integer::text, key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.key
+		       r.time_first, r.time_last, r.count, r.lossy, r.key
 		FROM pdns.rrsets r
 		WHERE (CASE WHEN below THEN r.rrname << name ELSE r.rrname = name END)
 		  AND (types IS NULL OR r.rrtype = ANY (types))
@@ -92,12 +93,12 @@ CREATE FUNCTION rrsets_by_name_prefix(prefix dnsname,
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(encode(fkey, 'hex'), key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.key, pdns.forward_key(r.rrname) AS fkey
+		       r.time_first, r.time_last, r.count, r.lossy, r.key, pdns.forward_key(r.rrname) AS fkey
 		FROM pdns.rrsets r
 		WHERE pdns.forward_key(r.rrname) >= pdns.forward_key(prefix) || '\x00'::bytea
 		  AND pdns.forward_key(r.rrname) < pdns.forward_key(prefix) || '\x01'::bytea
@@ -124,12 +125,12 @@ CREATE FUNCTION rrsets_by_rdata_name(name dnsname, below boolean DEFAULT false,
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(matched::text, rrtype::integer::text, key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.key, n.name AS matched
+		       r.time_first, r.time_last, r.count, r.lossy, r.key, n.name AS matched
 		FROM pdns.rdata_names n
 		JOIN pdns.rrsets r ON r.key = n.rrset_key
 		WHERE (CASE WHEN below THEN n.name << rrsets_by_rdata_name.name
@@ -157,12 +158,12 @@ CREATE FUNCTION rrsets_by_rdata_name_prefix(prefix dnsname,
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(encode(fkey, 'hex'), key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.key, pdns.forward_key(n.name) AS fkey
+		       r.time_first, r.time_last, r.count, r.lossy, r.key, pdns.forward_key(n.name) AS fkey
 		FROM pdns.rdata_names n
 		JOIN pdns.rrsets r ON r.key = n.rrset_key
 		WHERE pdns.forward_key(n.name) >= pdns.forward_key(prefix) || '\x00'::bytea
@@ -188,12 +189,12 @@ CREATE FUNCTION rrsets_by_address(low inet, high inet,
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(host(address), key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.key, a.address
+		       r.time_first, r.time_last, r.count, r.lossy, r.key, a.address
 		FROM pdns.rdata_addresses a
 		JOIN pdns.rrsets r ON r.key = a.rrset_key
 		WHERE a.address >= low AND a.address <= high
@@ -216,12 +217,12 @@ CREATE FUNCTION rrsets_by_rdata_octets(octets bytea, types rrtype[] DEFAULT NULL
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count,
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.key
+		       r.time_first, r.time_last, r.count, r.lossy, r.key
 		FROM pdns.rdata_elements e
 		JOIN pdns.rrsets r ON r.key = e.rrset_key
 		WHERE e.hash = pdns.element_hash(octets)

@@ -4,13 +4,13 @@
 
 CREATE VIEW rrset_history AS
 SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-       r.time_first, r.time_last, r.count, r.key
+       r.time_first, r.time_last, r.count, r.lossy, r.key
 FROM pdns.rrsets r;
 COMMENT ON VIEW rrset_history IS 'what each name resolved to, and when (filter on rrname)';
 
 CREATE VIEW ip_history AS
 SELECT a.address, r.rrname, r.rrtype, pdns.rdata(r.rdata) AS rdata,
-       r.time_first, r.time_last, r.count, r.key
+       r.time_first, r.time_last, r.count, r.lossy, r.key
 FROM pdns.rdata_addresses a
 JOIN pdns.rrsets r ON r.key = a.rrset_key;
 COMMENT ON VIEW ip_history IS 'which names pointed at an address, and when (filter on address, e.g. <<= a CIDR)';
