@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "utils/array.h"
 #include "miscadmin.h"
 #include "rrset_codec.h"
 #include "time_parse.h"
@@ -25,6 +26,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+extern void pdns_pseudonymize_inet(const inet *in, inet *out); /* TMP until the pseudo branch lands */
 PG_FUNCTION_INFO_V1(pdns_batch_rrsets);
 PG_FUNCTION_INFO_V1(pdns_batch_observations);
 PG_FUNCTION_INFO_V1(pdns_batch_negatives);
@@ -641,11 +643,7 @@ ingest_sensor_id(const char *name, size_t len)
 static void
 run_merge(void)
 {
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT pdns._merge_batch()", false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "pdns._merge_batch() failed");
-	SPI_finish();
+	pdns_spi_run_keeping_search_path("SELECT pdns._merge_batch()");
 }
 
 void
@@ -847,15 +845,15 @@ note_period(HTAB *seen, int64 period)
 Datum
 pdns_batch_periods(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	HASHCTL		ctl;
 	HASH_SEQ_STATUS seq;
 	void	   *e;
 	int64	   *p;
+	Datum	   *values;
+	int			n = 0;
 
-	InitMaterializedSRF(fcinfo, 0);
 	if (batch.cxt == NULL)
-		return (Datum) 0;
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
 	ctl.keysize = sizeof(int64);
 	ctl.entrysize = sizeof(int64);
 	ctl.hcxt = batch.cxt;
@@ -872,15 +870,12 @@ pdns_batch_periods(PG_FUNCTION_ARGS)
 	while ((e = hash_seq_search(&seq)) != NULL)
 		note_period(pending_periods, ((client_entry *) e)->key.period);
 
+	values = palloc((hash_get_num_entries(pending_periods) + 1) * sizeof(Datum));
 	hash_seq_init(&seq, pending_periods);
 	while ((p = hash_seq_search(&seq)) != NULL)
-	{
-		Datum		value = time_datum(*p);
-		bool		null = false;
-
-		put_row(rsinfo, &value, &null);
-	}
-	return (Datum) 0;
+		values[n++] = time_datum(*p);
+	PG_RETURN_ARRAYTYPE_P(construct_array(values, n, TIMESTAMPTZOID, sizeof(TimestampTz),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 /* pdns._ensure_partitions() succeeded for the pending periods: remember them. */
