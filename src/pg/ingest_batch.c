@@ -26,7 +26,6 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-extern void pdns_pseudonymize_inet(const inet *in, inet *out); /* TMP until the pseudo branch lands */
 PG_FUNCTION_INFO_V1(pdns_batch_rrsets);
 PG_FUNCTION_INFO_V1(pdns_batch_observations);
 PG_FUNCTION_INFO_V1(pdns_batch_negatives);
