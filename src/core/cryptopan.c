@@ -10,6 +10,7 @@
  */
 #include "cryptopan.h"
 
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,50 +59,87 @@ cpan_free(cpan_key *k)
 	free(k);
 }
 
+static uint64_t
+load_be64(const uint8_t *b)
+{
+	uint64_t	v;
+
+	memcpy(&v, b, sizeof(v));
+	return be64toh(v);
+}
+
+static void
+store_be64(uint8_t *b, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy(b, &v, sizeof(v));
+}
+
 /*
  * cpan_pseudonymize: block i holds the input's first i bits, then the
  * encrypted pad's bits from i on; output bit i flips when the first bit of
- * the block's encryption is set.
+ * the block's encryption is set.  The blocks are assembled as two 64-bit
+ * halves, which costs less than the encryption itself.
  */
 bool
 cpan_pseudonymize(const cpan_key *k, int width, int nbits,
 				  const uint8_t *in, uint8_t *out)
 {
-	uint8_t		addr[CPAN_BLOCK];
 	uint8_t		plain[128 * CPAN_BLOCK];
 	uint8_t		cipher[128 * CPAN_BLOCK];
-	int			bytes = width / 8;
+	uint8_t		addr[CPAN_BLOCK];
+	uint64_t	addr_hi,
+				addr_lo = 0,
+				pad_hi = load_be64(k->pad),
+				pad_lo = load_be64(k->pad + 8);
+	int			high = nbits < 64 ? nbits : 64;
 	int			outl = 0;
 	int			pos;
 
 	if ((width != 32 && width != 128) || nbits < 0 || nbits > width)
 		return false;
-	memcpy(addr, in, bytes);
-	if (nbits == 0)
+	if (width == 32)
 	{
-		memmove(out, addr, bytes);
-		return true;
+		uint32_t	v;
+
+		memcpy(&v, in, sizeof(v));
+		addr_hi = (uint64_t) be32toh(v) << 32;
+	}
+	else
+	{
+		addr_hi = load_be64(in);
+		addr_lo = load_be64(in + 8);
 	}
 
-	for (pos = 0; pos < nbits; pos++)
+	/* block 0 is the pad itself (a shift by 64 would be undefined) */
+	store_be64(plain, pad_hi);
+	store_be64(plain + 8, pad_lo);
+	for (pos = 1; pos < high; pos++)
 	{
-		uint8_t    *b = plain + pos * CPAN_BLOCK;
-		int			whole = pos / 8;
-		int			part = pos % 8;
+		uint64_t	keep = ~UINT64_C(0) << (64 - pos);
 
-		memcpy(b, k->pad, CPAN_BLOCK);
-		memcpy(b, addr, whole);
-		if (part != 0)
-			b[whole] = (uint8_t) ((addr[whole] & (0xFF << (8 - part)))
-								  | (k->pad[whole] & (0xFF >> part)));
+		store_be64(plain + pos * CPAN_BLOCK, (addr_hi & keep) | (pad_hi & ~keep));
+		store_be64(plain + pos * CPAN_BLOCK + 8, pad_lo);
 	}
-	if (EVP_EncryptUpdate(k->ctx, cipher, &outl, plain, nbits * CPAN_BLOCK) != 1
-		|| outl != nbits * CPAN_BLOCK)
+	for (pos = 64; pos < nbits; pos++)
+	{
+		uint64_t	keep = pos == 64 ? 0 : ~UINT64_C(0) << (128 - pos);
+
+		store_be64(plain + pos * CPAN_BLOCK, addr_hi);
+		store_be64(plain + pos * CPAN_BLOCK + 8, (addr_lo & keep) | (pad_lo & ~keep));
+	}
+	if (nbits > 0
+		&& (EVP_EncryptUpdate(k->ctx, cipher, &outl, plain, nbits * CPAN_BLOCK) != 1
+			|| outl != nbits * CPAN_BLOCK))
 		return false;
 
-	for (pos = 0; pos < nbits; pos++)
-		addr[pos / 8] ^= (uint8_t) ((cipher[pos * CPAN_BLOCK] & 0x80) >> (pos % 8));
-	memcpy(out, addr, bytes);
+	for (pos = 0; pos < high; pos++)
+		addr_hi ^= (uint64_t) (cipher[pos * CPAN_BLOCK] >> 7) << (63 - pos);
+	for (pos = 64; pos < nbits; pos++)
+		addr_lo ^= (uint64_t) (cipher[pos * CPAN_BLOCK] >> 7) << (127 - pos);
+	store_be64(addr, addr_hi);
+	store_be64(addr + 8, addr_lo);
+	memcpy(out, addr, width / 8);
 	return true;
 }
 
