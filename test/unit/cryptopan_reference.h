@@ -36,6 +36,18 @@ ref_set_bit(uint8_t *bytes, int i, int v)
 		bytes[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 }
 
+/* Length of the common prefix of two width-bit addresses. */
+static int
+ref_common_prefix(const uint8_t *a, const uint8_t *b, int width)
+{
+	int			i;
+
+	for (i = 0; i < width; i++)
+		if (ref_bit(a, i) != ref_bit(b, i))
+			return i;
+	return width;
+}
+
 /* ref_init: the AES key is key[0..15]; the pad is key[16..31] encrypted. */
 static bool
 ref_init(ref_cpan *r, const uint8_t key[32])
