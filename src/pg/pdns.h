@@ -7,7 +7,11 @@
 #define PDNS_PG_H
 
 #include "postgres.h"
+
+#include <sys/socket.h>			/* AF_INET, which utils/inet.h uses */
+
 #include "fmgr.h"
+#include "utils/inet.h"
 
 #include "dnsname_codec.h"
 #include "rrset_codec.h"
@@ -93,5 +97,18 @@ extern void pdns_spi_run_keeping_search_path(const char *sql);
 
 /* Settings, defined at load time by module.c. */
 extern void public_suffix_define_settings(void);
+extern void pseudonymize_define_settings(void);
+
+/*
+ * Client address pseudonymization (pseudonymize.c), for the ingestion path
+ * to call per row without fmgr overhead.  pdns_pseudonymize_inet writes the
+ * keyed, prefix-preserving pseudonym of in (same family and prefix length;
+ * a network maps to the pseudonymized network) into out, which must have
+ * room for an inet and may be in itself.  Without a key it raises ERROR
+ * 22023, so a clear address is never stored by mistake;
+ * pdns_pseudonymization_key_is_set lets a caller check once per batch.
+ */
+extern bool pdns_pseudonymization_key_is_set(void);
+extern void pdns_pseudonymize_inet(const inet *in, inet *out);
 
 #endif							/* PDNS_PG_H */
