@@ -1,6 +1,8 @@
 -- COPY ingestion of the native layout: every tier, every reject reason,
 -- deduplication, transactions.
 SET search_path = pdns, public;
+SET timezone = 'UTC';
+SET datestyle = 'ISO';
 -- the Crypto-PAn sample key (public: tests only)
 SET pdns.pseudonymization_key = '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
 
@@ -22,7 +24,8 @@ INSERT INTO ingest_text VALUES
 	(E'1700000100\tsensor-b\t\t\tnx.example.com\tA\t\t\t\t\t3\tNXDOMAIN'),
 	(E'1700000100\tsensor-b\t\t\tnodata.example.com\tAAAA\t\t\t'),
 	(E'1700000100\tsensor-b\t\t\tfail.example.com\tA\t\t\tignored\t\t\tSERVFAIL'),
-	(E'1700000100\tsensor-b\t\t\tweird.example.com\tTYPE65534\t\t\t\\# 2 abcd'),
+	(E'1700000100\tsensor-b\t\t\tweird.example.com\tTYPE65534\t\t\t\\\\# 2 abcd'),
+	(E'1700000100\tsensor-b\t\t\tweird.example.com\tTYPE65534\t\t\t\\\\# 0'),
 	(E'1700086400\tsensor-a\t192.0.2.1\t\twww.example.com\tA\tIN\t300\t192.0.2.80\texample.com');
 
 SELECT * FROM stored;

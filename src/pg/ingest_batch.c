@@ -245,27 +245,35 @@ make_table(const char *name, Size keysize, Size entrysize)
 static void
 load_settings(void)
 {
-	char	   *interval;
+	int64		seconds;
 	bool		isnull;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT partition_interval::text, record_clients, batch_keys FROM pdns.settings",
-					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	/* the interval as seconds: its text form follows the session's IntervalStyle */
+	if (SPI_execute("SELECT extract(epoch FROM partition_interval)::bigint, record_clients, batch_keys "
+					"FROM pdns.settings", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("pdns.settings must hold exactly one row")));
-	interval = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (strcmp(interval, "01:00:00") == 0)
-		batch.period = PERIOD_HOUR;
-	else if (strcmp(interval, "1 day") == 0)
-		batch.period = PERIOD_DAY;
-	else if (strcmp(interval, "7 days") == 0)
-		batch.period = PERIOD_WEEK;
-	else if (strcmp(interval, "1 mon") == 0)
-		batch.period = PERIOD_MONTH;
-	else
-		elog(ERROR, "unsupported partition interval \"%s\"", interval);
+	seconds = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	switch (seconds)
+	{
+		case 3600:
+			batch.period = PERIOD_HOUR;
+			break;
+		case 86400:
+			batch.period = PERIOD_DAY;
+			break;
+		case 7 * 86400:
+			batch.period = PERIOD_WEEK;
+			break;
+		case 30 * 86400:		/* extract(epoch) counts a month as 30 days */
+			batch.period = PERIOD_MONTH;
+			break;
+		default:
+			elog(ERROR, "unsupported partition interval of %lld seconds", (long long) seconds);
+	}
 	batch.record_clients = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 													  SPI_tuptable->tupdesc, 2, &isnull));
 	batch.max_keys = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
