@@ -4,6 +4,9 @@
 SET search_path = pdns, public;
 SET timezone = 'UTC';
 SET datestyle = 'ISO';
+-- (starts from an empty store)
+TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
+	negative_observations, client_observations, rejects;
 
 -- A store: three zones with hosts, mail, name servers, CNAMEs, DNSSEC,
 -- seen at different times, plus a crowd of other names for the planner.
