@@ -18,17 +18,12 @@ FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 WHERE i.inhparent = ANY (ARRAY['pdns.observations', 'pdns.negative_observations',
                                'pdns.client_observations']::regclass[]);
 
--- Old data got the partitions of its own days (a backfill makes only those),
--- and nothing went to the default partitions.
+-- Old data got the partitions of its own days (a backfill makes only those).
+-- There is no default partition: every row has a partition of its own.
 SELECT partition, bounds FROM partitions
 WHERE parent = 'pdns.observations'::regclass AND partition < 'observations_p2024'
 ORDER BY partition;
-SELECT parent, (SELECT count(*) FROM ONLY pdns.observations_default) AS in_default
-FROM (VALUES ('pdns.observations'::regclass)) v(parent);
-SELECT count(*) AS rows_in_default_partitions FROM (
-	SELECT 1 FROM pdns.observations_default UNION ALL
-	SELECT 1 FROM pdns.negative_observations_default UNION ALL
-	SELECT 1 FROM pdns.client_observations_default) d;
+SELECT count(*) AS default_partitions FROM partitions WHERE bounds = 'DEFAULT';
 
 -- Partitions are made ahead of time: today and premake days after it.
 SELECT parent, count(*) FILTER (WHERE partition >= 'observations_p' || to_char(now() + interval '4 days', 'YYYY_MM_DD')

@@ -53,3 +53,12 @@ docscheck:
 # (see test/valgrind/run.sh for what it checks).
 check-valgrind:
 	@test/valgrind/run.sh
+
+# Isolation specs (concurrency): pg_isolation_regress against the server in PG*.
+ISOLATION_SPECS = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
+pg_isolation_regress = $(dir $(shell $(PG_CONFIG) --pgxs))../../src/test/isolation/pg_isolation_regress
+
+isolationcheck:
+	$(pg_isolation_regress) --inputdir=test/isolation --outputdir=test/isolation/output_iso \
+		--bindir='$(bindir)' --load-extension=pg_partman --load-extension=$(EXTENSION) \
+		--dbname=pdns_isolation $(ISOLATION_SPECS)

@@ -59,6 +59,11 @@ BEGIN
 	EXECUTE format('UPDATE %I.part_config SET retention = $2, retention_keep_table = false, '
 	               'infinite_time_partitions = true WHERE parent_table = $1', pm.nspname)
 		USING parent::text, s.retention::text;
+	-- No default partition: rows always get a partition of their own first
+	-- (_ensure_partitions).  A default partition would have to be locked
+	-- exclusively, until the ingesting transaction ends, by every new
+	-- partition attached, and readers of the table would wait on it.
+	EXECUTE format('DROP TABLE IF EXISTS %s', parent::text || '_default');
 END
 $$;
 

@@ -3,7 +3,9 @@
 -- Two layers:
 --  * access paths: SQL functions, one per index, that the planner inlines
 --    into the calling query, so EXPLAIN shows their index range scans and
---    they compose with the rest of a query;
+--    they compose with the rest of a query.  Their bodies are SQL-standard
+--    (BEGIN ATOMIC): parsed once here, so they work whatever the caller's
+--    search_path, and still inlined;
 --  * lookup_rrset(), lookup_rdata_name(), lookup_rdata_ip(),
 --    lookup_rdata_raw() and their *_summary forms: DNSDB's query language
 --    (wildcards, ANY/ANY-DNSSEC, fences given as absolute or relative times)
@@ -59,7 +61,7 @@ CREATE FUNCTION rrsets_by_name(name dnsname, below boolean DEFAULT false,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
+BEGIN ATOMIC
 	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(rrname::text, rrtype::integer::text, key::text)
@@ -79,8 +81,8 @@ AS $$
 		LIMIT max_results + 1
 	) s
 	ORDER BY rrname, rrtype, key
-	LIMIT max_results
-$$;
+	LIMIT max_results;
+END;
 
 -- Access path: RRsets whose owner starts with the given labels (DNSDB's
 -- right wildcard "www.example.*": any name of more labels that begins with
@@ -92,7 +94,7 @@ CREATE FUNCTION rrsets_by_name_prefix(prefix dnsname,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
+BEGIN ATOMIC
 	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(encode(fkey, 'hex'), key::text)
@@ -112,8 +114,8 @@ AS $$
 		LIMIT max_results + 1
 	) s
 	ORDER BY fkey, key
-	LIMIT max_results
-$$;
+	LIMIT max_results;
+END;
 
 -- Access path: RRsets whose rdata holds a name (or, below = true, a name
 -- strictly below it), by index rdata_names.
@@ -124,7 +126,7 @@ CREATE FUNCTION rrsets_by_rdata_name(name dnsname, below boolean DEFAULT false,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
+BEGIN ATOMIC
 	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(matched::text, rrtype::integer::text, key::text)
@@ -145,8 +147,8 @@ AS $$
 		LIMIT max_results + 1
 	) s
 	ORDER BY matched, rrtype, key
-	LIMIT max_results
-$$;
+	LIMIT max_results;
+END;
 
 -- Access path: RRsets whose rdata holds a name starting with the given
 -- labels (right wildcard), by index rdata_names_forward.
@@ -157,7 +159,7 @@ CREATE FUNCTION rrsets_by_rdata_name_prefix(prefix dnsname,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
+BEGIN ATOMIC
 	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(encode(fkey, 'hex'), key::text)
@@ -177,8 +179,8 @@ AS $$
 		LIMIT max_results + 1
 	) s
 	ORDER BY fkey, key
-	LIMIT max_results
-$$;
+	LIMIT max_results;
+END;
 
 -- Access path: A and AAAA RRsets holding an address in [low, high], by
 -- index rdata_addresses.  A CIDR block is its first and last address.
@@ -188,7 +190,7 @@ CREATE FUNCTION rrsets_by_address(low inet, high inet,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
+BEGIN ATOMIC
 	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(host(address), key::text)
@@ -205,8 +207,8 @@ AS $$
 		LIMIT max_results + 1
 	) s
 	ORDER BY address, key
-	LIMIT max_results
-$$;
+	LIMIT max_results;
+END;
 
 -- Access path: RRsets with an rdata element equal to these wire octets,
 -- by index rdata_elements (a hash, then checked against the octets).
@@ -216,7 +218,7 @@ CREATE FUNCTION rrsets_by_rdata_octets(octets bytea, types rrtype[] DEFAULT NULL
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
+BEGIN ATOMIC
 	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(key::text)
@@ -234,8 +236,8 @@ AS $$
 		LIMIT max_results + 1
 	) s
 	ORDER BY key
-	LIMIT max_results
-$$;
+	LIMIT max_results;
+END;
 
 -- ---------------------------------------------------------------------
 -- DNSDB's query language on top of the access paths.
