@@ -21,13 +21,13 @@ typedef struct ref_cpan
 	uint8_t		pad[16];
 } ref_cpan;
 
-static int
+static inline int
 ref_bit(const uint8_t *bytes, int i)
 {
 	return (bytes[i / 8] >> (7 - i % 8)) & 1;
 }
 
-static void
+static inline void
 ref_set_bit(uint8_t *bytes, int i, int v)
 {
 	if (v)
@@ -37,7 +37,7 @@ ref_set_bit(uint8_t *bytes, int i, int v)
 }
 
 /* Length of the common prefix of two width-bit addresses. */
-static int
+static inline int
 ref_common_prefix(const uint8_t *a, const uint8_t *b, int width)
 {
 	int			i;
@@ -49,7 +49,7 @@ ref_common_prefix(const uint8_t *a, const uint8_t *b, int width)
 }
 
 /* ref_init: the AES key is key[0..15]; the pad is key[16..31] encrypted. */
-static bool
+static inline bool
 ref_init(ref_cpan *r, const uint8_t key[32])
 {
 	int			outl = 0;
@@ -62,14 +62,14 @@ ref_init(ref_cpan *r, const uint8_t key[32])
 		&& outl == 16;
 }
 
-static void
+static inline void
 ref_free(ref_cpan *r)
 {
 	EVP_CIPHER_CTX_free(r->ctx);
 }
 
 /* ref_pseudonymize: width (32 or 128) bits of in, one AES call per bit. */
-static bool
+static inline bool
 ref_pseudonymize(const ref_cpan *r, int width, const uint8_t *in, uint8_t *out)
 {
 	uint8_t		result[16];
