@@ -79,7 +79,7 @@ store_be64(uint8_t *b, uint64_t v)
  * cpan_pseudonymize: block i holds the input's first i bits, then the
  * encrypted pad's bits from i on; output bit i flips when the first bit of
  * the block's encryption is set.  The blocks are assembled as two 64-bit
- * halves, which costs less than the encryption itself.
+ * words: assembled byte by byte, they took longer than their encryption.
  */
 bool
 cpan_pseudonymize(const cpan_key *k, int width, int nbits,
