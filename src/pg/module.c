@@ -5,6 +5,8 @@
  */
 #include "pdns.h"
 
+#include "ingest.h"
+
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
@@ -13,4 +15,6 @@ void
 _PG_init(void)
 {
 	public_suffix_define_settings();
+	ingest_define_settings();
+	ingest_adapters_define_settings();
 }
