@@ -144,9 +144,12 @@ append_name_member(suri_ctx *c, const json_node *obj, const char *key)
 
 	if (!name_of(c, json_get(c->doc, obj, key), &n))
 		return false;
+	/* name_of wrote the name at the end of the text, unless it is the root */
+	if (n.ptr + n.len != c->out->text + c->out->text_len &&
+		!log_text_append(c->out, n.ptr, n.len))
+		return log_fail(c->err, "out of memory");
 	/* names are absolute: a trailing dot keeps ldns from adding an origin */
-	if (!log_text_append(c->out, n.ptr, n.len) ||
-		(n.ptr[n.len - 1] != '.' && !log_text_char(c->out, '.')))
+	if (n.ptr[n.len - 1] != '.' && !log_text_char(c->out, '.'))
 		return log_fail(c->err, "out of memory");
 	return true;
 }

@@ -16,6 +16,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "miscadmin.h"
 #include "rrset_codec.h"
 #include "time_parse.h"
@@ -245,27 +246,35 @@ make_table(const char *name, Size keysize, Size entrysize)
 static void
 load_settings(void)
 {
-	char	   *interval;
+	int64		seconds;
 	bool		isnull;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT partition_interval::text, record_clients, batch_keys FROM pdns.settings",
-					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	/* the interval as seconds: its text form follows the session's IntervalStyle */
+	if (SPI_execute("SELECT extract(epoch FROM partition_interval)::bigint, record_clients, batch_keys "
+					"FROM pdns.settings", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("pdns.settings must hold exactly one row")));
-	interval = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (strcmp(interval, "01:00:00") == 0)
-		batch.period = PERIOD_HOUR;
-	else if (strcmp(interval, "1 day") == 0)
-		batch.period = PERIOD_DAY;
-	else if (strcmp(interval, "7 days") == 0)
-		batch.period = PERIOD_WEEK;
-	else if (strcmp(interval, "1 mon") == 0)
-		batch.period = PERIOD_MONTH;
-	else
-		elog(ERROR, "unsupported partition interval \"%s\"", interval);
+	seconds = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	switch (seconds)
+	{
+		case 3600:
+			batch.period = PERIOD_HOUR;
+			break;
+		case 86400:
+			batch.period = PERIOD_DAY;
+			break;
+		case 7 * 86400:
+			batch.period = PERIOD_WEEK;
+			break;
+		case 30 * 86400:		/* extract(epoch) counts a month as 30 days */
+			batch.period = PERIOD_MONTH;
+			break;
+		default:
+			elog(ERROR, "unsupported partition interval of %lld seconds", (long long) seconds);
+	}
 	batch.record_clients = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 													  SPI_tuptable->tupdesc, 2, &isnull));
 	batch.max_keys = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
@@ -707,11 +716,7 @@ ingest_sensor_id(const char *name, size_t len)
 static void
 run_merge(void)
 {
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT pdns._merge_batch()", false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "pdns._merge_batch() failed");
-	SPI_finish();
+	pdns_spi_run_keeping_search_path("SELECT pdns._merge_batch()");
 }
 
 void
@@ -913,15 +918,15 @@ note_period(HTAB *seen, int64 period)
 Datum
 pdns_batch_periods(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	HASHCTL		ctl;
 	HASH_SEQ_STATUS seq;
 	void	   *e;
 	int64	   *p;
+	Datum	   *values;
+	int			n = 0;
 
-	InitMaterializedSRF(fcinfo, 0);
 	if (batch.cxt == NULL)
-		return (Datum) 0;
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
 	ctl.keysize = sizeof(int64);
 	ctl.entrysize = sizeof(int64);
 	ctl.hcxt = batch.cxt;
@@ -938,15 +943,12 @@ pdns_batch_periods(PG_FUNCTION_ARGS)
 	while ((e = hash_seq_search(&seq)) != NULL)
 		note_period(pending_periods, ((client_entry *) e)->key.period);
 
+	values = palloc((hash_get_num_entries(pending_periods) + 1) * sizeof(Datum));
 	hash_seq_init(&seq, pending_periods);
 	while ((p = hash_seq_search(&seq)) != NULL)
-	{
-		Datum		value = time_datum(*p);
-		bool		null = false;
-
-		put_row(rsinfo, &value, &null);
-	}
-	return (Datum) 0;
+		values[n++] = time_datum(*p);
+	PG_RETURN_ARRAYTYPE_P(construct_array(values, n, TIMESTAMPTZOID, sizeof(TimestampTz),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 /* pdns._ensure_partitions() succeeded for the pending periods: remember them. */

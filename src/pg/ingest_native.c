@@ -153,8 +153,12 @@ ingest_native_line(const char *line, size_t len, bool csv)
 	if (o.rcode == 0 && !FIELD_EMPTY(&f, 8))
 	{
 		if (!ingest_rdata(o.rrtype, f.value[8], f.len[8], &o.rdata, &reason))
-			REJECT("bad %s rdata \"%.64s\": %s", rrtype_mnemonic(o.rrtype) ? rrtype_mnemonic(o.rrtype) : "TYPE",
-				   f.value[8], reason);
+		{
+			char		type[RRTYPE_TEXT_MAX];
+
+			rrtype_to_text(o.rrtype, type);
+			REJECT("bad %s rdata \"%.64s\": %s", type, f.value[8], reason);
+		}
 	}
 	ingest_add(&o);
 	pfree(scratch);

@@ -15,6 +15,7 @@ void
 _PG_init(void)
 {
 	public_suffix_define_settings();
+	pseudonymize_define_settings();
 	ingest_define_settings();
 	ingest_adapters_define_settings();
 }

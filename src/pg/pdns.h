@@ -7,7 +7,11 @@
 #define PDNS_PG_H
 
 #include "postgres.h"
+
+#include <sys/socket.h>			/* AF_INET, which utils/inet.h uses */
+
 #include "fmgr.h"
+#include "utils/inet.h"
 
 #include "dnsname_codec.h"
 #include "rrset_codec.h"
@@ -82,7 +86,29 @@ extern void dnsname_report(const dn_error *err, int sqlstate, const char *what,
 /* Text of a key, palloc'd. */
 extern char *dnsname_key_to_cstring(const uint8_t *key, size_t keylen);
 
+/*
+ * Run one SQL statement through SPI and give the session back the
+ * search_path it had.  pg_partman 4.x sets search_path at session level
+ * (set_config(..., false)) and resets it to the value it found -- inside our
+ * SECURITY DEFINER functions, their SET clause's value, which would then
+ * outlive them.  Every call path that can reach pg_partman goes through here.
+ */
+extern void pdns_spi_run_keeping_search_path(const char *sql);
+
 /* Settings, defined at load time by module.c. */
 extern void public_suffix_define_settings(void);
+extern void pseudonymize_define_settings(void);
+
+/*
+ * Client address pseudonymization (pseudonymize.c), for the ingestion path
+ * to call per row without fmgr overhead.  pdns_pseudonymize_inet writes the
+ * keyed, prefix-preserving pseudonym of in (same family and prefix length;
+ * a network maps to the pseudonymized network) into out, which must have
+ * room for an inet and may be in itself.  Without a key it raises ERROR
+ * 22023, so a clear address is never stored by mistake;
+ * pdns_pseudonymization_key_is_set lets a caller check once per batch.
+ */
+extern bool pdns_pseudonymization_key_is_set(void);
+extern void pdns_pseudonymize_inet(const inet *in, inet *out);
 
 #endif							/* PDNS_PG_H */

@@ -23,8 +23,25 @@ AS $$
 	WHERE e.extname = 'pg_partman'
 $$;
 
--- Register one table with pg_partman, partitions starting at `start`.
-CREATE FUNCTION _partman_register(parent regclass, start timestamptz) RETURNS void
+-- Is the table registered with pg_partman?
+CREATE FUNCTION _partman_managed(parent regclass) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	managed boolean;
+BEGIN
+	EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.part_config WHERE parent_table = $1)',
+	               (SELECT nspname FROM pdns._partman()))
+		INTO managed USING parent::text;
+	RETURN managed;
+END
+$$;
+
+-- Register one table with pg_partman.  pg_partman makes partitions around
+-- now; the periods of older data are made on demand by _ensure_partitions
+-- (a backfill of old data makes only the partitions it needs).
+CREATE FUNCTION _partman_register(parent regclass) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
@@ -36,11 +53,9 @@ BEGIN
 	SELECT * INTO STRICT pm FROM pdns._partman();
 	SELECT * INTO STRICT s FROM pdns.settings;
 	EXECUTE format('SELECT %I.create_parent(p_parent_table := $1, p_control := %L, '
-	               'p_type := %L, p_interval := $2, p_premake := $3, p_start_partition := $4)',
+	               'p_type := %L, p_interval := $2, p_premake := $3)',
 	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END)
-		USING parent::text, s.partition_interval::text, s.premake,
-		      date_trunc(CASE s.partition_interval WHEN '1 hour' THEN 'hour' WHEN '1 day' THEN 'day'
-		                 WHEN '1 week' THEN 'week' ELSE 'month' END, start)::text;
+		USING parent::text, s.partition_interval::text, s.premake;
 	EXECUTE format('UPDATE %I.part_config SET retention = $2, retention_keep_table = false, '
 	               'infinite_time_partitions = true WHERE parent_table = $1', pm.nspname)
 		USING parent::text, s.retention::text;
@@ -64,9 +79,7 @@ BEGIN
 	END IF;
 	SELECT * INTO STRICT pm FROM pdns._partman();
 	FOR parent IN SELECT * FROM pdns.partitioned_tables() LOOP
-		EXECUTE format('SELECT 1 FROM %I.part_config WHERE parent_table = $1', pm.nspname)
-			USING parent::text;
-		IF NOT FOUND THEN
+		IF NOT pdns._partman_managed(parent) THEN
 			missing := periods;
 		ELSE
 			-- the periods whose partition pg_partman has not made yet
@@ -81,10 +94,8 @@ BEGIN
 		-- one session at a time makes partitions for a table
 		PERFORM pg_catalog.pg_advisory_xact_lock('pdns._ensure_partitions'::regproc::oid::integer,
 		                                         parent::oid::integer);
-		EXECUTE format('SELECT 1 FROM %I.part_config WHERE parent_table = $1', pm.nspname)
-			USING parent::text;
-		IF NOT FOUND THEN
-			PERFORM pdns._partman_register(parent, (SELECT min(p) FROM unnest(missing) p));
+		IF NOT pdns._partman_managed(parent) THEN
+			PERFORM pdns._partman_register(parent);
 		END IF;
 		EXECUTE format('SELECT %I.create_partition_time($1, $2, false)', pm.nspname)
 			USING parent::text, missing;
@@ -92,10 +103,7 @@ BEGIN
 END
 $$;
 
--- Run pg_partman's maintenance for the store's tables: premake partitions,
--- apply the retention.  The background worker does this on its own; call
--- it from cron (or by hand) where the worker is not configured.
-CREATE FUNCTION run_maintenance() RETURNS void
+CREATE FUNCTION _run_maintenance() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -105,14 +113,18 @@ DECLARE
 BEGIN
 	SELECT * INTO STRICT pm FROM pdns._partman();
 	FOR parent IN SELECT * FROM pdns.partitioned_tables() LOOP
-		EXECUTE format('SELECT 1 FROM %I.part_config WHERE parent_table = $1', pm.nspname)
-			USING parent::text;
-		IF FOUND THEN
+		IF pdns._partman_managed(parent) THEN
 			EXECUTE format('SELECT %I.run_maintenance($1)', pm.nspname) USING parent::text;
 		END IF;
 	END LOOP;
 END
 $$;
+
+-- Run pg_partman's maintenance for the store's tables: premake partitions,
+-- apply the retention.  The background worker does this on its own; call
+-- it from cron (or by hand) where the worker is not configured.
+CREATE FUNCTION run_maintenance() RETURNS void
+	AS 'MODULE_PATHNAME', 'pdns_run_maintenance' LANGUAGE C VOLATILE STRICT;
 
 -- Change the store's settings.  Partitioning (interval, premake) can only
 -- change before the first ingestion; retention and the rest at any time.

@@ -56,7 +56,7 @@ CREATE FUNCTION _batch_clients(OUT period timestamptz, OUT client inet, OUT rrna
 CREATE FUNCTION _batch_rejects(OUT target text, OUT sensor text, OUT reason text, OUT raw bytea)
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'pdns_batch_rejects' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-CREATE FUNCTION _batch_periods() RETURNS SETOF timestamptz
+CREATE FUNCTION _batch_periods() RETURNS timestamptz[]
 	AS 'MODULE_PATHNAME', 'pdns_batch_periods' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 CREATE FUNCTION _batch_periods_ready() RETURNS void
 	AS 'MODULE_PATHNAME', 'pdns_batch_periods_ready' LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -64,18 +64,18 @@ CREATE FUNCTION _batch_reset() RETURNS void
 	AS 'MODULE_PATHNAME', 'pdns_batch_reset' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
 -- A sensor's number, made on first sight.
-CREATE FUNCTION _sensor_id(name text) RETURNS integer
+CREATE FUNCTION _sensor_id(sensor_name text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	result integer;
 BEGIN
-	SELECT id INTO result FROM pdns.sensors WHERE sensors.name = _sensor_id.name;
+	SELECT s.id INTO result FROM pdns.sensors s WHERE s.name = sensor_name;
 	IF NOT FOUND THEN
-		INSERT INTO pdns.sensors (name) VALUES (_sensor_id.name)
+		INSERT INTO pdns.sensors AS s (name) VALUES (sensor_name)
 		ON CONFLICT (name) DO UPDATE SET name = excluded.name
-		RETURNING id INTO result;
+		RETURNING s.id INTO result;
 	END IF;
 	RETURN result;
 END
@@ -89,7 +89,7 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	PERFORM pdns._ensure_partitions(ARRAY(SELECT pdns._batch_periods()));
+	PERFORM pdns._ensure_partitions(pdns._batch_periods());
 	PERFORM pdns._batch_periods_ready();
 
 	WITH merged AS (

@@ -392,9 +392,9 @@ DECLARE
 	low inet;
 	high inet;
 BEGIN
-	IF value LIKE '%-%' THEN
-		low := host(split_part(value, '-', 1)::inet)::inet;
-		high := host(split_part(value, '-', 2)::inet)::inet;
+	IF value ~ '^\s*[0-9A-Fa-f:.]+\s*-\s*[0-9A-Fa-f:.]+\s*$' THEN
+		low := host(btrim(split_part(value, '-', 1))::inet)::inet;
+		high := host(btrim(split_part(value, '-', 2))::inet)::inet;
 	ELSE
 		low := host(network(value::inet))::inet;
 		high := host(broadcast(value::inet))::inet;

@@ -1,0 +1,161 @@
+-- Lookups with DNSDB semantics: names and wildcards, rrtypes, bailiwick,
+-- rdata by name, address, range and raw octets, time fences, limits,
+-- keyset pagination, summaries -- and the index scans beneath them.
+SET search_path = pdns, public;
+SET timezone = 'UTC';
+SET datestyle = 'ISO';
+-- (starts from an empty store)
+TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
+	negative_observations, client_observations, rejects;
+
+-- A store: three zones with hosts, mail, name servers, CNAMEs, DNSSEC,
+-- seen at different times, plus a crowd of other names for the planner.
+INSERT INTO ingest_text
+SELECT format(E'%s\tlk\t\t\t%s\t%s\tIN\t300\t%s\t%s\t%s', t, n, ty, rd, bw, c) FROM (VALUES
+	(1600000000, 'www.example.com', 'A', '192.0.2.1', 'example.com', 3),
+	(1650000000, 'www.example.com', 'A', '192.0.2.2', 'example.com', 5),
+	(1700000000, 'www.example.com', 'A', '192.0.2.2', 'example.com', 1),
+	(1600000000, 'www.example.com', 'AAAA', '2001:db8::1', 'example.com', 2),
+	(1600000000, 'example.com', 'NS', 'ns1.example.net.', 'com', 10),
+	(1600000000, 'example.com', 'NS', 'ns2.example.net.', 'com', 10),
+	(1600000000, 'example.com', 'MX', '10 mail.example.com.', 'example.com', 4),
+	(1600000000, 'mail.example.com', 'A', '192.0.2.25', 'example.com', 4),
+	(1620000000, 'cdn.example.com', 'CNAME', 'edge.cdn.example.net.', 'example.com', 7),
+	(1620000000, 'a.b.example.com', 'A', '192.0.2.200', 'example.com', 1),
+	(1620000000, 'example.com', 'DNSKEY', '257 3 8 AwEAAag=', 'example.com', 2),
+	(1620000000, 'example.com', 'DS', '12345 8 2 49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE', 'com', 2),
+	(1620000000, 'www.example.net', 'A', '198.51.100.7', 'example.net', 6),
+	(1620000000, 'www.example.org', 'A', '192.0.2.1', 'example.org', 1),
+	(1620000000, 'www.badexample.com', 'A', '192.0.2.66', 'badexample.com', 1),
+	(1620000000, 'ns1.example.net', 'A', '198.51.100.53', 'example.net', 9),
+	(1620000000, 'example.com', 'TXT', '"v=spf1 -all"', 'example.com', 3),
+	(1620000000, 'v6.example.com', 'AAAA', '2001:db8::ff', 'example.com', 1)
+) v(t, n, ty, rd, bw, c);
+-- the same www.example.com A record, also seen under an unknown bailiwick
+INSERT INTO ingest_text VALUES (E'1610000000\tlk\t\t\twww.example.com\tA\tIN\t300\t192.0.2.1');
+INSERT INTO ingest_text
+SELECT format(E'%s\tlk\t\t\thost%s.zone%s.test\tA\tIN\t300\t10.%s.%s.%s\tzone%s.test', 1600000000 + i, i, i % 40,
+              i % 200, i % 250, i % 256, i % 40)
+FROM generate_series(1, 4000) i;
+ANALYZE rrsets, rdata_addresses, rdata_names, rdata_elements;
+
+-- rrset lookups: exact, left wildcard (names strictly below), right wildcard.
+SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, truncated
+FROM lookup_rrset('www.example.com');
+SELECT rrname, rrtype, rdata, count FROM lookup_rrset('*.example.com');
+SELECT rrname, rrtype, rdata, count FROM lookup_rrset('www.example.*');
+-- rrtype filters and bailiwick
+SELECT rrname, rrtype, rdata FROM lookup_rrset('example.com', 'NS');
+SELECT rrname, rrtype, rdata FROM lookup_rrset('example.com', 'ANY-DNSSEC');
+SELECT rrname, rrtype, bailiwick, rdata FROM lookup_rrset('www.example.com', 'A', 'example.com');
+SELECT count(*) AS any_type FROM lookup_rrset('example.com', 'ANY');
+-- label-exactness: badexample.com is not below example.com
+SELECT count(*) FILTER (WHERE rrname::text LIKE '%badexample%') AS bad_matches FROM lookup_rrset('*.example.com');
+
+-- rdata lookups
+SELECT rrname, rrtype, rdata FROM lookup_rdata_name('ns1.example.net');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_name('*.example.net', 'NS');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_name('mail.example.*');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_ip('192.0.2.1');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_ip('192.0.2.0/24');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_ip('192.0.2.2-192.0.2.30');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_ip('2001:db8::/64');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_raw('c0000219');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_raw('0b763d73706631202d616c6c', 'TXT');
+
+-- Time fences: DNSDB's four, and windows in loose (overlap) and strict
+-- (contained) form.
+SELECT rdata, time_first, time_last FROM lookup_rrset('www.example.com', 'A', time_first_after => '2020-06-01');
+SELECT rdata, time_first, time_last FROM lookup_rrset('www.example.com', 'A', time_first_before => '2020-06-01');
+SELECT rdata, time_first, time_last FROM lookup_rrset('www.example.com', 'A', time_last_before => '2021-01-01');
+SELECT rdata, time_first, time_last FROM lookup_rrset('www.example.com', 'A', time_last_after => '1650000000');
+SELECT rdata, time_first, time_last FROM lookup_rrset('www.example.com', 'A',
+	window_after => '2022-01-01', window_before => '2023-01-01');
+SELECT rdata, time_first, time_last FROM lookup_rrset('www.example.com', 'A',
+	window_after => '2022-01-01', window_before => '2023-01-01', strict => true);
+SELECT rdata, time_first, time_last FROM lookup_rrset('www.example.com', 'A',
+	window_after => '2020-01-01', window_before => '2024-01-01', strict => true);
+-- fences relative to now: negative seconds, or an interval before now
+SELECT fence('-60') BETWEEN now() - interval '61 seconds' AND now() - interval '59 seconds' AS seconds_ago,
+       fence('-7 days') = now() - interval '7 days' AS interval_ago,
+       fence('3 days ago') = now() - interval '3 days' AS ago,
+       fence('1600000000') = '2020-09-13 12:26:40+00' AS epoch,
+       fence(NULL) IS NULL AND fence('') IS NULL AS no_fence;
+SELECT count(*) AS seen_in_last_century FROM lookup_rrset('*.example.com', time_last_after => '-3153600000');
+SELECT fence('next tuesday');
+
+-- Limits: a truncated flag, and keyset pagination that visits each row once.
+SELECT rrname, truncated FROM lookup_rrset('*.zone7.test', max_results => 3);
+SELECT count(*) AS all_rows, bool_or(truncated) AS truncated FROM lookup_rrset('*.zone7.test');
+CREATE TEMP TABLE pages (page integer, rrname dnsname, cursor text);
+DO $$
+DECLARE
+	c text := NULL;
+	p integer := 0;
+	n integer;
+BEGIN
+	LOOP
+		p := p + 1;
+		INSERT INTO pages SELECT p, l.rrname, l.cursor
+		FROM pdns.lookup_rrset('*.zone7.test', max_results => 30, after_cursor => c) l;
+		GET DIAGNOSTICS n = ROW_COUNT;
+		EXIT WHEN n < 30;
+		SELECT cursor INTO c FROM pages WHERE page = p ORDER BY rrname DESC LIMIT 1;
+		-- rows ingested between pages neither repeat nor hide earlier rows
+		INSERT INTO pdns.ingest_text VALUES (format(E'1700000000\tlk\t\t\tlate%s.zone7.test\tA\t\t\t10.0.0.1', p));
+	END LOOP;
+END
+$$;
+SELECT count(DISTINCT page) AS pages, count(*) AS rows, count(DISTINCT rrname) AS distinct_rows,
+       count(*) FILTER (WHERE rrname::text LIKE 'host%') AS original_rows
+FROM pages;
+SELECT (SELECT count(*) FROM lookup_rrset('*.zone7.test', time_first_before => '1699999999')) AS original_total,
+       (SELECT count(*) FROM lookup_rrset('*.zone7.test')) AS total_now;
+-- pagination of the other access paths
+SELECT count(*) FROM lookup_rdata_ip('10.7.0.0/16', max_results => 5);
+SELECT count(*) AS all_rows FROM lookup_rdata_ip('10.7.0.0/16');
+WITH first AS (SELECT * FROM lookup_rdata_ip('10.7.0.0/16', max_results => 5)),
+     second AS (SELECT * FROM lookup_rdata_ip('10.7.0.0/16', max_results => 5,
+                  after_cursor => (SELECT cursor FROM first OFFSET 4)))
+SELECT (SELECT count(*) FROM first) AS first_page, (SELECT count(*) FROM second) AS second_page,
+       (SELECT count(*) FROM first JOIN second USING (rrname, rrtype)) AS overlap;
+
+-- Summaries: DNSDB's count, num_results, first and last seen.
+SELECT (summarize(array(SELECT lookup_rrset('www.example.com')))).*;
+SELECT (summarize(array(SELECT lookup_rrset('*.zone7.test', max_results => 10)))).*;
+
+-- Bad arguments are refused with a reason.
+SELECT * FROM lookup_rrset('*.example.*');
+SELECT * FROM lookup_rrset('www..example.com');
+SELECT * FROM lookup_rrset('www.example.com', 'NOTATYPE');
+SELECT * FROM lookup_rdata_ip('192.0.2.9-192.0.2.1');
+SELECT * FROM lookup_rdata_ip('not-an-address');
+
+-- Every access path is an index range scan (the planner inlines them).
+-- These tables are small, so tell the planner not to read them whole.
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_name('www.example.com', types => '{A}');
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_name('example.com', below => true);
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_name_prefix('www.example');
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_rdata_name('example.net', below => true);
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_rdata_name_prefix('mail.example');
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_address('192.0.2.0', '192.0.2.255');
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_rdata_octets('\xc0000201');
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_name('zone7.test', below => true,
+	after_cursor => 'aG9zdDEwNy56b25lNy50ZXN0CjEKMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw');
+
+RESET enable_seqscan;
+
+-- ... and answers exactly as a sequential scan does.
+CREATE TEMP TABLE answers AS
+SELECT 'index' AS how, q, (SELECT array_agg(l.rrname::text || l.rrtype::text || array_to_string(l.rdata, ',') ORDER BY 1)
+                           FROM lookup_rrset(q) l) AS rows
+FROM unnest(ARRAY['www.example.com', '*.example.com', 'www.example.*', '*.zone3.test', 'host17.zone17.*']) q;
+SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_indexonlyscan = off;
+INSERT INTO answers
+SELECT 'seq', q, (SELECT array_agg(l.rrname::text || l.rrtype::text || array_to_string(l.rdata, ',') ORDER BY 1)
+                  FROM lookup_rrset(q) l)
+FROM unnest(ARRAY['www.example.com', '*.example.com', 'www.example.*', '*.zone3.test', 'host17.zone17.*']) q;
+RESET enable_indexscan; RESET enable_bitmapscan; RESET enable_indexonlyscan;
+SELECT i.q, cardinality(i.rows) AS rows, i.rows = s.rows AS same_as_seqscan
+FROM answers i JOIN answers s ON s.q = i.q AND s.how = 'seq' WHERE i.how = 'index' ORDER BY i.q;

@@ -1,0 +1,86 @@
+-- Time partitions: made on demand and ahead by pg_partman, dropped by its
+-- retention, and maintained by its background worker without anyone.
+SET search_path = pdns, public;
+SET timezone = 'UTC';
+SET datestyle = 'ISO';
+SET intervalstyle = 'postgres';
+
+-- The partitioned tables are registered with pg_partman (daily, premake 4).
+CREATE TEMP VIEW partman_config AS
+SELECT parent_table, control, partition_interval, premake, retention, infinite_time_partitions
+FROM public.part_config WHERE parent_table LIKE 'pdns.%' ORDER BY parent_table;
+SELECT * FROM partman_config;
+
+CREATE TEMP VIEW partitions AS
+SELECT i.inhparent::regclass AS parent, c.relname AS partition,
+       pg_get_expr(c.relpartbound, c.oid) AS bounds
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = ANY (ARRAY['pdns.observations', 'pdns.negative_observations',
+                               'pdns.client_observations']::regclass[]);
+
+-- Old data got the partitions of its own days (a backfill makes only those),
+-- and nothing went to the default partitions.
+SELECT partition, bounds FROM partitions
+WHERE parent = 'pdns.observations'::regclass AND partition < 'observations_p2024'
+ORDER BY partition;
+SELECT parent, (SELECT count(*) FROM ONLY pdns.observations_default) AS in_default
+FROM (VALUES ('pdns.observations'::regclass)) v(parent);
+SELECT count(*) AS rows_in_default_partitions FROM (
+	SELECT 1 FROM pdns.observations_default UNION ALL
+	SELECT 1 FROM pdns.negative_observations_default UNION ALL
+	SELECT 1 FROM pdns.client_observations_default) d;
+
+-- Partitions are made ahead of time: today and premake days after it.
+SELECT parent, count(*) FILTER (WHERE partition >= 'observations_p' || to_char(now() + interval '4 days', 'YYYY_MM_DD')
+                                   OR partition >= 'negative_observations_p' || to_char(now() + interval '4 days', 'YYYY_MM_DD')
+                                   OR partition >= 'client_observations_p' || to_char(now() + interval '4 days', 'YYYY_MM_DD'))
+       >= 1 AS premade_ahead
+FROM partitions GROUP BY parent ORDER BY parent::text;
+
+-- Settings that shape partitions are fixed once data has arrived.
+SELECT configure(partition_interval => '1 hour');
+
+-- Retention: maintenance drops partitions older than it.  The all-time
+-- aggregate keeps its history; per-period detail goes with its partition.
+SELECT count(*) AS periods_before FROM observations \gset
+SELECT count(*) AS rrsets_before FROM rrsets \gset
+SELECT :periods_before > 0 AS have_old_periods;
+SELECT retention FROM configure(retention => '400 days');
+SELECT retention FROM partman_config;
+SELECT run_maintenance();
+SELECT current_setting('search_path') AS search_path_kept;
+SELECT count(*) AS old_partitions_left FROM partitions WHERE partition < 'observations_p2024'
+   AND parent = 'pdns.observations'::regclass;
+SELECT count(*) AS periods_after, (SELECT count(*) FROM rrsets) = :rrsets_before AS all_time_kept
+FROM observations;
+SELECT retention FROM configure(keep_forever => true);
+
+-- New old data still finds (and makes) its partition.
+INSERT INTO ingest_text VALUES (E'1500000000\tpt\t\t\tbackfill.example\tA\t\t\t192.0.2.1');
+SELECT o.period, r.rrname FROM observations o JOIN rrsets r ON r.key = o.rrset_key
+WHERE r.rrname = 'backfill.example';
+
+-- pg_partman's background worker premakes without anyone calling anything.
+-- (The test cluster loads pg_partman_bgw: see tools/test.sh.)
+SELECT current_setting('shared_preload_libraries') LIKE '%pg_partman_bgw%' AS worker_loaded;
+UPDATE public.part_config SET premake = 8 WHERE parent_table = 'pdns.observations';
+ALTER SYSTEM SET pg_partman_bgw.dbname = 'contrib_regression';
+ALTER SYSTEM SET pg_partman_bgw.interval = 1;
+SELECT pg_reload_conf();
+DO $$
+BEGIN
+	FOR i IN 1..120 LOOP
+		PERFORM pg_stat_clear_snapshot();
+		EXIT WHEN (SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		           WHERE i.inhparent = 'pdns.observations'::regclass
+		             AND c.relname >= 'observations_p' || to_char(now() + interval '8 days', 'YYYY_MM_DD')) > 0;
+		PERFORM pg_sleep(0.5);
+	END LOOP;
+END
+$$;
+SELECT count(*) > 0 AS worker_made_partitions FROM partitions
+WHERE parent = 'pdns.observations'::regclass
+  AND partition >= 'observations_p' || to_char(now() + interval '8 days', 'YYYY_MM_DD');
+ALTER SYSTEM RESET pg_partman_bgw.dbname;
+ALTER SYSTEM RESET pg_partman_bgw.interval;
+SELECT pg_reload_conf();
