@@ -102,6 +102,7 @@ struct log_out;
 extern struct json_doc *ingest_json_scratch(void);
 extern struct log_out *ingest_log_scratch(void);
 extern void ingest_log_records(const struct log_out *out, const char *line, size_t len);
+extern void ingest_log_reject(const char *line, size_t len, const char *reason);
 extern void ingest_adapters_define_settings(void);
 
 /* Are raw lines Latin-1 carriers of exact octets (pdns.line_encoding)? */

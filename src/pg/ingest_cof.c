@@ -15,7 +15,7 @@ ingest_cof_line(const char *line, size_t len)
 	log_error	err;
 
 	if (!cof_parse_line(ingest_json_scratch(), line, len, out, &err))
-		ingest_reject(ingest_default_sensor(), (const uint8 *) line, len, err.reason);
+		ingest_log_reject(line, len, err.reason);
 	else
 		ingest_log_records(out, line, len);
 }

@@ -66,7 +66,7 @@ ingest_passivedns_line(const char *line, size_t len)
 		config_valid = true;
 	}
 	if (!passivedns_parse_line(&config, ingest_json_scratch(), line, len, out, &err))
-		ingest_reject(ingest_default_sensor(), (const uint8 *) line, len, err.reason);
+		ingest_log_reject(line, len, err.reason);
 	else
 		ingest_log_records(out, line, len);
 }

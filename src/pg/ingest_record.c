@@ -8,6 +8,7 @@
 
 #include "json_lite.h"
 #include "log_record.h"
+#include "lib/stringinfo.h"
 #include "rrtype_table.h"
 
 /*
@@ -30,11 +31,41 @@ ingest_log_scratch(void)
 	return &scratch_out;
 }
 
-/* A NUL-terminated copy of a slice, for reject reasons. */
+/*
+ * Text for a reject reason from octets of the line: printable ASCII as it
+ * is, every other octet as \xHH, so that the reason is valid text whatever
+ * the line held.
+ */
+static char *
+printable(const char *s, size_t len)
+{
+	StringInfoData b;
+	size_t		i;
+
+	initStringInfo(&b);
+	for (i = 0; i < len && s[i] != '\0'; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c >= 0x20 && c < 0x7F)
+			appendStringInfoChar(&b, (char) c);
+		else
+			appendStringInfo(&b, "\\x%02x", c);
+	}
+	return b.data;
+}
+
 static char *
 slice(log_str s, size_t max)
 {
-	return pnstrdup(s.ptr, Min(s.len, max));
+	return printable(s.ptr, Min(s.len, max));
+}
+
+void
+ingest_log_reject(const char *line, size_t len, const char *reason)
+{
+	ingest_reject(ingest_default_sensor(), (const uint8 *) line, len,
+				  printable(reason, strlen(reason)));
 }
 
 void

@@ -64,7 +64,7 @@ ingest_zeek_line(Oid target, const char *line, size_t len)
 	log_error	err;
 
 	if (!zeek_parse_line(state_of(target), ingest_json_scratch(), line, len, out, &err))
-		ingest_reject(ingest_default_sensor(), (const uint8 *) line, len, err.reason);
+		ingest_log_reject(line, len, err.reason);
 	else
 		ingest_log_records(out, line, len);
 }
