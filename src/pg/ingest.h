@@ -21,6 +21,8 @@
 typedef struct ingest_obs
 {
 	int64		time;			/* microseconds since 1970-01-01 UTC */
+	int64		time_last;		/* end of an aggregation window (COF, ...);
+								 * 0 or <= time: a single sighting at `time` */
 	int32		sensor_id;
 	const uint8 *rrname;		/* dnsname key */
 	size_t		rrname_len;
@@ -64,11 +66,44 @@ extern bool ingest_rdata(uint16 rrtype, const char *text, size_t len,
 						 const struct varlena **rrset, const char **reason);
 extern int32 ingest_sensor_id(const char *name, size_t len);
 
+/*
+ * The RRset of n rdata of one type (sources that log whole answers:
+ * Suricata, Zeek, COF arrays), with the same cache and failure contract
+ * as ingest_rdata.  *bad is the 0-based index of the element at fault,
+ * or -1.
+ */
+extern bool ingest_rdata_set(uint16 rrtype, const char *const *texts, const size_t *lens,
+							 size_t n, const struct varlena **rrset, const char **reason,
+							 int *bad);
+
+/* A host address (v4 or v6, no prefix length) into an inet. */
+extern bool ingest_parse_address(const char *s, size_t len, inet *out);
+
 /* The default sensor for formats that do not name one (setting pdns.sensor). */
 extern const char *ingest_default_sensor(void);
 
 /* Format parsers: one line each, adding observations or a reject. */
 extern void ingest_native_line(const char *line, size_t len, bool csv);
+extern void ingest_passivedns_line(const char *line, size_t len);
+extern void ingest_zeek_line(Oid target, const char *line, size_t len);
+extern void ingest_suricata_line(const char *line, size_t len);
+extern void ingest_cof_line(const char *line, size_t len);
+
+/* A statement loading a target has ended (header state of Zeek logs). */
+extern void ingest_zeek_statement_end(Oid target);
+
+/*
+ * The sensor log adapters (ingest_record.c): scratch for the core parsers,
+ * and the records of one line into the batch -- all of them, or none and
+ * a reject naming the first that failed.
+ */
+struct json_doc;
+struct log_out;
+extern struct json_doc *ingest_json_scratch(void);
+extern struct log_out *ingest_log_scratch(void);
+extern void ingest_log_records(const struct log_out *out, const char *line, size_t len);
+extern void ingest_log_reject(const char *line, size_t len, const char *reason);
+extern void ingest_adapters_define_settings(void);
 
 /* Are raw lines Latin-1 carriers of exact octets (pdns.line_encoding)? */
 extern bool ingest_lines_are_latin1(void);

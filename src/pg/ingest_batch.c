@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "miscadmin.h"
 #include "rrset_codec.h"
@@ -345,14 +346,17 @@ name_digest(const uint8 *key, size_t len, uint8 out[DIGEST_LEN])
 		elog(ERROR, "out of memory computing a digest");
 }
 
+/* Widen a window with a sighting (or a window: time .. time_last). */
 static inline void
-widen(int64 *first, int64 *last, int64 *count, int64 time, int64 n)
+widen(int64 *first, int64 *last, int64 *count, const ingest_obs *o)
 {
-	if (time < *first)
-		*first = time;
-	if (time > *last)
-		*last = time;
-	*count += n;
+	int64		end = o->time_last > o->time ? o->time_last : o->time;
+
+	if (o->time < *first)
+		*first = o->time;
+	if (end > *last)
+		*last = end;
+	*count += o->count;
 }
 
 static void
@@ -388,7 +392,7 @@ add_positive(const ingest_obs *o, int64 period)
 		r->count = 0;
 		batch.keys++;
 	}
-	widen(&r->first, &r->last, &r->count, o->time, o->count);
+	widen(&r->first, &r->last, &r->count, o);
 
 	memset(&ok, 0, sizeof(ok));
 	ok.period = period;
@@ -401,7 +405,7 @@ add_positive(const ingest_obs *o, int64 period)
 		e->count = 0;
 		batch.keys++;
 	}
-	widen(&e->first, &e->last, &e->count, o->time, o->count);
+	widen(&e->first, &e->last, &e->count, o);
 }
 
 static void
@@ -425,7 +429,7 @@ add_negative(const ingest_obs *o, int64 period)
 		e->count = 0;
 		batch.keys++;
 	}
-	widen(&e->first, &e->last, &e->count, o->time, o->count);
+	widen(&e->first, &e->last, &e->count, o);
 }
 
 static void
@@ -455,9 +459,13 @@ add_client(const ingest_obs *o, int64 period)
 		e->count = 0;
 		batch.keys++;
 	}
-	widen(&e->first, &e->last, &e->count, o->time, o->count);
+	widen(&e->first, &e->last, &e->count, o);
 }
 
+/*
+ * A window (time .. time_last) is counted in the period of its first
+ * sighting: its count cannot be split over periods it does not describe.
+ */
 void
 ingest_add(const ingest_obs *o)
 {
@@ -584,6 +592,64 @@ ingest_rdata(uint16 rrtype, const char *text, size_t len,
 	if (payload == NULL)
 	{
 		*reason = MemoryContextStrdup(batch.cxt, err.reason);
+		if (e != NULL)
+			e->reason = *reason;
+		return false;
+	}
+	set = copy_varlena(payload, plen);
+	free(payload);
+	if (e != NULL)
+		e->value = set;
+	*rrset = set;
+	return true;
+}
+
+/*
+ * A set of several rdata.  The cache key is the type and every text with
+ * its length, so a set seen again (logs repeat) is parsed once.
+ */
+bool
+ingest_rdata_set(uint16 rrtype, const char *const *texts, const size_t *lens, size_t n,
+				 const struct varlena **rrset, const char **reason, int *bad)
+{
+	StringInfoData key;
+	bool		found;
+	cache_entry *e;
+	struct varlena *set;
+	rrset_error err;
+	uint8_t    *payload;
+	size_t		plen,
+				i;
+
+	*bad = -1;
+	if (n == 1)
+		return ingest_rdata(rrtype, texts[0], lens[0], rrset, reason);
+	initStringInfo(&key);
+	for (i = 0; i < n; i++)
+	{
+		uint32		l = (uint32) lens[i];
+
+		appendBinaryStringInfo(&key, (const char *) &l, sizeof(l));
+		appendBinaryStringInfo(&key, texts[i], (int) lens[i]);
+	}
+	{
+		uint16		t = rrtype;
+		char		prefix[3] = {(char) (t >> 8), (char) (t & 0xFF), 'S'};
+
+		e = cache_lookup(batch.rdata, prefix, sizeof(prefix), key.data, key.len, &found);
+	}
+	pfree(key.data);
+	if (e != NULL && found)
+	{
+		*rrset = e->value;
+		*reason = e->reason;
+		return e->value != NULL;
+	}
+	payload = rrset_build(rrtype, texts, lens, n, NULL, &plen, &err);
+	if (payload == NULL)
+	{
+		*reason = MemoryContextStrdup(batch.cxt, err.reason);
+		*bad = err.element > 0 ? err.element - 1 : -1;
 		if (e != NULL)
 			e->reason = *reason;
 		return false;

@@ -34,8 +34,8 @@
 #define NATIVE_MAX_FIELDS 12
 
 /* A host address (v4 or v6, no prefix length) into an inet. */
-static bool
-parse_host_address(const char *s, size_t len, inet *out)
+bool
+ingest_parse_address(const char *s, size_t len, inet *out)
 {
 	char		buf[INET6_ADDRSTRLEN + 1];
 	inet_struct *ip = &out->inet_data;
@@ -104,7 +104,7 @@ ingest_native_line(const char *line, size_t len, bool csv)
 
 	if (!FIELD_EMPTY(&f, 2))
 	{
-		if (!parse_host_address(f.value[2], f.len[2], &client))
+		if (!ingest_parse_address(f.value[2], f.len[2], &client))
 			REJECT("bad client address \"%.64s\"", f.value[2]);
 		o.client = &client;
 	}
@@ -112,7 +112,7 @@ ingest_native_line(const char *line, size_t len, bool csv)
 	{
 		inet		server;
 
-		if (!parse_host_address(f.value[3], f.len[3], &server))
+		if (!ingest_parse_address(f.value[3], f.len[3], &server))
 			REJECT("bad server address \"%.64s\"", f.value[3]);
 	}
 	if (FIELD_EMPTY(&f, 4))

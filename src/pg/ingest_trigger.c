@@ -15,18 +15,37 @@
 PG_FUNCTION_INFO_V1(pdns_ingest_row);
 PG_FUNCTION_INFO_V1(pdns_ingest_flush);
 
-typedef void (*line_parser) (const char *line, size_t len);
+/* A format's parser: one line of the target, adding observations or a reject. */
+typedef void (*line_parser) (Oid target, const char *line, size_t len);
 
 static void
-native_text(const char *line, size_t len)
+native_text(Oid target, const char *line, size_t len)
 {
 	ingest_native_line(line, len, false);
 }
 
 static void
-native_csv(const char *line, size_t len)
+native_csv(Oid target, const char *line, size_t len)
 {
 	ingest_native_line(line, len, true);
+}
+
+static void
+passivedns(Oid target, const char *line, size_t len)
+{
+	ingest_passivedns_line(line, len);
+}
+
+static void
+suricata(Oid target, const char *line, size_t len)
+{
+	ingest_suricata_line(line, len);
+}
+
+static void
+cof(Oid target, const char *line, size_t len)
+{
+	ingest_cof_line(line, len);
 }
 
 typedef struct ingest_format
@@ -38,6 +57,10 @@ typedef struct ingest_format
 static const ingest_format formats[] = {
 	{"native-text", native_text},
 	{"native-csv", native_csv},
+	{"passivedns", passivedns},
+	{"zeek", ingest_zeek_line},
+	{"suricata", suricata},
+	{"cof", cof},
 };
 
 static const ingest_format *
@@ -132,10 +155,10 @@ pdns_ingest_row(PG_FUNCTION_ARGS)
 						  "the line holds characters beyond Latin-1: load it with "
 						  "COPY ... ENCODING 'LATIN1', or SET pdns.line_encoding = utf8");
 		else
-			format->parse(octets, olen);
+			format->parse(RelationGetRelid(td->tg_relation), octets, olen);
 	}
 	else
-		format->parse(data, len);
+		format->parse(RelationGetRelid(td->tg_relation), data, len);
 
 	ingest_merge_if_full();
 	/* the row has been taken apart; it is not stored */
@@ -145,7 +168,10 @@ pdns_ingest_row(PG_FUNCTION_ARGS)
 Datum
 pdns_ingest_flush(PG_FUNCTION_ARGS)
 {
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
 	check_trigger_context(fcinfo, "pdns._ingest_flush()", false);
 	ingest_merge();
+	ingest_zeek_statement_end(RelationGetRelid(td->tg_relation));
 	return PointerGetDatum(NULL);
 }

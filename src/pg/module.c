@@ -5,6 +5,8 @@
  */
 #include "pdns.h"
 
+#include "ingest.h"
+
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
@@ -14,4 +16,6 @@ _PG_init(void)
 {
 	public_suffix_define_settings();
 	pseudonymize_define_settings();
+	ingest_define_settings();
+	ingest_adapters_define_settings();
 }

@@ -1,0 +1,158 @@
+/*
+ * ingest_record.c
+ *		The sensor log adapters' common half: the neutral records the core
+ *		parsers (src/core/log_*.c) make of a line become observations in the
+ *		batch -- every record of the line, or none and one reject.
+ */
+#include "ingest.h"
+
+#include "json_lite.h"
+#include "log_record.h"
+#include "lib/stringinfo.h"
+#include "rrtype_table.h"
+
+/*
+ * The parsers' scratch: a JSON document and an output buffer per backend,
+ * reused line after line (their memory is malloc'd by the core and kept,
+ * so an error raised in between leaks nothing).
+ */
+static json_doc scratch_doc;
+static log_out scratch_out;
+
+json_doc *
+ingest_json_scratch(void)
+{
+	return &scratch_doc;
+}
+
+log_out *
+ingest_log_scratch(void)
+{
+	return &scratch_out;
+}
+
+/*
+ * Text for a reject reason from octets of the line: printable ASCII as it
+ * is, every other octet as \xHH, so that the reason is valid text whatever
+ * the line held.
+ */
+static char *
+printable(const char *s, size_t len)
+{
+	StringInfoData b;
+	size_t		i;
+
+	initStringInfo(&b);
+	for (i = 0; i < len && s[i] != '\0'; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c >= 0x20 && c < 0x7F)
+			appendStringInfoChar(&b, (char) c);
+		else
+			appendStringInfo(&b, "\\x%02x", c);
+	}
+	return b.data;
+}
+
+static char *
+slice(log_str s, size_t max)
+{
+	return printable(s.ptr, Min(s.len, max));
+}
+
+void
+ingest_log_reject(const char *line, size_t len, const char *reason)
+{
+	ingest_reject(ingest_default_sensor(), (const uint8 *) line, len,
+				  printable(reason, strlen(reason)));
+}
+
+void
+ingest_log_records(const log_out *out, const char *line, size_t len)
+{
+	ingest_obs *obs;
+	inet	   *clients;
+	const char **texts = NULL;
+	size_t	   *lens = NULL;
+	size_t		i,
+				maxn = 0;
+	const char *reason;
+	char		why[512];
+	const char *sensor = NULL;
+
+	if (out->n == 0)
+		return;
+	obs = palloc0(sizeof(ingest_obs) * out->n);
+	clients = palloc(sizeof(inet) * out->n);
+	for (i = 0; i < out->n; i++)
+		maxn = Max(maxn, out->records[i].n_rdata);
+	if (maxn > 0)
+	{
+		texts = palloc(sizeof(char *) * maxn);
+		lens = palloc(sizeof(size_t) * maxn);
+	}
+
+#define REJECT(...) \
+	do { \
+		snprintf(why, sizeof(why), __VA_ARGS__); \
+		ingest_reject(sensor, (const uint8 *) line, len, why); \
+		return; \
+	} while (0)
+
+	/* first normalize every record: a line is stored whole or not at all */
+	for (i = 0; i < out->n; i++)
+	{
+		const log_record *r = &out->records[i];
+		ingest_obs *o = &obs[i];
+
+		sensor = r->sensor.len > 0 ? slice(r->sensor, NAMEDATALEN * 2 - 1) : ingest_default_sensor();
+		o->sensor_id = ingest_sensor_id(sensor, strlen(sensor));
+		o->time = r->time_first;
+		o->time_last = r->time_last;
+		o->count = r->count;
+		o->rrtype = r->rrtype;
+		o->rcode = r->rcode;
+		o->lossy = r->lossy;
+		if (!ingest_name(r->owner.ptr, r->owner.len, &o->rrname, &o->rrname_len, &reason))
+			REJECT("bad owner name \"%s\": %s", slice(r->owner, 64), reason);
+		if (r->bailiwick.len > 0 &&
+			!ingest_name(r->bailiwick.ptr, r->bailiwick.len, &o->bailiwick, &o->bailiwick_len, &reason))
+			REJECT("bad bailiwick \"%s\": %s", slice(r->bailiwick, 64), reason);
+		if (r->client.len > 0)
+		{
+			if (!ingest_parse_address(r->client.ptr, r->client.len, &clients[i]))
+				REJECT("bad client address \"%s\"", slice(r->client, 64));
+			o->client = &clients[i];
+		}
+		if (r->server.len > 0)
+		{
+			inet		server;
+
+			if (!ingest_parse_address(r->server.ptr, r->server.len, &server))
+				REJECT("bad server address \"%s\"", slice(r->server, 64));
+		}
+		if (r->rcode == 0 && r->n_rdata > 0)
+		{
+			size_t		j;
+			int			bad;
+
+			for (j = 0; j < r->n_rdata; j++)
+			{
+				texts[j] = r->rdata[j].ptr;
+				lens[j] = r->rdata[j].len;
+			}
+			if (!ingest_rdata_set(r->rrtype, texts, lens, r->n_rdata, &o->rdata, &reason, &bad))
+			{
+				char		type[RRTYPE_TEXT_MAX];
+
+				rrtype_to_text(r->rrtype, type);
+				REJECT("bad %s rdata \"%s\": %s", type,
+					   slice(r->rdata[bad >= 0 ? bad : 0], 64), reason);
+			}
+		}
+	}
+#undef REJECT
+	for (i = 0; i < out->n; i++)
+		ingest_add(&obs[i]);
+}
