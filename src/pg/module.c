@@ -13,4 +13,5 @@ void
 _PG_init(void)
 {
 	public_suffix_define_settings();
+	mmdb_define_settings();
 }

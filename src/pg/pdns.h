@@ -39,5 +39,6 @@ extern char *dnsname_key_to_cstring(const uint8_t *key, size_t keylen);
 
 /* Settings, defined at load time by module.c. */
 extern void public_suffix_define_settings(void);
+extern void mmdb_define_settings(void);
 
 #endif							/* PDNS_PG_H */
