@@ -133,7 +133,9 @@ FROM (VALUES ($$SELECT mmdb_lookup('nope', '1.1.1.1')$$),
              ($$SELECT mmdb_lookup('asn', '1.128.0.1')$$)) v(q);
 
 -- A database file replaced on disk (renamed over, as geoipupdate does) is
--- reopened by the next statement; so is a changed setting.
+-- reopened by a later statement, once pdns.mmdb_check_interval has passed
+-- since the last check (0: every statement); a changed setting takes effect
+-- at once.
 \set tmpdir `d=$(mktemp -d) && chmod 755 "$d" && echo "$d"`
 \set live :tmpdir '/live.mmdb'
 \set new :tmpdir '/new.mmdb'
@@ -142,8 +144,13 @@ FROM (VALUES ($$SELECT mmdb_lookup('nope', '1.1.1.1')$$),
 \set ok `cp :'asn_file' :'live' && echo copied`
 \set dbs 'asn=' :live
 SET pdns.mmdb_databases = :'dbs';
+SHOW pdns.mmdb_check_interval;
+SET pdns.mmdb_check_interval = '1h';
 SELECT (mmdb_metadata('asn')).database_type, mmdb_lookup('asn', '1.128.0.1');
 \set ok `cp :'isp_file' :'new' && mv :'new' :'live' && echo replaced`
+-- Not checked again within the hour: the open database is still used.
+SELECT (mmdb_metadata('asn')).database_type;
+SET pdns.mmdb_check_interval = 0;
 SELECT (mmdb_metadata('asn')).database_type, mmdb_lookup('asn', '1.128.0.1');
 \set ok `rm :'live' && echo removed`
 SELECT pg_temp.try($$SELECT mmdb_lookup('asn', '1.128.0.1')$$) LIKE 'ERROR 58P01: could not open mmdb database "asn" (file "%/live.mmdb"): No such file or directory' AS missing_after_removal;
@@ -151,5 +158,6 @@ SELECT pg_temp.try($$SELECT mmdb_lookup('asn', '1.128.0.1')$$) LIKE 'ERROR 58P01
 SELECT (mmdb_metadata('asn')).database_type;
 \set ok `rm -r :'tmpdir' && echo cleaned`
 RESET pdns.mmdb_databases;
+RESET pdns.mmdb_check_interval;
 
 DROP ROLE regress_mmdb_user;

@@ -7,11 +7,12 @@
  * Databases are named by the superuser setting pdns.mmdb_databases
  * ("asn=/path/GeoLite2-ASN.mmdb, city=/path/GeoIP2-City.mmdb"); SQL only
  * ever passes a name.  Each backend opens a database on first use
- * (MMDB_MODE_MMAP) and keeps it.  At most once per statement it stat()s the
- * file, and reopens it when (device, inode, mtime, size) changed, so a
- * database replaced by rename (as geoipupdate does) is picked up by the
- * next statement while a running statement keeps reading the old mapping.
- * Changing the setting closes every database.
+ * (MMDB_MODE_MMAP) and keeps it.  It stat()s the file again at the start of
+ * a later statement, at most every pdns.mmdb_check_interval, and reopens it
+ * when (device, inode, mtime, size) changed: a database replaced by rename
+ * (as geoipupdate does) is picked up, while a running statement keeps
+ * reading the mapping it started with.  Changing pdns.mmdb_databases closes
+ * every database at once.
  *
  * libmaxminddb errors become ERRORs:
  *	58P01 / 42501 / 58030	the file is missing, unreadable, or an I/O error
@@ -71,6 +72,7 @@ typedef struct MmdbDb
 } MmdbDb;
 
 static char *mmdb_databases_setting = NULL;
+static int	mmdb_check_interval_ms = 1000;
 static MemoryContext mmdb_context = NULL;
 static MmdbDb *mmdb_dbs = NULL;
 static int	mmdb_ndbs = 0;
@@ -124,6 +126,14 @@ mmdb_define_settings(void)
 							   PGC_SUSET,
 							   0,
 							   mmdb_databases_check, mmdb_databases_assign, NULL);
+	DefineCustomIntVariable("pdns.mmdb_check_interval",
+							"How often a statement checks whether an mmdb database file was replaced.",
+							"A stat() of the file at the start of a statement, at most this often; 0 checks every statement.",
+							&mmdb_check_interval_ms,
+							1000, 0, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
 }
 
 /* Close every open database and rebuild the list from the setting. */
@@ -214,7 +224,9 @@ mmdb_close(MmdbDb *db)
 
 /*
  * Make sure db is open on the file its path names now.  The stat() runs at
- * most once per statement: a statement reads one consistent database.
+ * most once per statement (a statement reads one consistent database) and,
+ * measured by statement start times, at most every pdns.mmdb_check_interval:
+ * a stat() is a system call, dearer than a lookup.
  */
 static void
 mmdb_ensure_open(MmdbDb *db)
@@ -225,7 +237,9 @@ mmdb_ensure_open(MmdbDb *db)
 	int			status;
 	int			saved_errno;
 
-	if (db->is_open && db->checked_at == now)
+	if (db->is_open && now >= db->checked_at
+		&& (now == db->checked_at
+			|| now - db->checked_at < (TimestampTz) mmdb_check_interval_ms * 1000))
 		return;
 	if (stat(db->path, &st) != 0)
 	{
