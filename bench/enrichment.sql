@@ -44,7 +44,7 @@ ANALYZE asn_net, country_net;
 
 -- 1 million distinct addresses, uniformly random over IPv4: most miss the
 -- tiny test databases, as most would miss any one network.
-SELECT setseed(0.42);
+SELECT setseed(0.42) AS seeded \gset
 CREATE UNLOGGED TABLE ip_random AS
 SELECT ip FROM (
 	SELECT DISTINCT '0.0.0.0'::inet + (random() * 4294967295)::bigint AS ip
@@ -67,12 +67,12 @@ CREATE UNLOGGED TABLE ip_biased AS
 SELECT ip FROM (
 	SELECT DISTINCT ip FROM (
 		SELECT host(n.network)::inet + floor(g.r * (n.hi - n.lo))::bigint AS ip
-		FROM (SELECT random() AS p, random() AS r FROM generate_series(1, 650000)) g
+		FROM (SELECT random() AS p, random() AS r FROM generate_series(1, 700000)) g
 		JOIN net4 n ON g.p * (SELECT max(hi) FROM net4) >= n.lo AND g.p * (SELECT max(hi) FROM net4) < n.hi
 		UNION ALL
 		SELECT host(n.network)::inet + (random() * 4611686018427387903)::bigint
 		FROM (SELECT (random() * (SELECT count(*) FROM net6))::int % (SELECT count(*) FROM net6) AS i
-			  FROM generate_series(1, 430000)) g
+			  FROM generate_series(1, 450000)) g
 		JOIN net6 n USING (i)
 	) c
 ) d ORDER BY random() LIMIT 1000000;
