@@ -152,11 +152,11 @@ SELECT (mmdb_metadata('asn')).database_type, mmdb_lookup('asn', '1.128.0.1');
 SELECT (mmdb_metadata('asn')).database_type;
 SET pdns.mmdb_check_interval = 0;
 SELECT (mmdb_metadata('asn')).database_type, mmdb_lookup('asn', '1.128.0.1');
-\set ok `rm :'live' && echo removed`
+\set ok `rm -f :'live' && echo removed`
 SELECT pg_temp.try($$SELECT mmdb_lookup('asn', '1.128.0.1')$$) LIKE 'ERROR 58P01: could not open mmdb database "asn" (file "%/live.mmdb"): No such file or directory' AS missing_after_removal;
 \set ok `cp :'asn_file' :'live' && echo restored`
 SELECT (mmdb_metadata('asn')).database_type;
-\set ok `rm -r :'tmpdir' && echo cleaned`
+\set ok `rm -rf :'tmpdir' && echo cleaned`
 RESET pdns.mmdb_databases;
 RESET pdns.mmdb_check_interval;
 

@@ -67,7 +67,7 @@ END $$;
 
 SELECT b.file, t.call, t.outcome, count(*)
 FROM bad_file b, pg_temp.try_file(b.path) t
-GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+GROUP BY 1, 2, 3 ORDER BY b.file COLLATE "C", t.call COLLATE "C", t.outcome COLLATE "C";
 
 -- After all that, the backend is still fine and reads a good database.
 \set good 'asn=' :td '/GeoLite2-ASN-Test.mmdb'

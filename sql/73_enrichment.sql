@@ -111,7 +111,7 @@ FROM (VALUES ('www.example.com'), ('a.b.www.example.com'), ('example.com'),
              ('badexample.com'), ('WWW.EXAMPLE.COM.')) v(n),
 	 (VALUES ('2024-01-20'::timestamptz), ('2024-02-05')) w(at),
 	 LATERAL name_tags_at(n::dnsname, at) t
-ORDER BY at, n, t.tagged;
+ORDER BY at, n COLLATE "C", t.tagged;
 -- The same tag from the same source cannot overlap itself.
 INSERT INTO name_tag (name, tag, source, valid)
 VALUES ('EXAMPLE.com', 'phishing', 'feed-a', '[2024-01-31, 2024-03-01)');
