@@ -7,8 +7,8 @@
  * Databases are named by the superuser setting pdns.mmdb_databases
  * ("asn=/path/GeoLite2-ASN.mmdb, city=/path/GeoIP2-City.mmdb"); SQL only
  * ever passes a name.  Each backend opens a database on first use
- * (MMDB_MODE_MMAP) and keeps it.  It stat()s the file again at the start of
- * a later statement, at most every pdns.mmdb_check_interval, and reopens it
+ * (MMDB_MODE_MMAP) and keeps it.  It stat()s the file again when a later
+ * statement uses it, at most every pdns.mmdb_check_interval, and reopens it
  * when (device, inode, mtime, size) changed: a database replaced by rename
  * (as geoipupdate does) is picked up, while a running statement keeps
  * reading the mapping it started with.  Changing pdns.mmdb_databases closes
