@@ -25,7 +25,7 @@ CORE_LIBS    = -lidn2 -lpsl -lldns -lmaxminddb -lcrypto
 SHLIB_LINK  += $(CORE_LIBS)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
-REGRESS_OPTS = --load-extension=pg_partman --load-extension=$(EXTENSION)
+REGRESS_OPTS = --load-extension=pg_partman --load-extension=btree_gist --load-extension=$(EXTENSION)
 
 # Test data from outside the project (see ../shared/corpora/README.md).
 PDNS_CORPORA ?= $(abspath $(CURDIR)/../shared/corpora)

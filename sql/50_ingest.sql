@@ -6,6 +6,10 @@ SET datestyle = 'ISO';
 -- the Crypto-PAn sample key (public: tests only)
 SET pdns.pseudonymization_key = '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
 
+-- (starts from an empty store)
+TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
+	negative_observations, client_observations, rejects;
+
 -- A view of the store that does not depend on digests or sensor numbers.
 CREATE TEMP VIEW stored AS
 SELECT r.rrname, r.rrtype, r.bailiwick, rdata(r.rdata) AS rdata, r.time_first, r.time_last,

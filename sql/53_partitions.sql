@@ -21,7 +21,8 @@ WHERE i.inhparent = ANY (ARRAY['pdns.observations', 'pdns.negative_observations'
 -- Old data got the partitions of its own days (a backfill makes only those).
 -- There is no default partition: every row has a partition of its own.
 SELECT partition, bounds FROM partitions
-WHERE parent = 'pdns.observations'::regclass AND partition < 'observations_p2024'
+WHERE parent = 'pdns.observations'::regclass
+  AND partition BETWEEN 'observations_p2020' AND 'observations_p2024'
 ORDER BY partition;
 SELECT count(*) AS default_partitions FROM partitions WHERE bounds = 'DEFAULT';
 

@@ -18,4 +18,5 @@ _PG_init(void)
 	pseudonymize_define_settings();
 	ingest_define_settings();
 	ingest_adapters_define_settings();
+	mmdb_define_settings();
 }

@@ -110,5 +110,6 @@ extern void pseudonymize_define_settings(void);
  */
 extern bool pdns_pseudonymization_key_is_set(void);
 extern void pdns_pseudonymize_inet(const inet *in, inet *out);
+extern void mmdb_define_settings(void);
 
 #endif							/* PDNS_PG_H */

@@ -19,3 +19,10 @@ CREATE FUNCTION generate_pseudonymization_key() RETURNS text
 	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION generate_pseudonymization_key() IS
 	'64 random hex digits (OpenSSL RAND_bytes) to use as pdns.pseudonymization_key';
+
+-- pseudonymize() in the hands of a role that can read client activity would
+-- let it test guesses against the pseudonyms (and, for IPv4, invert them
+-- by brute force): only pdns_admin may call it.  Ingestion uses the C entry
+-- point and needs no grant.
+REVOKE EXECUTE ON FUNCTION pseudonymize(inet) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pseudonymize(inet) TO pdns_admin;
