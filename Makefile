@@ -25,7 +25,9 @@ CORE_LIBS    = -lidn2 -lpsl -lldns -lmaxminddb -lcrypto
 SHLIB_LINK  += $(CORE_LIBS)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
-REGRESS_OPTS = --load-extension=pg_partman --load-extension=btree_gist --load-extension=$(EXTENSION)
+# pdns requires these; pg_regress does not cascade.
+LOAD_EXTENSIONS = --load-extension=pg_partman --load-extension=btree_gist --load-extension=$(EXTENSION)
+REGRESS_OPTS = $(LOAD_EXTENSIONS)
 
 # Test data from outside the project (see ../shared/corpora/README.md).
 PDNS_CORPORA ?= $(abspath $(CURDIR)/../shared/corpora)

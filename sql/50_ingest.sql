@@ -30,7 +30,8 @@ INSERT INTO ingest_text VALUES
 	(E'1700000100\tsensor-b\t\t\tfail.example.com\tA\t\t\tignored\t\t\tSERVFAIL'),
 	(E'1700000100\tsensor-b\t\t\tweird.example.com\tTYPE65534\t\t\t\\\\# 2 abcd'),
 	(E'1700000100\tsensor-b\t\t\tweird.example.com\tTYPE65534\t\t\t\\\\# 0'),
-	(E'1700086400\tsensor-a\t192.0.2.1\t\twww.example.com\tA\tIN\t300\t192.0.2.80\texample.com');
+	(E'1700086400\tsensor-a\t192.0.2.1\t\twww.example.com\tA\tIN\t300\t192.0.2.80\texample.com'),
+	(E'1700086400\tsensor-a\t::ffff:192.0.2.1\t\twww.example.com\tA\tIN\t300\t192.0.2.80\texample.com');
 
 SELECT * FROM stored;
 SELECT s.name AS sensor, o.period, r.rrname, r.rrtype, o.time_first, o.time_last, o.count

@@ -60,5 +60,5 @@ pg_isolation_regress = $(dir $(shell $(PG_CONFIG) --pgxs))../../src/test/isolati
 
 isolationcheck:
 	$(pg_isolation_regress) --inputdir=test/isolation --outputdir=test/isolation/output_iso \
-		--bindir='$(bindir)' --load-extension=pg_partman --load-extension=$(EXTENSION) \
+		--bindir='$(bindir)' $(LOAD_EXTENSIONS) \
 		--dbname=pdns_isolation $(ISOLATION_SPECS)

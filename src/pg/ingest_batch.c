@@ -440,7 +440,11 @@ add_client(const ingest_obs *o, int64 period)
 	inet		pseudo;
 	bool		found;
 
-	/* The clear address goes no further than this function. */
+	/*
+	 * The clear address goes no further than this function.  The pseudonym
+	 * starts zeroed: the hash key below takes every byte of it.
+	 */
+	memset(&pseudo, 0, sizeof(pseudo));
 	pdns_pseudonymize_inet(o->client, &pseudo);
 
 	memset(&ck, 0, sizeof(ck));

@@ -33,7 +33,12 @@
 #define NATIVE_MIN_FIELDS 9
 #define NATIVE_MAX_FIELDS 12
 
-/* A host address (v4 or v6, no prefix length) into an inet. */
+/*
+ * A host address (v4 or v6, no prefix length) into an inet.  An IPv4-mapped
+ * IPv6 address (::ffff:a.b.c.d, as dual-stack sockets report IPv4 peers)
+ * becomes the IPv4 address, so one client has one pseudonym however its
+ * sensor wrote it.
+ */
 bool
 ingest_parse_address(const char *s, size_t len, inet *out)
 {
@@ -52,8 +57,17 @@ ingest_parse_address(const char *s, size_t len, inet *out)
 	}
 	else if (inet_pton(AF_INET6, buf, ip->ipaddr) == 1)
 	{
+		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
 		ip->family = PGSQL_AF_INET6;
 		ip->bits = 128;
+		if (memcmp(ip->ipaddr, mapped, sizeof(mapped)) == 0)
+		{
+			memmove(ip->ipaddr, ip->ipaddr + 12, 4);
+			memset(ip->ipaddr + 4, 0, 12);
+			ip->family = PGSQL_AF_INET;
+			ip->bits = 32;
+		}
 	}
 	else
 		return false;
