@@ -54,7 +54,7 @@ arena_put(dns_message *m, const uint8_t *data, size_t len)
 {
 	size_t		off = m->arena_len;
 
-	if (m->arena_len + len > m->arena_cap)
+	if (m->arena == NULL || m->arena_len + len > m->arena_cap)
 	{
 		size_t		cap = m->arena_cap ? m->arena_cap * 2 : 1024;
 		uint8_t    *p;

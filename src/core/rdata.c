@@ -262,8 +262,8 @@ static bool
 w_fixed(walker *w, size_t n)
 {
 	if (n > w->end - w->pos)
-		return fail(w->err, "the rdata ends inside a field (offset %zu, %zu octets wanted)",
-					w->pos, n);
+		return fail(w->err, "the rdata ends inside a %zu-octet field at offset %zu",
+					n, w->pos);
 	if (w->out)
 	{
 		if (w->outlen + n > RDATA_MAX)
@@ -311,7 +311,7 @@ static bool
 w_u8(walker *w, uint8_t *v)
 {
 	if (w->pos >= w->end)
-		return fail(w->err, "the rdata ends inside a field (offset %zu, 1 octet wanted)", w->pos);
+		return fail(w->err, "the rdata ends inside a 1-octet field at offset %zu", w->pos);
 	*v = w_src(w)[w->pos];
 	return w_fixed(w, 1);
 }
@@ -320,7 +320,7 @@ static bool
 w_u16(walker *w, uint16_t *v)
 {
 	if (w->end - w->pos < 2)
-		return fail(w->err, "the rdata ends inside a field (offset %zu, 2 octets wanted)", w->pos);
+		return fail(w->err, "the rdata ends inside a 2-octet field at offset %zu", w->pos);
 	*v = (uint16_t) ((w_src(w)[w->pos] << 8) | w_src(w)[w->pos + 1]);
 	return w_fixed(w, 2);
 }
@@ -856,6 +856,9 @@ append_field(ldns_buffer *dst, const char *s, size_t n)
 		n--;
 	if (n == 0)
 		return true;
+	/* ldns_buffer_write_* assert room rather than make it: reserve first */
+	if (!ldns_buffer_reserve(dst, 4 * n + 1))
+		return false;
 	if (ldns_buffer_position(dst) > 0)
 		ldns_buffer_write_u8(dst, ' ');
 	for (size_t i = 0; i < n; i++)
@@ -863,11 +866,16 @@ append_field(ldns_buffer *dst, const char *s, size_t n)
 		unsigned char c = (unsigned char) s[i];
 
 		if (c < 0x20 || c >= 0x7f)
-			ldns_buffer_printf(dst, "\\%03u", c);
+		{
+			ldns_buffer_write_u8(dst, '\\');
+			ldns_buffer_write_u8(dst, (uint8_t) ('0' + c / 100));
+			ldns_buffer_write_u8(dst, (uint8_t) ('0' + c / 10 % 10));
+			ldns_buffer_write_u8(dst, (uint8_t) ('0' + c % 10));
+		}
 		else
 			ldns_buffer_write_u8(dst, c);
 	}
-	return ldns_buffer_status_ok(dst);
+	return true;
 }
 
 /* ldns' text for vetted rdata, or NULL; malloc'd, NUL-terminated. */
