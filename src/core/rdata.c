@@ -902,7 +902,14 @@ ldns_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t len)
 		for (size_t i = 0; ok && i < ldns_rr_rd_count(rr); i++)
 		{
 			ldns_buffer_clear(field);
-			ok = ldns_rdf2buffer_str(field, ldns_rr_rdf(rr, i)) == LDNS_STATUS_OK &&
+
+			/*
+			 * Some ldns printers (SVCB parameters) write characters with
+			 * ldns_buffer_write_char, which asserts room instead of making
+			 * it: reserve more than any printer writes for the field.
+			 */
+			ok = ldns_buffer_reserve(field, 16 * ldns_rdf_size(ldns_rr_rdf(rr, i)) + 1024) &&
+				ldns_rdf2buffer_str(field, ldns_rr_rdf(rr, i)) == LDNS_STATUS_OK &&
 				append_field(text, (char *) ldns_buffer_begin(field),
 							 ldns_buffer_position(field));
 		}
