@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ldns_leaks.h"
+
 static const uint16_t types[] = {
 	1, 2, 3, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
 	24, 25, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 42, 43,
@@ -60,21 +62,6 @@ check_rdata(uint16_t type, const uint8_t *rd, size_t len)
 		againlen != len || memcmp(again, rd, len) != 0)
 		abort();
 	rdata_names(type, rd, len, check_name, bounds);
-}
-
-/*
- * ldns 1.8.3 leaks on some error paths of its text parsers (e.g.
- * ldns_str2rdf_cert_alg keeps a rejected algorithm's rdf, ldns_str2rdf_ipseckey
- * frees its gateway without its data): leaks allocated inside libldns are
- * not ours to fix here.  The unit tests run without this suppression and
- * check that pdns frees every ldns object it is handed.
- */
-const char *__lsan_default_suppressions(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libldns.so\n";
 }
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
