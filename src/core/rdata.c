@@ -70,6 +70,7 @@ static const rdata_layout layouts[] = {
 };
 
 #define TYPE_A			1
+#define TYPE_WKS		11
 #define TYPE_AAAA		28
 #define TYPE_NSAP_PTR	23
 
@@ -878,6 +879,27 @@ append_field(ldns_buffer *dst, const char *s, size_t n)
 	return true;
 }
 
+/*
+ * WKS with numbers: ldns prints protocol and service names from the
+ * machine's /etc/protocols and /etc/services, so its text would differ
+ * between machines, and a dump could fail to load elsewhere.  ldns reads
+ * the numbers back.
+ */
+static bool
+wks_to_text(const uint8_t *rdata, size_t len, ldns_buffer *text)
+{
+	char		addr[INET_ADDRSTRLEN];
+
+	if (len < 5 || inet_ntop(AF_INET, rdata, addr, sizeof(addr)) == NULL)
+		return false;
+	ldns_buffer_printf(text, "%s %u", addr, rdata[4]);
+	for (size_t i = 5; i < len; i++)
+		for (int bit = 0; bit < 8; bit++)
+			if (rdata[i] & (0x80 >> bit))
+				ldns_buffer_printf(text, " %zu", (i - 5) * 8 + (size_t) bit);
+	return ldns_buffer_status_ok(text);
+}
+
 /* ldns' text for vetted rdata, or NULL; malloc'd, NUL-terminated. */
 static char *
 ldns_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t len)
@@ -889,7 +911,9 @@ ldns_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t len)
 	char	   *result = NULL;
 	bool		ok = field != NULL && text != NULL;
 
-	if (ok && type == TYPE_NSAP_PTR)
+	if (ok && type == TYPE_WKS)
+		ok = wks_to_text(rdata, len, text);
+	else if (ok && type == TYPE_NSAP_PTR)
 	{
 		name = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, len, rdata);
 		ok = name != NULL && ldns_rdf2buffer_str(field, name) == LDNS_STATUS_OK &&
