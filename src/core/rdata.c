@@ -247,6 +247,7 @@ typedef struct walker
 	size_t		end;
 	uint8_t    *out;
 	size_t		outlen;
+	size_t		outcap;
 	bool		fold;
 	rdata_name_fn fn;
 	void	   *arg;
@@ -267,8 +268,8 @@ w_fixed(walker *w, size_t n)
 					n, w->pos);
 	if (w->out)
 	{
-		if (w->outlen + n > RDATA_MAX)
-			return fail(w->err, "the decompressed rdata is longer than 65535 octets");
+		if (w->outlen + n > w->outcap)
+			return fail(w->err, "the decompressed rdata is longer than %zu octets", w->outcap);
 		memcpy(w->out + w->outlen, w->msg + w->pos, n);
 		w->outlen += n;
 	}
@@ -287,8 +288,8 @@ w_name(walker *w)
 	{
 		if (!rdata_read_message_name(w->msg, w->msglen, &w->pos, w->end, tmp, &len, w->err))
 			return false;
-		if (w->outlen + len > RDATA_MAX)
-			return fail(w->err, "the decompressed rdata is longer than 65535 octets");
+		if (w->outlen + len > w->outcap)
+			return fail(w->err, "the decompressed rdata is longer than %zu octets", w->outcap);
 		name = w->out + w->outlen;
 		memcpy(name, tmp, len);
 		w->outlen += len;
@@ -490,17 +491,19 @@ rdata_canonicalize(uint16_t type, uint8_t *rdata, size_t len, rdata_error *err)
 
 bool
 rdata_from_message(uint16_t type, const uint8_t *msg, size_t msglen,
-				   size_t off, size_t rdlen, uint8_t *out, size_t *outlen,
-				   rdata_error *err)
+				   size_t off, size_t rdlen, uint8_t *out, size_t outsize,
+				   size_t *outlen, rdata_error *err)
 {
 	const rdata_layout *l = rdata_layout_of(type);
 
 	if (off > msglen || rdlen > msglen - off)
 		return fail(err, "the rdata runs past the end of the message");
+	if (outsize > RDATA_MAX)
+		outsize = RDATA_MAX;
 	if (l != NULL && l->compressible)
 	{
 		walker		w = {.msg = msg,.msglen = msglen,.pos = off,.end = off + rdlen,
-		.out = out,.err = err};
+		.out = out,.outcap = outsize,.err = err};
 
 		if (!walk(&w, l))
 			return false;
@@ -508,6 +511,8 @@ rdata_from_message(uint16_t type, const uint8_t *msg, size_t msglen,
 	}
 	else
 	{
+		if (rdlen > outsize)
+			return fail(err, "the rdata is longer than %zu octets", outsize);
 		memcpy(out, msg + off, rdlen);
 		*outlen = rdlen;
 	}

@@ -258,11 +258,15 @@ test_rdata_from_message(void)
 	size_t		olen;
 	rdata_error err;
 
-	CHECK(rdata_from_message(15, msg, sizeof(msg), 4, 4, out, &olen, &err));
+	CHECK(rdata_from_message(15, msg, sizeof(msg), 4, 4, out, sizeof(out), &olen, &err));
 	CHECK_STR(unit_hex(out, olen), "000a02657800");
-	CHECK(!rdata_from_message(64, svcb, sizeof(svcb), 4, 4, out, &olen, &err));
+	CHECK(!rdata_from_message(64, svcb, sizeof(svcb), 4, 4, out, sizeof(out), &olen, &err));
 	CHECK_STR(err.reason, "a name holds a compression pointer, which this type's rdata may not");
-	CHECK(!rdata_from_message(15, msg, sizeof(msg), 4, 5, out, &olen, &err));
+	CHECK(!rdata_from_message(15, msg, sizeof(msg), 4, 5, out, sizeof(out), &olen, &err));
+	/* the room given is respected: 6 octets do not fit in 5 */
+	CHECK(!rdata_from_message(15, msg, sizeof(msg), 4, 4, out, 5, &olen, &err));
+	CHECK_STR(err.reason, "the decompressed rdata is longer than 5 octets");
+	CHECK(RDATA_DECOMPRESSED_MAX(4) == 513 && RDATA_DECOMPRESSED_MAX(600) == RDATA_MAX);
 }
 
 /* Every octet value survives TXT text round trips. */
