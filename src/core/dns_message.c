@@ -54,7 +54,7 @@ arena_put(dns_message *m, const uint8_t *data, size_t len)
 {
 	size_t		off = m->arena_len;
 
-	if (m->arena_len + len > m->arena_cap)
+	if (m->arena == NULL || m->arena_len + len > m->arena_cap)
 	{
 		size_t		cap = m->arena_cap ? m->arena_cap * 2 : 1024;
 		uint8_t    *p;
@@ -73,36 +73,33 @@ arena_put(dns_message *m, const uint8_t *data, size_t len)
 	return (int64_t) off;
 }
 
-/* A name at *pos as a dnsname key in the arena. */
+/*
+ * A name at *pos as a dnsname key in the arena.  On failure the reason is
+ * in *err, for the caller to say where the name was.
+ */
 static bool
 read_owner(dns_message *m, const uint8_t *msg, size_t len, size_t *pos,
-		   uint32_t *off, uint16_t *keylen, const char *where)
+		   uint32_t *off, uint16_t *keylen, rdata_error *err)
 {
 	uint8_t		wire[256];
 	size_t		wlen,
 				used;
-	rdata_error err;
 	dn_key		key;
 	dn_error	derr;
 	int64_t		o;
 
-	if (!rdata_read_message_name(msg, len, pos, len, wire, &wlen, &err))
-	{
-		damage(m, "%s: %s", where, err.reason);
+	if (!rdata_read_message_name(msg, len, pos, len, wire, &wlen, err))
 		return false;
-	}
 	if (!dn_from_wire(wire, wlen, &used, &key, &derr))
 	{
-		char		detail[200];
-
-		dn_error_describe(&derr, detail, sizeof(detail));
-		damage(m, "%s: %s", where, detail);
+		dn_error_describe(&derr, err->reason, sizeof(err->reason));
 		return false;
 	}
 	o = arena_put(m, key.bytes, key.len);
 	if (o < 0)
 	{
-		damage(m, "out of memory");
+		snprintf(err->reason, sizeof(err->reason), "out of memory");
+		m->out_of_memory = true;
 		return false;
 	}
 	*off = (uint32_t) o;
@@ -180,30 +177,56 @@ dns_section_text(uint8_t section)
 	return section >= 1 && section <= 3 ? section_names[section] : "";
 }
 
+/* Where an RR sits, for a problem report: "answer RR 2". */
+static void
+rr_damage(dns_message *m, uint8_t section, unsigned index, const char *what,
+		  const char *detail)
+{
+	damage(m, "%s RR %u%s: %s", dns_section_text(section), index, what, detail);
+}
+
+/* Make the scratch buffer hold n octets. */
+static bool
+scratch_reserve(dns_message *m, uint8_t **scratch, size_t *cap, size_t n)
+{
+	uint8_t    *p;
+
+	if (n <= *cap)
+		return true;
+	p = *scratch ? m->mem.realloc(m->mem.ctx, *scratch, n) : m->mem.alloc(m->mem.ctx, n);
+	if (p == NULL)
+		return false;
+	*scratch = p;
+	*cap = n;
+	return true;
+}
+
 /*
  * One RR at *pos.  Returns false when parsing cannot go on (truncation,
  * a bad owner name, memory); a bad rdata only skips the RR.
  */
 static bool
 read_rr(dns_message *m, const uint8_t *msg, size_t len, size_t *pos,
-		uint8_t section, unsigned index, uint8_t *scratch)
+		uint8_t section, unsigned index, uint8_t **scratch, size_t *scratch_cap)
 {
-	char		where[64];
-	char		typetext[RRTYPE_TEXT_MAX];
+	char		typetext[RRTYPE_TEXT_MAX + 4];
+	char		detail[80];
 	dns_rr		rr;
 	uint16_t	rdlen;
 	size_t		canon_len;
 	rdata_error err;
 	int64_t		o;
 
-	snprintf(where, sizeof(where), "%s RR %u", dns_section_text(section), index);
 	memset(&rr, 0, sizeof(rr));
 	rr.section = section;
-	if (!read_owner(m, msg, len, pos, &rr.owner_off, &rr.owner_len, where))
+	if (!read_owner(m, msg, len, pos, &rr.owner_off, &rr.owner_len, &err))
+	{
+		rr_damage(m, section, index, "", err.reason);
 		return false;
+	}
 	if (len - *pos < 10)
 	{
-		damage(m, "%s: the message ends inside the RR's fixed fields", where);
+		rr_damage(m, section, index, "", "the message ends inside the RR's fixed fields");
 		return false;
 	}
 	rr.type = get16(msg + *pos);
@@ -213,7 +236,8 @@ read_rr(dns_message *m, const uint8_t *msg, size_t len, size_t *pos,
 	*pos += 10;
 	if (rdlen > len - *pos)
 	{
-		damage(m, "%s: the rdata length %u runs past the end of the message", where, rdlen);
+		snprintf(detail, sizeof(detail), "the rdata length %u runs past the end of the message", rdlen);
+		rr_damage(m, section, index, "", detail);
 		return false;
 	}
 	if (rr.type == TYPE_OPT)
@@ -224,15 +248,24 @@ read_rr(dns_message *m, const uint8_t *msg, size_t len, size_t *pos,
 		*pos += rdlen;
 		return true;
 	}
-	if (!rdata_from_message(rr.type, msg, len, *pos, rdlen, scratch, &canon_len, &err))
+	if (!scratch_reserve(m, scratch, scratch_cap, RDATA_DECOMPRESSED_MAX(rdlen)))
 	{
-		rrtype_to_text(rr.type, typetext);
-		damage(m, "%s (%s): %s", where, typetext, err.reason);
+		damage(m, "out of memory");
+		return false;
+	}
+	if (!rdata_from_message(rr.type, msg, len, *pos, rdlen, *scratch, *scratch_cap,
+							&canon_len, &err))
+	{
+		typetext[0] = ' ';
+		typetext[1] = '(';
+		rrtype_to_text(rr.type, typetext + 2);
+		strcat(typetext, ")");
+		rr_damage(m, section, index, typetext, err.reason);
 		*pos += rdlen;
 		return true;
 	}
 	*pos += rdlen;
-	o = arena_put(m, scratch, canon_len);
+	o = arena_put(m, *scratch, canon_len);
 	if (o < 0 || !push_rr(m, &rr))
 	{
 		damage(m, "out of memory");
@@ -330,7 +363,8 @@ dns_message_parse(const uint8_t *msg, size_t len, const pdns_allocator *mem,
 				  dns_message *m)
 {
 	size_t		pos = DNS_HEADER_LEN;
-	uint8_t    *scratch;
+	uint8_t    *scratch = NULL;
+	size_t		scratch_cap = 0;
 	const uint16_t *counts[3];
 
 	memset(m, 0, sizeof(*m));
@@ -350,25 +384,20 @@ dns_message_parse(const uint8_t *msg, size_t len, const pdns_allocator *mem,
 	m->nscount = get16(msg + 8);
 	m->arcount = get16(msg + 10);
 
-	scratch = mem->alloc(mem->ctx, RDATA_MAX);
-	if (scratch == NULL)
-	{
-		damage(m, "out of memory");
-		return false;
-	}
-
 	for (unsigned q = 1; q <= m->qdcount; q++)
 	{
-		char		where[32];
 		uint32_t	off;
 		uint16_t	klen;
+		rdata_error err;
 
-		snprintf(where, sizeof(where), "question %u", q);
-		if (!read_owner(m, msg, len, &pos, &off, &klen, where))
+		if (!read_owner(m, msg, len, &pos, &off, &klen, &err))
+		{
+			damage(m, "question %u: %s", q, err.reason);
 			goto done;
+		}
 		if (len - pos < 4)
 		{
-			damage(m, "%s: the message ends inside the question's type and class", where);
+			damage(m, "question %u: the message ends inside the question's type and class", q);
 			goto done;
 		}
 		if (q == 1)
@@ -387,14 +416,15 @@ dns_message_parse(const uint8_t *msg, size_t len, const pdns_allocator *mem,
 	counts[2] = &m->arcount;
 	for (uint8_t section = DNS_SECTION_ANSWER; section <= DNS_SECTION_ADDITIONAL; section++)
 		for (unsigned i = 1; i <= *counts[section - 1]; i++)
-			if (!read_rr(m, msg, len, &pos, section, i, scratch))
+			if (!read_rr(m, msg, len, &pos, section, i, &scratch, &scratch_cap))
 				goto done;
 
 	if (pos < len)
 		damage(m, "%zu octets follow the last RR", len - pos);
 
 done:
-	mem->free(mem->ctx, scratch);
+	if (scratch)
+		mem->free(mem->ctx, scratch);
 	if (!group(m))
 	{
 		damage(m, "out of memory");

@@ -70,6 +70,7 @@ static const rdata_layout layouts[] = {
 };
 
 #define TYPE_A			1
+#define TYPE_WKS		11
 #define TYPE_AAAA		28
 #define TYPE_NSAP_PTR	23
 
@@ -246,6 +247,7 @@ typedef struct walker
 	size_t		end;
 	uint8_t    *out;
 	size_t		outlen;
+	size_t		outcap;
 	bool		fold;
 	rdata_name_fn fn;
 	void	   *arg;
@@ -262,12 +264,12 @@ static bool
 w_fixed(walker *w, size_t n)
 {
 	if (n > w->end - w->pos)
-		return fail(w->err, "the rdata ends inside a field (offset %zu, %zu octets wanted)",
-					w->pos, n);
+		return fail(w->err, "the rdata ends inside a %zu-octet field at offset %zu",
+					n, w->pos);
 	if (w->out)
 	{
-		if (w->outlen + n > RDATA_MAX)
-			return fail(w->err, "the decompressed rdata is longer than 65535 octets");
+		if (w->outlen + n > w->outcap)
+			return fail(w->err, "the decompressed rdata is longer than %zu octets", w->outcap);
 		memcpy(w->out + w->outlen, w->msg + w->pos, n);
 		w->outlen += n;
 	}
@@ -286,8 +288,8 @@ w_name(walker *w)
 	{
 		if (!rdata_read_message_name(w->msg, w->msglen, &w->pos, w->end, tmp, &len, w->err))
 			return false;
-		if (w->outlen + len > RDATA_MAX)
-			return fail(w->err, "the decompressed rdata is longer than 65535 octets");
+		if (w->outlen + len > w->outcap)
+			return fail(w->err, "the decompressed rdata is longer than %zu octets", w->outcap);
 		name = w->out + w->outlen;
 		memcpy(name, tmp, len);
 		w->outlen += len;
@@ -311,7 +313,7 @@ static bool
 w_u8(walker *w, uint8_t *v)
 {
 	if (w->pos >= w->end)
-		return fail(w->err, "the rdata ends inside a field (offset %zu, 1 octet wanted)", w->pos);
+		return fail(w->err, "the rdata ends inside a 1-octet field at offset %zu", w->pos);
 	*v = w_src(w)[w->pos];
 	return w_fixed(w, 1);
 }
@@ -320,7 +322,7 @@ static bool
 w_u16(walker *w, uint16_t *v)
 {
 	if (w->end - w->pos < 2)
-		return fail(w->err, "the rdata ends inside a field (offset %zu, 2 octets wanted)", w->pos);
+		return fail(w->err, "the rdata ends inside a 2-octet field at offset %zu", w->pos);
 	*v = (uint16_t) ((w_src(w)[w->pos] << 8) | w_src(w)[w->pos + 1]);
 	return w_fixed(w, 2);
 }
@@ -489,17 +491,19 @@ rdata_canonicalize(uint16_t type, uint8_t *rdata, size_t len, rdata_error *err)
 
 bool
 rdata_from_message(uint16_t type, const uint8_t *msg, size_t msglen,
-				   size_t off, size_t rdlen, uint8_t *out, size_t *outlen,
-				   rdata_error *err)
+				   size_t off, size_t rdlen, uint8_t *out, size_t outsize,
+				   size_t *outlen, rdata_error *err)
 {
 	const rdata_layout *l = rdata_layout_of(type);
 
 	if (off > msglen || rdlen > msglen - off)
 		return fail(err, "the rdata runs past the end of the message");
+	if (outsize > RDATA_MAX)
+		outsize = RDATA_MAX;
 	if (l != NULL && l->compressible)
 	{
 		walker		w = {.msg = msg,.msglen = msglen,.pos = off,.end = off + rdlen,
-		.out = out,.err = err};
+		.out = out,.outcap = outsize,.err = err};
 
 		if (!walk(&w, l))
 			return false;
@@ -507,6 +511,8 @@ rdata_from_message(uint16_t type, const uint8_t *msg, size_t msglen,
 	}
 	else
 	{
+		if (rdlen > outsize)
+			return fail(err, "the rdata is longer than %zu octets", outsize);
 		memcpy(out, msg + off, rdlen);
 		*outlen = rdlen;
 	}
@@ -856,6 +862,9 @@ append_field(ldns_buffer *dst, const char *s, size_t n)
 		n--;
 	if (n == 0)
 		return true;
+	/* ldns_buffer_write_* assert room rather than make it: reserve first */
+	if (!ldns_buffer_reserve(dst, 4 * n + 1))
+		return false;
 	if (ldns_buffer_position(dst) > 0)
 		ldns_buffer_write_u8(dst, ' ');
 	for (size_t i = 0; i < n; i++)
@@ -863,11 +872,37 @@ append_field(ldns_buffer *dst, const char *s, size_t n)
 		unsigned char c = (unsigned char) s[i];
 
 		if (c < 0x20 || c >= 0x7f)
-			ldns_buffer_printf(dst, "\\%03u", c);
+		{
+			ldns_buffer_write_u8(dst, '\\');
+			ldns_buffer_write_u8(dst, (uint8_t) ('0' + c / 100));
+			ldns_buffer_write_u8(dst, (uint8_t) ('0' + c / 10 % 10));
+			ldns_buffer_write_u8(dst, (uint8_t) ('0' + c % 10));
+		}
 		else
 			ldns_buffer_write_u8(dst, c);
 	}
-	return ldns_buffer_status_ok(dst);
+	return true;
+}
+
+/*
+ * WKS with numbers: ldns prints protocol and service names from the
+ * machine's /etc/protocols and /etc/services, so its text would differ
+ * between machines, and a dump could fail to load elsewhere.  ldns reads
+ * the numbers back.
+ */
+static bool
+wks_to_text(const uint8_t *rdata, size_t len, ldns_buffer *text)
+{
+	char		addr[INET_ADDRSTRLEN];
+
+	if (len < 5 || inet_ntop(AF_INET, rdata, addr, sizeof(addr)) == NULL)
+		return false;
+	ldns_buffer_printf(text, "%s %u", addr, rdata[4]);
+	for (size_t i = 5; i < len; i++)
+		for (int bit = 0; bit < 8; bit++)
+			if (rdata[i] & (0x80 >> bit))
+				ldns_buffer_printf(text, " %zu", (i - 5) * 8 + (size_t) bit);
+	return ldns_buffer_status_ok(text);
 }
 
 /* ldns' text for vetted rdata, or NULL; malloc'd, NUL-terminated. */
@@ -881,7 +916,9 @@ ldns_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t len)
 	char	   *result = NULL;
 	bool		ok = field != NULL && text != NULL;
 
-	if (ok && type == TYPE_NSAP_PTR)
+	if (ok && type == TYPE_WKS)
+		ok = wks_to_text(rdata, len, text);
+	else if (ok && type == TYPE_NSAP_PTR)
 	{
 		name = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, len, rdata);
 		ok = name != NULL && ldns_rdf2buffer_str(field, name) == LDNS_STATUS_OK &&
@@ -894,7 +931,14 @@ ldns_rdata_to_text(uint16_t type, const uint8_t *rdata, size_t len)
 		for (size_t i = 0; ok && i < ldns_rr_rd_count(rr); i++)
 		{
 			ldns_buffer_clear(field);
-			ok = ldns_rdf2buffer_str(field, ldns_rr_rdf(rr, i)) == LDNS_STATUS_OK &&
+
+			/*
+			 * Some ldns printers (SVCB parameters) write characters with
+			 * ldns_buffer_write_char, which asserts room instead of making
+			 * it: reserve more than any printer writes for the field.
+			 */
+			ok = ldns_buffer_reserve(field, 16 * ldns_rdf_size(ldns_rr_rdf(rr, i)) + 1024) &&
+				ldns_rdf2buffer_str(field, ldns_rr_rdf(rr, i)) == LDNS_STATUS_OK &&
 				append_field(text, (char *) ldns_buffer_begin(field),
 							 ldns_buffer_position(field));
 		}

@@ -98,13 +98,20 @@ extern int	rdata_names(uint16_t type, const uint8_t *rdata, size_t len,
  * whose rdata may be compressed (rdata_layout.compressible) are followed
  * through compression pointers, which must point strictly backwards, before
  * the name that holds them.  msg/msglen is the whole message; the rdata is
- * msg[off .. off+rdlen).  out must hold RDATA_MAX octets.  Other types are
- * copied.  The result is then validated and canonicalized as
- * rdata_canonicalize does.
+ * msg[off .. off+rdlen).  Other types are copied.  The result, at most
+ * outsize octets (RDATA_DECOMPRESSED_MAX(rdlen) is always enough), is then
+ * validated and canonicalized as rdata_canonicalize does.
  */
 extern bool rdata_from_message(uint16_t type, const uint8_t *msg, size_t msglen,
 							   size_t off, size_t rdlen, uint8_t *out,
-							   size_t *outlen, rdata_error *err);
+							   size_t outsize, size_t *outlen, rdata_error *err);
+
+/*
+ * Every in-place octet of a name decompresses to at most 127.5 octets (a
+ * two-octet pointer to a 255-octet name), so rdata grows at most 128-fold.
+ */
+#define RDATA_DECOMPRESSED_MAX(rdlen) \
+	((size_t) (rdlen) * 128 + 1 < RDATA_MAX ? (size_t) (rdlen) * 128 + 1 : RDATA_MAX)
 
 /*
  * Read one possibly compressed name at msg[*pos] into uncompressed wire form

@@ -273,10 +273,10 @@ rrset_payload_check(const uint8_t *p, size_t len, uint16_t *type,
 	while (n < *count)
 	{
 		if (off + 2 > len)
-			return set_error(err, (int) n + 1, "the data ends before the length of element %zu", n + 1);
+			return set_error(err, 0, "the data ends before the length of element %zu", n + 1);
 		rrset_payload_next(p, len, &off, &e);
 		if (off > len)
-			return set_error(err, (int) n + 1, "element %zu is %u octets, more than the %zu that remain",
+			return set_error(err, 0, "element %zu is %u octets, more than the %zu that remain",
 							 n + 1, e.len, len - (off - e.len));
 		n++;
 	}

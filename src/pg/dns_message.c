@@ -13,6 +13,7 @@
 #include "catalog/pg_type.h"
 #include "dns_message.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inet.h"
@@ -131,6 +132,41 @@ fill_header(const dns_message *m, const header_columns *c, Datum *values, bool *
 	}
 }
 
+/*
+ * Materialize mode with the result descriptor built from the catalog once
+ * per query (kept in fn_extra) and copied for each message: building it
+ * from pg_proc's argument arrays for every message cost about a tenth of
+ * the time of a scan.
+ */
+static void
+init_rows_result(FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext old;
+	TupleDesc	desc = fcinfo->flinfo->fn_extra;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("dns_message() must be called where a set is allowed")));
+	if (desc == NULL)
+	{
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "dns_message must return a record");
+		desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		fcinfo->flinfo->fn_extra = desc;
+		MemoryContextSwitchTo(old);
+	}
+	/* the executor frees setDesc after each call: hand it a copy */
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = tuplestore_begin_heap(false, false, work_mem);
+	rsinfo->setDesc = CreateTupleDescCopy(desc);
+	MemoryContextSwitchTo(old);
+}
+
 static void
 parse_or_fail(bytea *msg, dns_message *m)
 {
@@ -152,17 +188,23 @@ dns_message_rows(PG_FUNCTION_ARGS)
 	bytea	   *msg = PG_GETARG_BYTEA_PP(0);
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	dns_message m;
+	Datum		header_values[M_NCOLS];
+	bool		header_nulls[M_NCOLS];
 	Datum		values[M_NCOLS];
 	bool		nulls[M_NCOLS];
 	char		buf[DNS_MNEMONIC_MAX];
 
-	InitMaterializedSRF(fcinfo, 0);
+	init_rows_result(fcinfo);
 	parse_or_fail(msg, &m);
+
+	/* the header columns are the same on every row: build them once */
+	memset(header_nulls, true, sizeof(header_nulls));
+	fill_header(&m, &rows_columns, header_values, header_nulls);
 
 	for (size_t i = 0; i == 0 || i < m.n_sets; i++)
 	{
-		memset(nulls, true, sizeof(nulls));
-		fill_header(&m, &rows_columns, values, nulls);
+		memcpy(values, header_values, sizeof(values));
+		memcpy(nulls, header_nulls, sizeof(nulls));
 		if (i < m.n_sets)
 		{
 			const dns_rrset *s = &m.sets[i];

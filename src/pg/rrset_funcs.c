@@ -107,6 +107,9 @@ collect_name(const uint8_t *wire, size_t len, void *arg)
 	dn_error	err;
 	size_t		used;
 
+	/* the root (null MX, SVCB's "." target) names no host */
+	if (len == 1)
+		return;
 	/* canonical rdata holds valid names only */
 	if (!dn_from_wire(wire, len, &used, &key, &err))
 		elog(ERROR, "invalid name inside canonical rdata");
@@ -122,7 +125,8 @@ collect_name(const uint8_t *wire, size_t len, void *arg)
  * names(rrset): the names inside the rdata (NS, CNAME, DNAME, PTR targets,
  * MX/KX/AFSDB/RT/LP exchangers, SRV/SVCB/HTTPS targets, SOA mname and
  * rname, NAPTR replacements, RP, MINFO, PX, NSEC next names, RRSIG
- * signers ...), element by element, field by field.
+ * signers ...), element by element, field by field; the root name (a
+ * null MX, SVCB's "the owner" target) is left out.
  */
 Datum
 rrset_names(PG_FUNCTION_ARGS)

@@ -36,6 +36,20 @@ static int	unit_failed = 0;
 		} \
 	} while (0)
 
+/* Octets as lowercase hex, in a static buffer (at most 2048 octets shown). */
+static inline const char *
+unit_hex(const unsigned char *p, size_t n)
+{
+	static char out[2 * 2048 + 1];
+
+	if (n > 2048)
+		n = 2048;
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", p[i]);
+	out[2 * n] = '\0';
+	return out;
+}
+
 #define UNIT_DONE(name) \
 	do { \
 		printf("unit %s: %d passed, %d failed\n", name, unit_passed, unit_failed); \
