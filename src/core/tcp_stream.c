@@ -110,6 +110,8 @@ static const tcps_limits default_limits = {
 
 static void dir_deliver(tcps_table *t, tcps_flow *f, int di, const uint8_t *p,
 						size_t n, int64_t ts, uint64_t tag);
+static void hunt_feed(tcps_table *t, tcps_flow *f, int di, const uint8_t *p,
+					  size_t n, bool candidate);
 
 static inline uint16_t
 rd16(const uint8_t *p)
@@ -153,7 +155,12 @@ tcps_plausible_start(const uint8_t *p, size_t avail)
 		return 0;
 	if (p[5] & 0x40)			/* the Z bit */
 		return 0;
+	/* a query has no answer flags (AA, RA) and no response code */
+	if ((p[4] & 0x80) == 0 && ((p[4] & 0x04) || (p[5] & 0x8F)))
+		return 0;
 	qd = rd16(p + 6);
+	if (opcode == 0 && qd > 1)	/* nobody asks two questions at once */
+		return 0;
 	rr = (unsigned) rd16(p + 8) + rd16(p + 10) + rd16(p + 12);
 	/* a question takes at least 5 bytes, a resource record at least 11 */
 	if (12 + 5 * (size_t) qd + 11 * (size_t) rr > len)
@@ -292,10 +299,6 @@ message_finish(tcps_table *t, tcps_flow *f, int di)
 				 d->missing, d->need, d->missing_at);
 		emit_reject(t, f, di, "tcp-gap", detail, d->buf, d->len);
 	}
-	else if (d->need < 14)
-		emit_reject(t, f, di, "tcp-short-message",
-					"the length prefix announces a message shorter than a DNS header",
-					d->buf, d->len);
 	else
 		emit_message(t, f, di, d->buf + 2, d->len - 2);
 	message_reset(d);
@@ -352,7 +355,21 @@ synced_feed(tcps_table *t, tcps_flow *f, int di, const uint8_t *p, size_t n)
 		p += take;
 		n -= take;
 		if (d->got == 2 && d->need == 0)
+		{
 			d->need = 2 + (uint32_t) rd16(d->buf);
+			if (d->need < 14)
+			{
+				/*
+				 * A length no DNS message has: the stream is not where we
+				 * thought.  The prefix and the rest go to the hunt.
+				 */
+				d->state = ST_HUNTING;
+				d->got = d->need = 0;
+				d->ncand = 0;
+				hunt_feed(t, f, di, p, n, false);
+				return;
+			}
+		}
 		if (d->need > 0 && d->got == d->need)
 			message_finish(t, f, di);
 	}
@@ -419,9 +436,9 @@ hunt_evaluate(tcps_table *t, tcps_flow *f, int di)
 	hunt_discard(t, f, di, "stream bytes in which no message boundary could be found");
 }
 
-/* HUNTING: n in-order bytes, the start of which is a candidate. */
+/* HUNTING: n in-order bytes; their start is a candidate when a segment starts there. */
 static void
-hunt_feed(tcps_table *t, tcps_flow *f, int di, const uint8_t *p, size_t n)
+hunt_feed(tcps_table *t, tcps_flow *f, int di, const uint8_t *p, size_t n, bool candidate)
 {
 	tcps_dir   *d = &f->dir[di];
 
@@ -432,7 +449,7 @@ hunt_feed(tcps_table *t, tcps_flow *f, int di, const uint8_t *p, size_t n)
 		emit_reject(t, f, di, "tcp-unframed", "stream bytes too many to hold while looking for a message boundary", p, n);
 		return;
 	}
-	if (d->ncand < MAX_CAND)
+	if (candidate && d->ncand < MAX_CAND)
 		d->cand[d->ncand++] = d->len;
 	memcpy(d->buf + d->len, p, n);
 	d->len += (uint32_t) n;
@@ -451,7 +468,7 @@ dir_deliver(tcps_table *t, tcps_flow *f, int di, const uint8_t *p, size_t n,
 	if (d->state == ST_SYNCED)
 		synced_feed(t, f, di, p, n);
 	else if (d->state == ST_HUNTING)
-		hunt_feed(t, f, di, p, n);
+		hunt_feed(t, f, di, p, n, true);
 }
 
 /*

@@ -4,13 +4,40 @@
  */
 #include "copy_text.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 static const char hexdigits[] = "0123456789abcdef";
+
+/*
+ * Lookup tables, filled once: the two hex digits of a byte as they lie in
+ * memory; 0..999 as three digits.
+ */
+static uint16_t hex_pairs[256];
+static char pad3[1000][3];
+static bool tables_ready;
+
+static void
+init_tables(void)
+{
+	int			i;
+
+	for (i = 0; i < 256; i++)
+	{
+		char		pair[2] = {hexdigits[i >> 4], hexdigits[i & 0x0F]};
+
+		memcpy(&hex_pairs[i], pair, 2);
+	}
+	for (i = 0; i < 1000; i++)
+	{
+		pad3[i][0] = (char) ('0' + i / 100);
+		pad3[i][1] = (char) ('0' + i / 10 % 10);
+		pad3[i][2] = (char) ('0' + i % 10);
+	}
+	tables_ready = true;
+}
 
 void
 ob_reserve(obuf *b, size_t n)
@@ -83,7 +110,6 @@ put_time(obuf *b, int64_t ts_us)
 	int64_t		sec = ts_us >= 0 ? ts_us / 1000000 : -((-ts_us + 999999) / 1000000);
 	int64_t		usec = ts_us - sec * 1000000;
 	char	   *o;
-	int			i;
 
 	if (ts_us == CAP_TS_UNKNOWN)
 	{
@@ -103,28 +129,148 @@ put_time(obuf *b, int64_t ts_us)
 	o = b->data + b->len;
 	memcpy(o, cached, 19);
 	o[19] = '.';
-	for (i = 25; i >= 20; i--)
-	{
-		o[i] = (char) ('0' + usec % 10);
-		usec /= 10;
-	}
+	memcpy(o + 20, pad3[usec / 1000], 3);
+	memcpy(o + 23, pad3[usec % 1000], 3);
 	memcpy(o + 26, "+00", 3);
 	b->len += 29;
 }
 
-static void
-put_uint(obuf *b, uint32_t v)
+/* 0..999 without leading zeros. */
+static inline void
+put_small(obuf *b, unsigned v)
 {
-	char		tmp[10];
-	int			n = 0;
+	int			skip = v >= 100 ? 0 : (v >= 10 ? 1 : 2);
 
-	do
+	memcpy(b->data + b->len, pad3[v] + skip, 3);
+	b->len += 3 - skip;
+}
+
+/* 0..65535 in decimal. */
+static inline void
+put_uint16(obuf *b, unsigned v)
+{
+	if (v >= 1000)
 	{
-		tmp[n++] = (char) ('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		b->data[b->len++] = tmp[--n];
+		put_small(b, v / 1000);
+		memcpy(b->data + b->len, pad3[v % 1000], 3);
+		b->len += 3;
+	}
+	else
+		put_small(b, v);
+}
+
+/* One IPv6 group: lowercase hex, no leading zeros. */
+static inline void
+put_group(obuf *b, unsigned g)
+{
+	int			shift = g >= 0x1000 ? 12 : g >= 0x100 ? 8 : g >= 0x10 ? 4 : 0;
+
+	for (; shift >= 0; shift -= 4)
+		b->data[b->len++] = hexdigits[(g >> shift) & 0x0F];
+}
+
+/*
+ * An IPv6 address as RFC 5952 (and glibc's inet_ntop, which the output used
+ * to come from) writes it: the first longest run of two or more zero groups
+ * as "::", and IPv4-mapped or -compatible addresses with a dotted quad.
+ */
+static void
+put_ipv6(obuf *b, const uint8_t *a)
+{
+	unsigned	w[8];
+	int			i,
+				best = -1,
+				bestlen = 0,
+				cur = -1,
+				curlen = 0;
+
+	for (i = 0; i < 8; i++)
+	{
+		w[i] = (unsigned) (a[2 * i] << 8 | a[2 * i + 1]);
+		if (w[i] == 0)
+		{
+			if (cur < 0)
+			{
+				cur = i;
+				curlen = 0;
+			}
+			if (++curlen > bestlen)
+			{
+				best = cur;
+				bestlen = curlen;
+			}
+		}
+		else
+			cur = -1;
+	}
+	if (bestlen < 2)
+		best = -1;
+	for (i = 0; i < 8; i++)
+	{
+		if (i == best)
+		{
+			b->data[b->len++] = ':';
+			if (i + bestlen == 8)
+				b->data[b->len++] = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		if (i > 0)
+			b->data[b->len++] = ':';
+		if (i == 6 && best == 0 && (bestlen == 6 || (bestlen == 5 && w[5] == 0xFFFF)))
+		{
+			put_small(b, a[12]);
+			b->data[b->len++] = '.';
+			put_small(b, a[13]);
+			b->data[b->len++] = '.';
+			put_small(b, a[14]);
+			b->data[b->len++] = '.';
+			put_small(b, a[15]);
+			return;
+		}
+		put_group(b, w[i]);
+	}
+}
+
+/*
+ * The text of the address last written in a column: servers repeat (a
+ * sensor sees a few resolvers), so the server column mostly copies it.
+ */
+typedef struct addr_cache
+{
+	uint8_t		version;
+	uint8_t		addr[16];
+	uint8_t		len;
+	char		text[48];
+} addr_cache;
+
+static addr_cache client_cache;
+static addr_cache server_cache;
+
+static void put_addr(obuf *b, uint8_t version, const uint8_t *a);
+
+/* put_addr through a one-entry cache. */
+static void
+put_addr_cached(obuf *b, addr_cache *c, uint8_t version, const uint8_t *a)
+{
+	size_t		alen = version == 4 ? 4 : 16;
+	size_t		start;
+
+	if (a != NULL && c->version == version && memcmp(c->addr, a, alen) == 0)
+	{
+		memcpy(b->data + b->len, c->text, c->len);
+		b->len += c->len;
+		return;
+	}
+	start = b->len;
+	put_addr(b, version, a);
+	if (a != NULL)
+	{
+		c->version = version;
+		memcpy(c->addr, a, alen);
+		c->len = (uint8_t) (b->len - start);
+		memcpy(c->text, b->data + start, c->len);
+	}
 }
 
 static void
@@ -137,19 +283,16 @@ put_addr(obuf *b, uint8_t version, const uint8_t *a)
 	}
 	else if (version == 4)
 	{
-		put_uint(b, a[0]);
+		put_small(b, a[0]);
 		b->data[b->len++] = '.';
-		put_uint(b, a[1]);
+		put_small(b, a[1]);
 		b->data[b->len++] = '.';
-		put_uint(b, a[2]);
+		put_small(b, a[2]);
 		b->data[b->len++] = '.';
-		put_uint(b, a[3]);
+		put_small(b, a[3]);
 	}
 	else
-	{
-		inet_ntop(AF_INET6, a, b->data + b->len, INET6_ADDRSTRLEN);
-		b->len += strlen(b->data + b->len);
-	}
+		put_ipv6(b, a);
 }
 
 static void
@@ -161,7 +304,7 @@ put_port(obuf *b, int32_t port)
 		b->len += 2;
 	}
 	else
-		put_uint(b, (uint32_t) port);
+		put_uint16(b, (unsigned) port);
 }
 
 /* A bytea field: \\x and two hex digits a byte. */
@@ -175,11 +318,19 @@ put_bytea(obuf *b, const uint8_t *p, size_t n)
 	o[1] = '\\';
 	o[2] = 'x';
 	o += 3;
-	for (i = 0; i < n; i++)
+	/* four bytes at a time: one 8-byte store instead of four 2-byte ones */
+	for (i = 0; i + 4 <= n; i += 4)
 	{
-		o[2 * i] = hexdigits[p[i] >> 4];
-		o[2 * i + 1] = hexdigits[p[i] & 0x0F];
+		uint16_t	w[4];
+
+		w[0] = hex_pairs[p[i]];
+		w[1] = hex_pairs[p[i + 1]];
+		w[2] = hex_pairs[p[i + 2]];
+		w[3] = hex_pairs[p[i + 3]];
+		memcpy(o + 2 * i, w, 8);
 	}
+	for (; i < n; i++)
+		memcpy(o + 2 * i, &hex_pairs[p[i]], 2);
 	b->len += 3 + 2 * n;
 }
 
@@ -203,13 +354,15 @@ put_time_and_sensor(obuf *b, int64_t ts_us, const char *sensor_field, size_t sen
 void
 ct_message(obuf *b, const char *sensor_field, size_t sensor_len, const cap_message *m)
 {
+	if (!tables_ready)
+		init_tables();
 	ob_reserve(b, 2 * m->len + sensor_len + 160);
 	put_time_and_sensor(b, m->ts_us, sensor_field, sensor_len);
-	put_addr(b, m->ip_version, m->client);
+	put_addr_cached(b, &client_cache, m->ip_version, m->client);
 	put_tab(b);
 	put_port(b, m->client_port);
 	put_tab(b);
-	put_addr(b, m->ip_version, m->server);
+	put_addr_cached(b, &server_cache, m->ip_version, m->server);
 	put_tab(b);
 	put_port(b, m->server_port);
 	put_tab(b);
@@ -227,6 +380,8 @@ ct_message(obuf *b, const char *sensor_field, size_t sensor_len, const cap_messa
 void
 ct_reject(obuf *b, const char *sensor_field, size_t sensor_len, const cap_reject *r)
 {
+	if (!tables_ready)
+		init_tables();
 	ob_reserve(b, 2 * r->len + sensor_len + 64);
 	put_time_and_sensor(b, r->ts_us, sensor_field, sensor_len);
 	ct_append_escaped(b, r->source, strlen(r->source));
