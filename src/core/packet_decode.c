@@ -311,7 +311,9 @@ decode_ipv6_chain(pd_ctx *c, uint8_t nh, const uint8_t *p, size_t len, size_t wi
 				wire -= 8;
 				if ((off & 0xFFF9) == 0)	/* atomic fragment (RFC 6946) */
 					continue;
-				if (nh != PD_PROTO_UDP && nh != PD_PROTO_TCP && nh != 4 && nh != 41 && nh != 47)
+				/* UDP, TCP, a tunnel, or extension headers before them */
+				if (nh != PD_PROTO_UDP && nh != PD_PROTO_TCP && nh != 4 && nh != 41 && nh != 47 &&
+					nh != 43 && nh != 60 && nh != 51 && nh != 135 && nh != 139 && nh != 140)
 					return PD_OTHER_PROTOCOL;
 				pkt->protocol = nh;
 				pkt->frag_offset = off & 0xFFF8;

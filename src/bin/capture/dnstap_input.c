@@ -82,6 +82,23 @@ stream_frame(dt_stream *s, const uint8_t *data, size_t len)
 		stream_reject(s, res.code, res.detail, data, len);
 }
 
+/*
+ * fstrm_reader_read, minding a libfstrm 0.6 bug: a frame longer than the
+ * reader's limit fails with fstrm_res_success and no frame.
+ */
+static fstrm_res
+read_frame(struct fstrm_reader *r, const uint8_t **data, size_t *len)
+{
+	fstrm_res	res;
+
+	*data = NULL;
+	*len = 0;
+	res = fstrm_reader_read(r, data, len);
+	if (res == fstrm_res_success && *data == NULL)
+		return fstrm_res_failure;
+	return res;
+}
+
 /* Read the START frame's content type and decide whether it is dnstap. */
 static void
 stream_check_type(dt_stream *s, struct fstrm_reader *r)
@@ -192,7 +209,7 @@ dnstap_read_file(const char *path)
 			uint64_t	start = f.offset;
 			const uint8_t *data;
 			size_t		len;
-			fstrm_res	res = fstrm_reader_read(r, &data, &len);
+			fstrm_res	res = read_frame(r, &data, &len);
 
 			if (res == fstrm_res_success)
 				stream_frame(&s, data, len);
@@ -329,7 +346,7 @@ conn_main(void *arg)
 		fstrm_res	res;
 
 		s.is_dnstap = true;
-		while ((res = fstrm_reader_read(r, &data, &len)) == fstrm_res_success)
+		while ((res = read_frame(r, &data, &len)) == fstrm_res_success)
 		{
 			pthread_mutex_lock(&sink_lock);
 			stream_frame(&s, data, len);
