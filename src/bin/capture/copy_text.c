@@ -101,7 +101,11 @@ ct_append_escaped(obuf *b, const char *s, size_t len)
 	}
 }
 
-/* "YYYY-MM-DD HH:MM:SS.uuuuuu+00", the date part cached per second. */
+/*
+ * "YYYY-MM-DD HH:MM:SS.uuuuuu+00" without the fraction's trailing zeros,
+ * exactly as PostgreSQL prints a timestamptz in UTC; the part up to the
+ * seconds is cached per second.
+ */
 static void
 put_time(obuf *b, int64_t ts_us)
 {
@@ -110,6 +114,7 @@ put_time(obuf *b, int64_t ts_us)
 	int64_t		sec = ts_us >= 0 ? ts_us / 1000000 : -((-ts_us + 999999) / 1000000);
 	int64_t		usec = ts_us - sec * 1000000;
 	char	   *o;
+	size_t		len;
 
 	if (ts_us == CAP_TS_UNKNOWN)
 	{
@@ -128,11 +133,19 @@ put_time(obuf *b, int64_t ts_us)
 	}
 	o = b->data + b->len;
 	memcpy(o, cached, 19);
-	o[19] = '.';
-	memcpy(o + 20, pad3[usec / 1000], 3);
-	memcpy(o + 23, pad3[usec % 1000], 3);
-	memcpy(o + 26, "+00", 3);
-	b->len += 29;
+	len = 19;
+	if (usec != 0)
+	{
+		/* as PostgreSQL prints it: trailing zeros of the fraction dropped */
+		o[19] = '.';
+		memcpy(o + 20, pad3[usec / 1000], 3);
+		memcpy(o + 23, pad3[usec % 1000], 3);
+		len = 26;
+		while (o[len - 1] == '0')
+			len--;
+	}
+	memcpy(o + len, "+00", 3);
+	b->len += len + 3;
 }
 
 /* 0..999 without leading zeros. */
