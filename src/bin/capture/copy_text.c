@@ -17,6 +17,8 @@ static const char hexdigits[] = "0123456789abcdef";
  */
 static uint16_t hex_pairs[256];
 static char pad3[1000][3];
+static char octet_dot[256][4];	/* "192." "2." ...: an IPv4 octet and its dot */
+static uint8_t octet_len[256];	/* its digits */
 static bool tables_ready;
 
 static void
@@ -35,6 +37,14 @@ init_tables(void)
 		pad3[i][0] = (char) ('0' + i / 100);
 		pad3[i][1] = (char) ('0' + i / 10 % 10);
 		pad3[i][2] = (char) ('0' + i % 10);
+	}
+	for (i = 0; i < 256; i++)
+	{
+		int			skip = i >= 100 ? 0 : (i >= 10 ? 1 : 2);
+
+		octet_len[i] = (uint8_t) (3 - skip);
+		memcpy(octet_dot[i], pad3[i] + skip, octet_len[i]);
+		octet_dot[i][octet_len[i]] = '.';
 	}
 	tables_ready = true;
 }
@@ -296,13 +306,18 @@ put_addr(obuf *b, uint8_t version, const uint8_t *a)
 	}
 	else if (version == 4)
 	{
-		put_small(b, a[0]);
-		b->data[b->len++] = '.';
-		put_small(b, a[1]);
-		b->data[b->len++] = '.';
-		put_small(b, a[2]);
-		b->data[b->len++] = '.';
-		put_small(b, a[3]);
+		/* four-byte stores; the last one's dot is written but not counted */
+		char	   *o = b->data + b->len;
+
+		memcpy(o, octet_dot[a[0]], 4);
+		o += octet_len[a[0]] + 1;
+		memcpy(o, octet_dot[a[1]], 4);
+		o += octet_len[a[1]] + 1;
+		memcpy(o, octet_dot[a[2]], 4);
+		o += octet_len[a[2]] + 1;
+		memcpy(o, octet_dot[a[3]], 4);
+		o += octet_len[a[3]];
+		b->len = (size_t) (o - b->data);
 	}
 	else
 		put_ipv6(b, a);
