@@ -50,8 +50,16 @@ $(FUZZ_BIN)/fuzz_dnstap: test/fuzz/fuzz_dnstap.c src/bin/capture/dnstap_decode.c
 		-Isrc/bin/capture -I$(CAPTURE_GEN) -o $@ $< src/bin/capture/dnstap_decode.c \
 		$(CAPTURE_PB) -lfstrm -lprotobuf-c
 
-# Every capture and dnstap file of the corpora against test/capture/expected.txt.
-capture-check: $(CAPTURE_BIN)
+# Every capture and dnstap file of the corpora against test/capture/expected.txt;
+# the replay helper plays a DNS server's dnstap writer for --dnstap-socket.
+CAPTURE_REPLAY  = test/capture/bin/dnstap_replay
+EXTRA_CLEAN    += test/capture/bin
+
+$(CAPTURE_REPLAY): test/capture/dnstap_replay.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -o $@ $< -lfstrm
+
+capture-check: $(CAPTURE_BIN) $(CAPTURE_REPLAY)
 	@test/capture/run.sh
 
 # Messages per second against tcpdump on a generated capture (not a test).

@@ -234,6 +234,36 @@ head -c $((size - 20)) "$CORPORA/dnstap/dsc-dotdoh.dnstap" > "$WORK/torn.dnstap"
 "$BIN" --dump --stats --sensor test --dnstap "$WORK/torn.dnstap" > "$WORK/torn.dump" 2> "$WORK/torn.stats"
 check "torn dnstap" "$?/$(awk -F'\t' '$1 == "messages" || $1 == "rejects.dnstap-file" { printf "%s ", $2 }' "$WORK/torn.stats")" "1/6 1 "
 
+# --dnstap-socket: two writers at once and one after them, each with the
+# READY/ACCEPT/START handshake and STOP/FINISH; SIGTERM ends the listener,
+# which must have written what the three sent.
+REPLAY="$ROOT/test/capture/bin/dnstap_replay"
+if [ -x "$REPLAY" ]; then
+    SOCK="$WORK/dnstap.sock"
+    "$BIN" --dump --stats --sensor test --dnstap-socket "$SOCK" > "$WORK/sock.dump" 2> "$WORK/sock.stats" &
+    pid=$!
+    i=0
+    while [ ! -S "$SOCK" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    "$REPLAY" "$SOCK" "$CORPORA/dnstap/dsc-dotdoh.dnstap" > "$WORK/replay1" &
+    r1=$!
+    "$REPLAY" "$SOCK" "$CORPORA/dnstap/dsc-test.dnstap" > "$WORK/replay2"
+    check "socket writer 2" "$?/$(cat "$WORK/replay2")" "0/2"
+    wait $r1
+    check "socket writer 1" "$?/$(cat "$WORK/replay1")" "0/7"
+    "$REPLAY" "$SOCK" "$CORPORA/dnstap/dsc-test.dnstap" > /dev/null
+    sleep 0.3
+    kill -TERM $pid
+    wait $pid
+    check "socket listener exit status" "$?" 0
+    check "socket messages" "$(stat sock messages)" 11
+    cat "$WORK/dnstap_dsc-dotdoh_dnstap.dump" "$WORK/dnstap_dsc-test_dnstap.dump" \
+        "$WORK/dnstap_dsc-test_dnstap.dump" | LC_ALL=C sort > "$WORK/sock.want"
+    check "socket rows = file rows" "$(LC_ALL=C sort "$WORK/sock.dump" | cmp -s - "$WORK/sock.want" && echo same)" same
+    check "socket removed" "$([ -e "$SOCK" ] && echo left || echo removed)" removed
+else
+    fail "$REPLAY is not built (make capture-check builds it)"
+fi
+
 # ---- 3. --copy into a scratch schema ----
 if psql -X -q -c 'SELECT 1' > /dev/null 2>&1; then
     S=capture_test_$$
