@@ -264,6 +264,31 @@ else
     fail "$REPLAY is not built (make capture-check builds it)"
 fi
 
+# A live capture on the loopback interface (needs the right to capture):
+# three queries to a port made a DNS port with --port, then SIGINT.
+"$BIN" -i lo --port 53535 -f 'udp port 53535' --dump --stats --sensor live \
+    > "$WORK/live.dump" 2> "$WORK/live.stats" &
+pid=$!
+sleep 1
+if kill -0 $pid 2> /dev/null; then
+    perl -MIO::Socket::INET -e '
+        my $srv = IO::Socket::INET->new(LocalAddr => "127.0.0.1:53535", Proto => "udp") or die "bind: $!";
+        my $cli = IO::Socket::INET->new(PeerAddr => "127.0.0.1:53535", Proto => "udp") or die "socket: $!";
+        for my $id (1 .. 3) {
+            $cli->send(pack("nnnnnn", $id, 0x0100, 1, 0, 0, 0) . "\x07example\x00" . pack("nn", 1, 1));
+            $srv->recv(my $q, 512);
+        }'
+    sleep 0.5
+    kill -INT $pid
+    wait $pid
+    check "live exit status" "$?" 0
+    check "live messages" "$(stat live messages.udp)/$(cut -f3,5,6,7 "$WORK/live.dump" | sort -u | tr '\t' ' ')" \
+        "3/127.0.0.1 127.0.0.1 53535 udp"
+else
+    wait $pid
+    echo "capture: cannot capture on lo here ($(tail -1 "$WORK/live.stats")): live check skipped"
+fi
+
 # ---- 3. --copy into a scratch schema ----
 if psql -X -q -c 'SELECT 1' > /dev/null 2>&1; then
     S=capture_test_$$

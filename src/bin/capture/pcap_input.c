@@ -200,6 +200,10 @@ pcap_read_live(const live_options *opt)
 		sink_tick();
 	}
 	live = NULL;
+	/* Stopped: what the kernel has captured already is read, not dropped. */
+	if (ok && pcap_setnonblock(p, 1, err) == 0)
+		while (!sink_failed() && pcap_dispatch(p, -1, on_live_packet, (u_char *) ctx) > 0)
+			;
 	if (pcap_stats(p, &ps) == 0)
 	{
 		stats.pcap_received += ps.ps_recv;
