@@ -196,6 +196,7 @@ dnstap_read_file(const char *path)
 	if (fstrm_reader_open(r) != fstrm_res_success)
 	{
 		fprintf(stderr, "pdns-capture: %s: not a Frame Streams file (no START frame)\n", path);
+		s.frames++;
 		reject_tail(&s, &f, 0, "dnstap-file", "not a Frame Streams file: it does not begin with a START control frame");
 		ok = false;
 	}

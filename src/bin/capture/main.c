@@ -47,7 +47,7 @@ usage(FILE *f)
 			"      --dnstap-socket=PATH listen on a unix socket for dnstap writers\n"
 			"  -p, --port=N             a port that carries DNS; repeatable (default 53)\n"
 			"\n"
-			"Output (--dump when none is given):\n"
+			"Output (--dump, unless --copy or only --stats is given):\n"
 			"      --dump               rows in COPY text format on standard output,\n"
 			"                           rejects on lines starting with \"REJECT<TAB>\"\n"
 			"      --copy               rows into PostgreSQL with COPY FROM STDIN\n"
