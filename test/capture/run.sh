@@ -67,6 +67,10 @@
 #                   "test:hello": its 10 frames are rejected with reason
 #                   dnstap-content-type, nothing crashes, the exit status is 0.
 #
+#   Also: the same packets as pcapng give the same rows; a torn dnstap file
+#   keeps its frames; --dnstap-socket serves concurrent writers; a live
+#   capture on lo (where allowed) sees what is sent.
+#
 #   3. With a server in the PG* environment: --copy into two tables made in
 #      a scratch schema, in small batches, must store exactly what --dump
 #      prints; and SIGINT while reading a pipe must commit what was read.
@@ -224,6 +228,15 @@ done
 check "dotdoh transports" "$(stat dnstap_dsc-dotdoh_dnstap messages.udp)/$(stat dnstap_dsc-dotdoh_dnstap messages.dot)/$(stat dnstap_dsc-dotdoh_dnstap messages.doh)" "3/2/2"
 check "fstrm file" "$(cat "$WORK/dnstap_fstrm-0_6_1-test_fstrm.rc")/$(stat dnstap_fstrm-0_6_1-test_fstrm messages)/$(stat dnstap_fstrm-0_6_1-test_fstrm rejects.dnstap-content-type)" "0/0/10"
 check "fstrm file warning" "$(grep -c 'content type is "test:hello"' "$WORK/dnstap_fstrm-0_6_1-test_fstrm.stats")" 1
+
+# pcapng: the same packets in a pcapng file give the same rows (the rejects'
+# source column names the file, so it is left out).
+for f in dnso1tcp-bighole frags; do
+    "$ROOT/test/capture/pcap2pcapng.pl" "$CORPORA/pcap/dnscap-2.1.1/$f.pcap" > "$WORK/$f.pcapng"
+    "$BIN" --dump --sensor test "$WORK/$f.pcapng" | awk -F'\t' 'BEGIN { OFS = "\t" } /^REJECT/ { $4 = "" } { print }' > "$WORK/$f.ng"
+    awk -F'\t' 'BEGIN { OFS = "\t" } /^REJECT/ { $4 = "" } { print }' "$WORK/$(echo "pcap/dnscap-2.1.1/$f.pcap" | tr '/.' '__').dump" > "$WORK/$f.classic"
+    check "$f as pcapng" "$(cmp -s "$WORK/$f.ng" "$WORK/$f.classic" && wc -l < "$WORK/$f.ng")" "$(wc -l < "$WORK/$f.classic")"
+done
 
 # A torn Frame Streams file: the frames before the tear land, the rest is
 # one dnstap-file reject, and the exit status says the file was damaged.
