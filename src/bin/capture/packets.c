@@ -108,6 +108,8 @@ tcp_reject(void *arg, const tcps_origin *o, const char *code, const char *detail
 static void
 frag_failed(void *arg, const ipd_datagram *d, const char *code, const char *detail)
 {
+	char		full[200];
+
 	if (d->has_start && d->len >= 4 &&
 		(d->protocol == PD_PROTO_UDP || d->protocol == PD_PROTO_TCP))
 	{
@@ -120,7 +122,9 @@ frag_failed(void *arg, const ipd_datagram *d, const char *code, const char *deta
 			return;
 		}
 	}
-	reject(d->ts_us, d->first_tag, d->last_tag, code, detail, d->data, d->len);
+	snprintf(full, sizeof(full), "%s (%u fragment%s, %zu bytes%s)", detail, d->fragments,
+			 d->fragments == 1 ? "" : "s", d->len, d->has_start ? "" : ", the first one missing");
+	reject(d->ts_us, d->first_tag, d->last_tag, code, full, d->data, d->len);
 }
 
 bool
