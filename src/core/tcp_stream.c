@@ -342,16 +342,15 @@ synced_feed(tcps_table *t, tcps_flow *f, int di, const uint8_t *p, size_t n)
 		}
 		if (!buf_reserve(t, d, take))
 		{
-			/* out of memory: give up the message like a gap */
-			d->missing += (uint32_t) take;
-			d->got += (uint32_t) take;
+			/* out of memory: the bytes are lost and so is the framing */
+			message_reset(d);
+			d->state = ST_HUNTING;
+			d->ncand = 0;
+			return;
 		}
-		else
-		{
-			memcpy(d->buf + d->len, p, take);
-			d->len += (uint32_t) take;
-			d->got += (uint32_t) take;
-		}
+		memcpy(d->buf + d->len, p, take);
+		d->len += (uint32_t) take;
+		d->got += (uint32_t) take;
 		p += take;
 		n -= take;
 		if (d->got == 2 && d->need == 0)
@@ -521,7 +520,7 @@ dir_gap(tcps_table *t, tcps_flow *f, int di, uint32_t to)
 	}
 	else if (d->state == ST_HUNTING)
 	{
-		/* no boundary was found in the bytes before the gap (or it would have ended the hunt) */
+		/* no boundary was found before the gap, or the hunt would have ended */
 		hunt_discard(t, f, di, "stream bytes before a gap, in which no message boundary was found");
 	}
 }
