@@ -472,3 +472,23 @@ ipd_add(ipd_table *t, const ipd_fragment *f, ipd_datagram *out)
 	t->done = c;
 	return true;
 }
+
+bool
+ipd_add_packet(ipd_table *t, const pd_packet *p, int64_t ts_us, uint64_t tag,
+			   ipd_datagram *out)
+{
+	ipd_fragment f;
+
+	f.ip_version = p->ip_version;
+	f.protocol = p->protocol;
+	f.src = p->src;
+	f.dst = p->dst;
+	f.id = p->frag_id;
+	f.offset = p->frag_offset;
+	f.more = p->frag_more;
+	f.data = p->payload;
+	f.len = p->payload_len;
+	f.ts_us = ts_us;
+	f.tag = tag;
+	return ipd_add(t, &f, out);
+}

@@ -19,6 +19,8 @@
 #ifndef PDNS_IP_DEFRAG_H
 #define PDNS_IP_DEFRAG_H
 
+#include "packet_decode.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -91,6 +93,10 @@ extern void ipd_destroy(ipd_table *t);
  * when this fragment completed one.
  */
 extern bool ipd_add(ipd_table *t, const ipd_fragment *frag, ipd_datagram *out);
+
+/* ipd_add for the fragment packet_decode found (it returned PD_FRAGMENT). */
+extern bool ipd_add_packet(ipd_table *t, const pd_packet *p, int64_t ts_us,
+						   uint64_t tag, ipd_datagram *out);
 
 /* Give up the chains older than the timeout at time now_us. */
 extern void ipd_expire(ipd_table *t, int64_t now_us);

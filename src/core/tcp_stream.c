@@ -17,7 +17,6 @@
  * filled or declared lost.
  */
 #include "tcp_stream.h"
-#include "packet_decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1009,4 +1008,25 @@ tcps_add(tcps_table *t, const tcps_segment *s)
 		t->stats.evicted++;
 		flow_end(t, t->lru_head);
 	}
+}
+
+void
+tcps_add_packet(tcps_table *t, const pd_packet *p, int64_t ts_us, uint64_t tag)
+{
+	tcps_segment s;
+
+	s.ip_version = p->ip_version;
+	s.src = p->src;
+	s.dst = p->dst;
+	s.sport = p->sport;
+	s.dport = p->dport;
+	s.seq = p->seq;
+	s.ack = p->ack;
+	s.flags = p->tcp_flags;
+	s.payload = p->payload;
+	s.len = p->payload_len;
+	s.wire_len = p->payload_wire_len;
+	s.ts_us = ts_us;
+	s.tag = tag;
+	tcps_add(t, &s);
 }

@@ -31,6 +31,8 @@
 #ifndef PDNS_TCP_STREAM_H
 #define PDNS_TCP_STREAM_H
 
+#include "packet_decode.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -110,6 +112,9 @@ extern void tcps_destroy(tcps_table *t);
 
 /* Add one segment. */
 extern void tcps_add(tcps_table *t, const tcps_segment *seg);
+
+/* Add the TCP segment packet_decode found (p->protocol is PD_PROTO_TCP). */
+extern void tcps_add_packet(tcps_table *t, const pd_packet *p, int64_t ts_us, uint64_t tag);
 
 /* Close the flows idle since before now_us - timeout. */
 extern void tcps_expire(tcps_table *t, int64_t now_us);

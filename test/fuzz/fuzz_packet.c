@@ -53,27 +53,12 @@ on_failed(void *arg, const ipd_datagram *d, const char *code, const char *detail
 static void
 transport(tcps_table *streams, const pd_packet *p, int64_t ts)
 {
-	tcps_segment s;
-
 	if (p->payload_len > p->payload_wire_len)
 		abort();
 	if (p->protocol != PD_PROTO_TCP)
 		return;
-	s.ip_version = p->ip_version;
-	s.src = p->src;
-	s.dst = p->dst;
-	s.sport = p->sport;
-	s.dport = p->dport;
-	s.seq = p->seq;
-	s.ack = p->ack;
-	s.flags = p->tcp_flags;
-	s.payload = p->payload;
-	s.len = p->payload_len;
-	s.wire_len = p->payload_wire_len;
-	s.ts_us = ts;
-	s.tag = 0;
-	fed += s.len;
-	tcps_add(streams, &s);
+	fed += p->payload_len;
+	tcps_add_packet(streams, p, ts, 0);
 }
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -122,20 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			transport(streams, &p, ts);
 		else if (st == PD_FRAGMENT)
 		{
-			ipd_fragment f;
-
-			f.ip_version = p.ip_version;
-			f.protocol = p.protocol;
-			f.src = p.src;
-			f.dst = p.dst;
-			f.id = p.frag_id;
-			f.offset = p.frag_offset;
-			f.more = p.frag_more;
-			f.data = p.payload;
-			f.len = p.payload_len;
-			f.ts_us = ts;
-			f.tag = 0;
-			if (ipd_add(defrag, &f, &d))
+			if (ipd_add_packet(defrag, &p, ts, 0, &d))
 			{
 				pd_packet	inner;
 

@@ -192,47 +192,18 @@ transport(const pd_packet *p, int64_t ts, uint64_t first_tag, uint64_t tag)
 				p->payload, p->payload_len, ts);
 	}
 	else
-	{
-		tcps_segment s;
-
-		s.ip_version = p->ip_version;
-		s.src = p->src;
-		s.dst = p->dst;
-		s.sport = p->sport;
-		s.dport = p->dport;
-		s.seq = p->seq;
-		s.ack = p->ack;
-		s.flags = p->tcp_flags;
-		s.payload = p->payload;
-		s.len = p->payload_len;
-		s.wire_len = p->payload_wire_len;
-		s.ts_us = ts;
-		s.tag = tag;
-		tcps_add(streams, &s);
-	}
+		tcps_add_packet(streams, p, ts, tag);
 }
 
 /* An IP fragment: reassemble, and decode the datagram once whole. */
 static void
 fragment(pd_packet *p, int64_t ts, uint64_t tag)
 {
-	ipd_fragment f;
 	ipd_datagram d;
 	pd_packet	inner;
 	pd_status	st;
 
-	f.ip_version = p->ip_version;
-	f.protocol = p->protocol;
-	f.src = p->src;
-	f.dst = p->dst;
-	f.id = p->frag_id;
-	f.offset = p->frag_offset;
-	f.more = p->frag_more;
-	f.data = p->payload;
-	f.len = p->payload_len;
-	f.ts_us = ts;
-	f.tag = tag;
-	if (!ipd_add(defrag, &f, &d))
+	if (!ipd_add_packet(defrag, p, ts, tag, &d))
 		return;
 
 	memset(&inner, 0, sizeof(inner));
