@@ -19,9 +19,10 @@
 #                   connection (each length prefix and each message in a
 #                   segment of its own), each with its response: 82 messages,
 #                   every DNS id twice.
-#   dnso1tcp-midmiss.pcap  that connection with two segments gone: the
-#                   client's 30 bytes after byte 77 (a whole query) and the
-#                   server's 145 bytes after byte 46 (a whole response).  Both
+#   dnso1tcp-midmiss.pcap  that connection with two stretches gone: the
+#                   client's relative sequence numbers 78-107 (30 bytes, a
+#                   whole query) and the server's 47-191 (145 bytes, a whole
+#                   response).  Both
 #                   holes are confirmed by the peer's ACK and end at a message
 #                   boundary found by hunting: 6 messages, all of them in
 #                   dnso1tcp.pcap, no reject, 2 gaps.  (tshark also sees 6.)
