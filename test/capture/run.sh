@@ -74,7 +74,8 @@
 #
 #   3. With a server in the PG* environment: --copy into two tables made in
 #      a scratch schema, in small batches, must store exactly what --dump
-#      prints; and SIGINT while reading a pipe must commit what was read.
+#      prints; reading a pipe that stays open, a batch must commit after
+#      --batch-seconds; and SIGINT must commit what was read.
 set -u
 KEEP=${KEEP:-}				# KEEP=1: leave the work directory for a post-mortem
 cd "$(dirname "$0")/../.."
@@ -332,8 +333,21 @@ EOF
     check "--copy rejects" "$(psql -X -A -t -c "SELECT count(*) || '/' || string_agg(split_part(reason, ':', 1) || '=' || length(raw), ',' ORDER BY reason) FROM $S.wire_rejects_in")" \
         "2/frag-incomplete=342,tcp-unframed=28"
 
-    # SIGINT while a pipe is still open: what was read is committed.
+    # A pipe that stays open: the batch commits after --batch-seconds even
+    # though no more packets come; then end of input ends the tool.
     mkfifo "$WORK/fifo"
+    "$BIN" --copy --sensor tick --table $S.wire_in --rejects-table $S.wire_rejects_in \
+        --batch-messages 1000000 --batch-seconds 1 - < "$WORK/fifo" 2> "$WORK/tick.err" &
+    pid=$!
+    exec 3> "$WORK/fifo"
+    cat "$CORPORA/pcap/dnscap-2.1.1/dns.pcap" >&3
+    sleep 3
+    check "batch committed by time" "$(psql -X -A -t -c "SELECT count(*) FROM $S.wire_in WHERE sensor = 'tick'")" 82
+    exec 3>&-
+    wait $pid
+    check "pipe end exit status" "$?" 0
+
+    # SIGINT while a pipe is still open: what was read is committed.
     "$BIN" --copy --sensor sigint --table $S.wire_in --rejects-table $S.wire_rejects_in \
         --batch-messages 1000000 --batch-seconds 3600 - < "$WORK/fifo" 2> "$WORK/sigint.err" &
     pid=$!

@@ -4,8 +4,10 @@
  *
  * This is the one file that knows libpcap: it maps the data link type to
  * the core's pd_link and hands every frame over with its time in
- * microseconds.  A live capture wakes at least every 200 ms so that batches
- * commit on time and idle reassemblies expire even when no packet comes.
+ * microseconds.  A live capture, and a capture file that is a pipe (as in
+ * "tcpdump -U -w - | pdns-capture --copy -"), wake at least every 200 ms so
+ * that batches commit on time and idle reassemblies expire even when no
+ * packet comes.
  */
 #include "pcap_input.h"
 
@@ -13,11 +15,15 @@
 #include "sink.h"
 #include "stats.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 static pcap_t *volatile live;
 static volatile sig_atomic_t stop_requested;
@@ -89,11 +95,60 @@ set_filter(pcap_t *p, const char *filter, const char *what)
 	return true;
 }
 
+/*
+ * Open a capture file.  A pipe or FIFO ("-" is standard input) is opened
+ * unbuffered, so that poll() on its descriptor tells whether a packet is
+ * waiting: *stream_fd is then set, otherwise it is -1.
+ */
+static pcap_t *
+open_file(const char *path, int *stream_fd, char *err)
+{
+	struct stat st;
+	FILE	   *fp;
+	pcap_t	   *p;
+	bool		is_stdin = strcmp(path, "-") == 0;
+
+	*stream_fd = -1;
+	if (is_stdin ? fstat(0, &st) != 0 : stat(path, &st) != 0)
+		return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
+	if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode))
+		return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
+	fp = is_stdin ? fdopen(dup(0), "rb") : fopen(path, "rb");
+	if (fp == NULL)
+	{
+		snprintf(err, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	setvbuf(fp, NULL, _IONBF, 0);
+	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+	if (p == NULL)
+		fclose(fp);
+	else
+		*stream_fd = fileno(fp);
+	return p;
+}
+
+/* Wait up to 200 ms for a stream to have data; time-based work meanwhile. */
+static bool
+stream_ready(int fd)
+{
+	struct pollfd pfd = {.fd = fd,.events = POLLIN};
+	struct timeval now;
+
+	if (poll(&pfd, 1, 200) > 0)
+		return true;
+	gettimeofday(&now, NULL);
+	packets_idle((int64_t) now.tv_sec * 1000000 + now.tv_usec);
+	sink_tick();
+	return false;
+}
+
 bool
 pcap_read_file(const char *path, const char *filter)
 {
 	char		err[PCAP_ERRBUF_SIZE];
-	pcap_t	   *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
+	int			stream_fd;
+	pcap_t	   *p = open_file(path, &stream_fd, err);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	pd_link		link;
@@ -119,8 +174,14 @@ pcap_read_file(const char *path, const char *filter)
 		return false;
 	}
 	source = packets_source(path);
-	while (!stop_requested && !sink_failed() && (rc = pcap_next_ex(p, &h, &data)) == 1)
+	while (!stop_requested && !sink_failed())
+	{
+		if (stream_fd >= 0 && !stream_ready(stream_fd))
+			continue;
+		if ((rc = pcap_next_ex(p, &h, &data)) != 1)
+			break;
 		packets_frame(link, data, h->caplen, h->len, ts_of(h), source, ++number);
+	}
 	if (!stop_requested && !sink_failed() && rc == PCAP_ERROR)
 	{
 		/* A torn last record: what was read stands, the rest is unreadable. */
