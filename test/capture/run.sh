@@ -333,32 +333,37 @@ EOF
     check "--copy rejects" "$(psql -X -A -t -c "SELECT count(*) || '/' || string_agg(split_part(reason, ':', 1) || '=' || length(raw), ',' ORDER BY reason) FROM $S.wire_rejects_in")" \
         "2/frag-incomplete=342,tcp-unframed=28"
 
-    # A pipe that stays open: the batch commits after --batch-seconds even
-    # though no more packets come; then end of input ends the tool.
+    # copy_from_fifo SENSOR SECONDS: --copy from a FIFO kept open on fd 3,
+    # dns.pcap written into it, committing every SECONDS; sets $pid.
     mkfifo "$WORK/fifo"
-    "$BIN" --copy --sensor tick --table $S.wire_in --rejects-table $S.wire_rejects_in \
-        --batch-messages 1000000 --batch-seconds 1 - < "$WORK/fifo" 2> "$WORK/tick.err" &
-    pid=$!
-    exec 3> "$WORK/fifo"
-    cat "$CORPORA/pcap/dnscap-2.1.1/dns.pcap" >&3
+    copy_from_fifo() {
+        "$BIN" --copy --sensor "$1" --table $S.wire_in --rejects-table $S.wire_rejects_in \
+            --batch-messages 1000000 --batch-seconds "$2" - < "$WORK/fifo" 2> "$WORK/$1.err" &
+        pid=$!
+        exec 3> "$WORK/fifo"
+        cat "$CORPORA/pcap/dnscap-2.1.1/dns.pcap" >&3
+    }
+    count_of() {
+        psql -X -A -t -c "SELECT count(*) FROM $S.wire_in WHERE sensor = '$1'"
+    }
+
+    # The pipe stays open: the batch commits after --batch-seconds even
+    # though no more packets come; then the end of the input ends the tool.
+    copy_from_fifo tick 1
     sleep 3
-    check "batch committed by time" "$(psql -X -A -t -c "SELECT count(*) FROM $S.wire_in WHERE sensor = 'tick'")" 82
+    check "batch committed by time" "$(count_of tick)" 82
     exec 3>&-
     wait $pid
     check "pipe end exit status" "$?" 0
 
-    # SIGINT while a pipe is still open: what was read is committed.
-    "$BIN" --copy --sensor sigint --table $S.wire_in --rejects-table $S.wire_rejects_in \
-        --batch-messages 1000000 --batch-seconds 3600 - < "$WORK/fifo" 2> "$WORK/sigint.err" &
-    pid=$!
-    exec 3> "$WORK/fifo"
-    cat "$CORPORA/pcap/dnscap-2.1.1/dns.pcap" >&3
+    # SIGINT while the pipe is still open: what was read is committed.
+    copy_from_fifo sigint 3600
     sleep 1
     kill -INT $pid
     wait $pid
     check "SIGINT exit status" "$?" 0
     exec 3>&-
-    check "SIGINT committed" "$(psql -X -A -t -c "SELECT count(*) FROM $S.wire_in WHERE sensor = 'sigint'")" 82
+    check "SIGINT committed" "$(count_of sigint)" 82
     psql -X -q -c "SET client_min_messages = warning" -c "DROP SCHEMA $S CASCADE" > /dev/null
 else
     echo "capture: no server in the PG* environment: --copy checks skipped"
