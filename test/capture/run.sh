@@ -231,6 +231,24 @@ check "dotdoh transports" "$(stat dnstap_dsc-dotdoh_dnstap messages.udp)/$(stat 
 check "fstrm file" "$(cat "$WORK/dnstap_fstrm-0_6_1-test_fstrm.rc")/$(stat dnstap_fstrm-0_6_1-test_fstrm messages)/$(stat dnstap_fstrm-0_6_1-test_fstrm rejects.dnstap-content-type)" "0/0/10"
 check "fstrm file warning" "$(grep -c 'content type is "test:hello"' "$WORK/dnstap_fstrm-0_6_1-test_fstrm.stats")" 1
 
+# Frames that are not what they should be, each its own reject, the good
+# one between them still a row: a socket_protocol beyond DOQ, a frame that
+# is not a MESSAGE, bytes that are not protobuf (the fuzzer's seeds).
+perl -e '
+    my $ct = "protobuf:dnstap.Dnstap";
+    my $start = pack("N", 2) . pack("NN", 1, length $ct) . $ct;
+    print pack("NN", 0, length $start), $start;
+    for my $f (@ARGV) {
+        my $frame = $f eq "junk" ? "\xff\xff\xff" : do { local $/; open(my $h, "<", $f) or die; <$h> };
+        print pack("N", length $frame), $frame;
+    }
+    print pack("NNN", 0, 4, 3);' \
+    "$ROOT/test/fuzz/seeds/dnstap/socket_protocol_9" "$ROOT/test/fuzz/seeds/dnstap/client_query_dot" \
+    "$ROOT/test/fuzz/seeds/dnstap/not_a_message" junk > "$WORK/odd.dnstap"
+"$BIN" --dump --stats --sensor test --dnstap "$WORK/odd.dnstap" > "$WORK/odd.dump" 2> "$WORK/odd.stats"
+check "odd dnstap frames" "$?/$(awk -F'\t' '/^(messages|rejects)\./ { printf "%s=%s ", $1, $2 }' "$WORK/odd.stats")" \
+    "0/messages.dot=1 rejects.dnstap-frame=1 rejects.dnstap-protobuf=1 rejects.dnstap-socket-protocol=1 "
+
 # pcapng: the same packets in a pcapng file give the same rows (the rejects'
 # source column names the file, so it is left out).
 for f in dnso1tcp-bighole frags; do
