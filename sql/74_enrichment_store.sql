@@ -46,7 +46,10 @@ INSERT INTO ingest_text VALUES (E'2024-02-25T12:00:00Z\tenr\t\t\tnew.example.com
 SELECT count(*) AS tagged_rows FROM rrset_history_tagged WHERE rrname = 'new.example.com';
 
 -- The views filter through to the indexes.
+ANALYZE rrsets, rdata_addresses, ip_enrichment, enrichment_source, name_tag;
 SET enable_seqscan = off;
+SET enable_bitmapscan = off;
 EXPLAIN (COSTS OFF) SELECT * FROM ip_history_enriched WHERE address <<= '1.128.0.0/16';
 EXPLAIN (COSTS OFF) SELECT * FROM rrset_history_tagged WHERE rrname = 'www.example.com';
 RESET enable_seqscan;
+RESET enable_bitmapscan;
