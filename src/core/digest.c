@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 static EVP_MD_CTX *ctx = NULL;
+static EVP_MD *sha256 = NULL;	/* fetched once: a fetch takes locks */
 
 int
 digest128(const digest_part *parts, int nparts, uint8_t out[DIGEST_LEN])
@@ -18,7 +19,9 @@ digest128(const digest_part *parts, int nparts, uint8_t out[DIGEST_LEN])
 
 	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
 		return -1;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	if (sha256 == NULL && (sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL)) == NULL)
+		return -1;
+	if (EVP_DigestInit_ex2(ctx, sha256, NULL) != 1)
 		return -1;
 	for (i = 0; i < nparts; i++)
 	{

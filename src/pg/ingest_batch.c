@@ -39,9 +39,21 @@ PG_FUNCTION_INFO_V1(pdns_batch_reset);
 /* Microseconds between the Unix and PostgreSQL epochs. */
 #define UNIX_TO_PG_USEC ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
 
+/*
+ * The batch's RRsets, keyed by a fast hash of their content (and a probe
+ * number, for the rare hashes that collide); the SHA-256 digest that
+ * identifies an RRset in the store is computed once per new entry.
+ */
+typedef struct rrset_probe
+{
+	uint64		hash;
+	uint64		probe;
+} rrset_probe;
+
 typedef struct rrset_entry
 {
-	uint8		key[DIGEST_LEN];	/* hash key: digest of the four below */
+	rrset_probe probe;			/* hash key */
+	uint8		key[DIGEST_LEN];	/* digest of the content below */
 	struct varlena *rrname;
 	struct varlena *bailiwick;	/* NULL when unknown */
 	struct varlena *rdata;
@@ -151,6 +163,9 @@ typedef struct batch_state
 
 static batch_state batch;
 static HTAB *sensor_ids = NULL; /* name -> id, for the backend's life */
+static char last_sensor[NAMEDATALEN * 2];	/* the last name looked up there */
+static size_t last_sensor_len = 0;
+static int32 last_sensor_id = 0;
 static HTAB *ready_periods = NULL;	/* periods known to have partitions */
 static HTAB *pending_periods = NULL;	/* ... and those being made (batch context) */
 static char *default_sensor = NULL;
@@ -296,7 +311,7 @@ batch_start(void)
 	}
 	batch.cxt = AllocSetContextCreate(TopMemoryContext, "pdns ingest batch",
 									  ALLOCSET_DEFAULT_SIZES);
-	batch.rrsets = make_table("pdns batch rrsets", DIGEST_LEN, sizeof(rrset_entry));
+	batch.rrsets = make_table("pdns batch rrsets", sizeof(rrset_probe), sizeof(rrset_entry));
 	batch.obs = make_table("pdns batch observations", sizeof(obs_key), sizeof(obs_entry));
 	batch.negs = make_table("pdns batch negatives", sizeof(neg_key), sizeof(neg_entry));
 	batch.clients = make_table("pdns batch clients", sizeof(client_key), sizeof(client_entry));
@@ -347,6 +362,12 @@ name_digest(const uint8 *key, size_t len, uint8 out[DIGEST_LEN])
 }
 
 /* Widen a window with a sighting (or a window: time .. time_last). */
+static inline bool
+same_bytes(const struct varlena *v, const uint8 *bytes, size_t len)
+{
+	return VARSIZE(v) - VARHDRSZ == len && memcmp(VARDATA(v), bytes, len) == 0;
+}
+
 static inline void
 widen(int64 *first, int64 *last, int64 *count, const ingest_obs *o)
 {
@@ -362,30 +383,46 @@ widen(int64 *first, int64 *last, int64 *count, const ingest_obs *o)
 static void
 add_positive(const ingest_obs *o, int64 period)
 {
-	/* the digest is stored: its inputs must not depend on the platform */
-	uint8		type_and_flag[3] = {o->rrtype >> 8, o->rrtype & 0xFF,
-	(o->bailiwick ? 1 : 0) | (o->lossy ? 2 : 0)};
-	digest_part parts[4] = {
-		{o->rrname, o->rrname_len},
-		{type_and_flag, 3},
-		{o->bailiwick, o->bailiwick_len},
-		{VARDATA_ANY(o->rdata), VARSIZE_ANY_EXHDR(o->rdata)},
-	};
-	uint8		key[DIGEST_LEN];
+	const uint8 *rdata = (const uint8 *) VARDATA_ANY(o->rdata);
+	size_t		rdata_len = VARSIZE_ANY_EXHDR(o->rdata);
+	rrset_probe probe;
 	rrset_entry *r;
 	obs_key		ok;
 	obs_entry  *e;
 	bool		found;
 
-	if (digest128(parts, 4, key) != 0)
-		elog(ERROR, "out of memory computing a digest");
-
-	r = hash_search(batch.rrsets, key, HASH_ENTER, &found);
+	probe.hash = hash_bytes_extended(o->rrname, (int) o->rrname_len,
+									 ((uint64) o->rrtype << 2) | (o->lossy << 1) | (o->bailiwick != NULL));
+	probe.hash = hash_bytes_extended(rdata, (int) rdata_len, probe.hash);
+	if (o->bailiwick)
+		probe.hash = hash_bytes_extended(o->bailiwick, (int) o->bailiwick_len, probe.hash);
+	for (probe.probe = 0;; probe.probe++)
+	{
+		r = hash_search(batch.rrsets, &probe, HASH_ENTER, &found);
+		if (!found || (r->rrtype == o->rrtype && r->lossy == o->lossy &&
+					   same_bytes(r->rrname, o->rrname, o->rrname_len) &&
+					   same_bytes(r->rdata, rdata, rdata_len) &&
+					   (r->bailiwick == NULL) == (o->bailiwick == NULL) &&
+					   (o->bailiwick == NULL || same_bytes(r->bailiwick, o->bailiwick, o->bailiwick_len))))
+			break;
+	}
 	if (!found)
 	{
+		/* the digest is stored: its inputs must not depend on the platform */
+		uint8		type_and_flag[3] = {o->rrtype >> 8, o->rrtype & 0xFF,
+		(o->bailiwick ? 1 : 0) | (o->lossy ? 2 : 0)};
+		digest_part parts[4] = {
+			{o->rrname, o->rrname_len},
+			{type_and_flag, 3},
+			{o->bailiwick, o->bailiwick_len},
+			{rdata, rdata_len},
+		};
+
+		if (digest128(parts, 4, r->key) != 0)
+			elog(ERROR, "out of memory computing a digest");
 		r->rrname = copy_varlena(o->rrname, o->rrname_len);
 		r->bailiwick = o->bailiwick ? copy_varlena(o->bailiwick, o->bailiwick_len) : NULL;
-		r->rdata = copy_varlena(VARDATA_ANY(o->rdata), VARSIZE_ANY_EXHDR(o->rdata));
+		r->rdata = copy_varlena(rdata, rdata_len);
 		r->rrtype = o->rrtype;
 		r->lossy = o->lossy;
 		r->first = r->last = o->time;
@@ -397,7 +434,7 @@ add_positive(const ingest_obs *o, int64 period)
 	memset(&ok, 0, sizeof(ok));
 	ok.period = period;
 	ok.sensor_id = o->sensor_id;
-	memcpy(ok.rrset, key, DIGEST_LEN);
+	memcpy(ok.rrset, r->key, DIGEST_LEN);
 	e = hash_search(batch.obs, &ok, HASH_ENTER, &found);
 	if (!found)
 	{
@@ -682,6 +719,9 @@ ingest_sensor_id(const char *name, size_t len)
 
 	if (len >= sizeof(key))
 		len = sizeof(key) - 1;
+	/* lines from one sensor come in runs: remember the last one */
+	if (sensor_ids != NULL && last_sensor_len == len && memcmp(last_sensor, name, len) == 0)
+		return last_sensor_id;
 	if (sensor_ids == NULL)
 	{
 		HASHCTL		ctl;
@@ -694,7 +734,12 @@ ingest_sensor_id(const char *name, size_t len)
 	memcpy(key, name, len);
 	e = hash_search(sensor_ids, key, HASH_FIND, &found);
 	if (found)
+	{
+		memcpy(last_sensor, name, len);
+		last_sensor_len = len;
+		last_sensor_id = e->id;
 		return e->id;
+	}
 
 	{
 		Oid			argtypes[1] = {TEXTOID};

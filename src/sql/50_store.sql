@@ -39,7 +39,7 @@ CREATE TABLE rrsets (
 	time_last timestamptz NOT NULL,
 	count bigint NOT NULL,
 	lossy boolean NOT NULL DEFAULT false
-);
+) WITH (fillfactor = 80);
 COMMENT ON TABLE rrsets IS 'all-time aggregate: one row per rrname, rrtype, bailiwick and rdata set';
 COMMENT ON COLUMN rrsets.lossy IS
 	'the sensor format dropped part of the rdata (e.g. passivedns logs MX without preference): '

@@ -87,6 +87,7 @@ $$;
 CREATE FUNCTION _merge_batch() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'		-- the sorts by key stay in memory
 AS $$
 BEGIN
 	PERFORM pdns._ensure_partitions(pdns._batch_periods());
@@ -102,6 +103,8 @@ BEGIN
 		RETURNING r.key, r.rrtype, r.rdata, (r.xmax = 0) AS created
 	), new AS (
 		SELECT * FROM merged WHERE created
+	-- Rows for new RRsets only. No other session can be adding these keys,
+	-- but an RRset deleted by hand may have left its rows: keep going.
 	), addresses AS (
 		INSERT INTO pdns.rdata_addresses (address, rrset_key)
 		SELECT DISTINCT a, key FROM new, unnest(pdns.addresses(rdata)) a
