@@ -1,7 +1,8 @@
 # PdnsTap.pm: what the pdns TAP tests share.
 #
-#  - pdns_node(): a cluster of its own (PostgreSQL::Test::Cluster: free port,
-#    private socket directory) with pdns installed in database "pdns";
+#  - pdns_cluster(), pdns_node(): a cluster of its own
+#    (PostgreSQL::Test::Cluster: free port, private socket directory),
+#    configured for pdns, with pdns installed in database "pdns" or not;
 #  - make_batch(): a file of native lines with names, sensors and keys that
 #    overlap between batches, a few negative answers and a few bad lines,
 #    and the observations it holds, parsed by this module (not by pdns);
@@ -21,18 +22,18 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-our @EXPORT = qw(pdns_node make_batch model_new model_add model_state
+our @EXPORT = qw(pdns_cluster pdns_node make_batch model_new model_add model_state
   store_state store_is_model copy_command $PSEUDONYMIZATION_KEY);
 
 # The Crypto-PAn sample key (public: tests only).
 our $PSEUDONYMIZATION_KEY =
   '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
 
-# A started node with pdns installed in database "pdns".  The key is in
-# the server's configuration, with pdns preloaded, as docs/privacy.md says
-# it belongs.  (shared_preload_libraries: with session_preload_libraries,
-# parallel workers refuse the configured key.)
-sub pdns_node
+# A started cluster whose configuration has the pseudonymization key, with
+# pdns preloaded, as docs/privacy.md says it belongs
+# (shared_preload_libraries: with session_preload_libraries, parallel
+# workers refuse the configured key), and the settings in %conf.
+sub pdns_cluster
 {
 	my ($name, %conf) = @_;
 	my $node = PostgreSQL::Test::Cluster->new($name);
@@ -43,6 +44,13 @@ sub pdns_node
 		  . "log_statement = 'ddl'\n"
 		  . join('', map { "$_ = $conf{$_}\n" } sort keys %conf));
 	$node->start;
+	return $node;
+}
+
+# A started cluster (pdns_cluster) with pdns installed in database "pdns".
+sub pdns_node
+{
+	my $node = pdns_cluster(@_);
 	$node->safe_psql('postgres', 'CREATE DATABASE pdns');
 	$node->safe_psql('pdns',
 		'SET client_min_messages = warning; CREATE EXTENSION pdns CASCADE');
