@@ -36,6 +36,10 @@ export PDNS_CORPORA
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# Every object is rebuilt when any header changes (PGXS keeps no
+# dependency files for extensions; the tree is small enough not to care).
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/core/*.h src/pg/*.h)
+
 pdns--$(EXTVERSION).sql: $(SQL_SRCS) pdns.control Makefile
 	{ printf '%s\n' '-- generated from src/sql/*.sql by make; edit those files' \
 	    '\echo Use "CREATE EXTENSION pdns" to load this file. \quit'; \

@@ -10,9 +10,13 @@ SET search_path = pdns, public;
 \getenv corpora PDNS_CORPORA
 \set td :corpora '/maxmind-db/test-data/'
 
--- Observations, as the store will provide them (here the placeholder table
--- behind the view enrichment_ips_seen).
-INSERT INTO ips_seen_placeholder (ip, first_seen, last_seen) VALUES
+-- (the store starts empty: the addresses here come from elsewhere)
+TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
+	negative_observations, client_observations, rejects;
+
+-- Observations made outside the store (the table ips_seen_elsewhere, which
+-- the view enrichment_ips_seen adds to the store's own addresses).
+INSERT INTO ips_seen_elsewhere (ip, first_seen, last_seen) VALUES
 	('1.128.0.1', '2024-01-10', '2024-02-20'),
 	('12.81.96.1', '2024-01-15', '2024-01-15'),
 	('89.160.20.112', '2024-01-20', '2024-01-20'),
@@ -25,8 +29,8 @@ SET pdns.mmdb_databases = :'dbs';
 SELECT * FROM enrichment_snapshot(valid_from => '2024-01-01');
 
 -- Later observations: 89.160.20.112 again, 67.43.156.1 for the first time.
-UPDATE ips_seen_placeholder SET last_seen = '2024-02-10' WHERE ip = '89.160.20.112';
-INSERT INTO ips_seen_placeholder VALUES ('67.43.156.1', '2024-02-15', '2024-02-15');
+UPDATE ips_seen_elsewhere SET last_seen = '2024-02-10' WHERE ip = '89.160.20.112';
+INSERT INTO ips_seen_elsewhere VALUES ('67.43.156.1', '2024-02-15', '2024-02-15');
 
 -- Version 2 of "asn" from 2024-02-01 (the country database is unchanged:
 -- its version is known, it only gains the new address).  The observations
@@ -51,7 +55,7 @@ FROM ip_enrichment e JOIN enrichment_source s ON s.id = e.source_id WHERE e.vali
 -- in that database), AS29518 from version 2.
 SELECT o.ip, w.edge, w.at, e.source, e.version, e.network, e.asn, e.as_org, e.country,
 	   e.record->>'isp' AS isp
-FROM ips_seen_placeholder o,
+FROM ips_seen_elsewhere o,
 	 LATERAL (VALUES ('first', o.first_seen), ('last', o.last_seen)) w(edge, at),
 	 LATERAL enrich_at(o.ip, w.at) e
 ORDER BY o.ip, w.at, e.source;
@@ -69,7 +73,7 @@ FROM enrichment_ips_seen_history WHERE ip = '1.128.0.1' ORDER BY source, lower(d
 -- A run with nothing new seen adds nothing; an address seen now is picked
 -- up by the next run, from each current version.
 SELECT source, addresses, networks_added FROM enrichment_snapshot();
-INSERT INTO ips_seen_placeholder VALUES ('12.81.92.1', now(), now());
+INSERT INTO ips_seen_elsewhere VALUES ('12.81.92.1', now(), now());
 SELECT source, addresses, networks_added FROM enrichment_snapshot();
 SELECT asn, as_org, version FROM enrich_at('12.81.92.1', now()) WHERE source = 'asn';
 
@@ -124,24 +128,24 @@ INSERT INTO enrichment_source (kind, name, version, valid) VALUES
 INSERT INTO ip_enrichment (source_id, network, valid, asn, record)
 SELECT s.id, network(set_masklen('10.0.0.0'::inet + i * 256, 24)), s.valid, i, '{}'
 FROM generate_series(0, 4000) i, enrichment_source s WHERE s.name = 'bulk';
-INSERT INTO ips_seen_placeholder
+INSERT INTO ips_seen_elsewhere
 SELECT '10.0.0.1'::inet + i * 977, '2024-01-01', '2024-02-10' FROM generate_series(1, 1000) i;
 INSERT INTO name_tag (name, tag, source, valid)
 SELECT format('d%s.example%s.com', i, i % 100)::dnsname, 'bulk', 'bulk', '[2024-01-01,)'
 FROM generate_series(1, 4000) i;
-ANALYZE ip_enrichment, enrichment_source, ips_seen_placeholder, name_tag;
+ANALYZE ip_enrichment, enrichment_source, ips_seen_elsewhere, name_tag;
 EXPLAIN (COSTS OFF)
-SELECT e.* FROM ips_seen_placeholder o, LATERAL enrich_at(o.ip, o.last_seen) e;
+SELECT e.* FROM ips_seen_elsewhere o, LATERAL enrich_at(o.ip, o.last_seen) e;
 EXPLAIN (COSTS OFF) SELECT * FROM name_tags_at('a.d5.example5.com', '2024-01-20');
 CREATE TEMP TABLE by_index AS
 SELECT o.ip, w.at, e.source, e.version, e.network, e.asn
-FROM ips_seen_placeholder o, LATERAL (VALUES (o.first_seen), (o.last_seen)) w(at),
+FROM ips_seen_elsewhere o, LATERAL (VALUES (o.first_seen), (o.last_seen)) w(at),
 	 LATERAL enrich_at(o.ip, w.at) e;
 SET enable_indexscan = off;
 SET enable_bitmapscan = off;
 CREATE TEMP TABLE by_seqscan AS
 SELECT o.ip, w.at, e.source, e.version, e.network, e.asn
-FROM ips_seen_placeholder o, LATERAL (VALUES (o.first_seen), (o.last_seen)) w(at),
+FROM ips_seen_elsewhere o, LATERAL (VALUES (o.first_seen), (o.last_seen)) w(at),
 	 LATERAL enrich_at(o.ip, w.at) e;
 RESET enable_indexscan;
 RESET enable_bitmapscan;
@@ -156,4 +160,4 @@ SELECT s.version, count(*) FROM ip_enrichment e JOIN enrichment_source s ON s.id
 WHERE s.name = 'asn' GROUP BY 1;
 
 RESET pdns.mmdb_databases;
-TRUNCATE name_tag, ip_enrichment, enrichment_source, ips_seen_placeholder;
+TRUNCATE name_tag, ip_enrichment, enrichment_source, ips_seen_elsewhere;

@@ -27,6 +27,7 @@ run unit      make -s unit
 run fuzz      make -s fuzz
 run docs      make -s docscheck
 run valgrind  make -s check-valgrind
+run capture   make -s capture-check
 [ -d test/isolation/specs ] && run isolation make -s isolationcheck
 [ -d test/t ] && run tap make -s prove-check
 

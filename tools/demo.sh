@@ -26,6 +26,18 @@ if [ ! -d "$DEMO_DIR/data" ]; then
     mkdir -p "$DEMO_DIR"
     [ "$(id -u)" = 0 ] && chown postgres "$DEMO_DIR"
     as_pg "$bindir/initdb" -D "$DEMO_DIR/data" -A trust -U postgres >/dev/null
+    # pg_partman's background worker keeps partitions made ahead and retired;
+    # pdns is preloaded so that the pseudonymization key can live in the
+    # configuration, where no role but the superuser can read it
+    # (docs/privacy.md, docs/ingest.md).
+    key=$(openssl rand -hex 32 2>/dev/null || od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+    as_pg sh -c "cat >> '$DEMO_DIR/data/postgresql.conf'" <<CONF
+shared_preload_libraries = 'pg_partman_bgw'
+session_preload_libraries = 'pdns'
+pg_partman_bgw.dbname = 'pdns_demo'
+pg_partman_bgw.role = 'postgres'
+pdns.pseudonymization_key = '$key'
+CONF
 fi
 if ! "$bindir/pg_isready" -q -h "$DEMO_DIR" -p "$DEMO_PORT"; then
     as_pg "$bindir/pg_ctl" -D "$DEMO_DIR/data" -l "$DEMO_DIR/server.log" -w \
@@ -35,7 +47,12 @@ fi
 export PGHOST="$DEMO_DIR" PGPORT="$DEMO_PORT" PGUSER=postgres
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS pdns_demo" 2>/dev/null
 psql -X -q -d postgres -c "CREATE DATABASE pdns_demo"
-psql -X -q -d pdns_demo -v ON_ERROR_STOP=1 -v "top=$top" -f tools/demo.sql
+# A real capture from the test corpora, when it is there.
+capture=$top/../shared/corpora/pcap/dnscap-2.1.1/dns.pcap
+have_capture=false
+[ -f "$capture" ] && have_capture=true
+psql -X -q -d pdns_demo -v ON_ERROR_STOP=1 -v "top=$top" -v "capture=$capture" -v "have_capture=$have_capture" \
+    -v "capture_tool=$bindir/pdns-capture" -f tools/demo.sql
 
 cat <<MSG
 

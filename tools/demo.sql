@@ -1,29 +1,59 @@
--- The tour that tools/demo.sh runs.  Names: the bundled list, plus the
--- OpenDNS top-10k list from ../shared/corpora when it is there.
+-- The tour that tools/demo.sh runs: sensor observations (tools/sample/),
+-- a real packet capture when the corpora are there, then the questions.
+\pset footer off
 CREATE EXTENSION pdns CASCADE;
 SET search_path = pdns, public;
+SET timezone = 'UTC';
+SET datestyle = 'ISO';
 
-\echo '== Names sort in DNS (canonical) order, so a zone is one index range'
-CREATE TABLE names (name dnsname PRIMARY KEY);
-\set sample :top '/tools/sample/names.txt'
-\set top10k :top '/../shared/corpora/top-domains/opendns-top-domains.txt'
-\set sample_text `cat :'sample'; cat :'top10k' 2>/dev/null || true`
-INSERT INTO names SELECT DISTINCT line::dnsname
-FROM regexp_split_to_table(:'sample_text', E'\n') AS line WHERE line <> '';
-ANALYZE names;
-SELECT count(*) AS names FROM names;
+\echo
+\echo '== 1. Two sensors'' observations, loaded with COPY (3 of the 603 lines are bad)'
+\set sample :top '/tools/sample/observations.tsv'
+\set copy_sample '\\copy pdns.ingest_text FROM ' :'sample' ' WITH (FORMAT csv, DELIMITER E''\\x01'', QUOTE E''\\x02'', ENCODING ''LATIN1'')'
+:copy_sample
+SELECT count(*) AS rrsets, sum(count) AS observations, (SELECT count(*) FROM rejects) AS rejected FROM rrsets;
+SELECT reason FROM rejects ORDER BY id;
 
-\echo '== Everything under google.com (an index range scan)'
-EXPLAIN (COSTS OFF) SELECT name FROM names WHERE name <<= 'google.com';
-SELECT name FROM names WHERE name <<= 'google.com' ORDER BY name LIMIT 10;
+\if :have_capture
+\echo
+\echo '== 2. A real capture (dnscap''s dns.pcap) through pdns-capture into the store'
+\set copy_capture '\\copy pdns.wire_in FROM PROGRAM ''"' :capture_tool '" --dump --sensor tap0 "' :capture '" | grep -v ^REJECT'''
+:copy_capture
+SELECT count(*) AS rrsets_from_the_capture FROM rrsets r
+WHERE EXISTS (SELECT 1 FROM observations o JOIN sensors s ON s.id = o.sensor_id
+              WHERE o.rrset_key = r.key AND s.name = 'tap0');
+\endif
 
-\echo '== Registered domains with the most names below them'
-SELECT registered_domain(name) AS domain, count(*) AS names
-FROM names WHERE registered_domain(name) IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5;
+\echo
+\echo '== 3. What did www.example.com resolve to, and when? (DNSDB rrset lookup)'
+SELECT rrname, rrtype, rdata, time_first, time_last, count FROM lookup_rrset('www.example.com');
 
-\echo '== Internationalized names are stored as A-labels and shown as U-labels'
-SELECT n AS typed, n::dnsname AS stored, to_unicode(n::dnsname) AS shown
-FROM (VALUES ('Bücher.de'), ('www.食狮.公司.cn')) v(n);
+\echo
+\echo '== 4. Everything under google.com (a btree range scan; badexample-style names never match)'
+SELECT rrname, rrtype, rdata, count FROM lookup_rrset('*.google.com', max_results => 8);
+EXPLAIN (COSTS OFF) SELECT * FROM rrsets_by_name('google.com', below => true);
 
-\echo '== RR types read mnemonics, TYPEnnn and numbers'
-SELECT 'mx'::rrtype AS mx, 'TYPE65'::rrtype AS https, '28'::rrtype AS aaaa;
+\echo
+\echo '== 5. What else lived on 192.0.2.0/24? (rdata lookup by CIDR)'
+SELECT rrname, rrtype, rdata, count FROM lookup_rdata_ip('192.0.2.0/24', max_results => 8);
+
+\echo
+\echo '== 6. Which zones use the name servers of example.net?'
+SELECT nameserver, zone, count FROM nameserver_history WHERE nameserver <<= 'example.net' ORDER BY 1, 2;
+
+\echo
+\echo '== 7. Volume per day, negative answers, and who asked (client addresses pseudonymized)'
+SELECT period::date AS day, sum(count) AS observations FROM name_volume GROUP BY 1 ORDER BY 1;
+SELECT rrname, kind, sum(count) AS count FROM negative_volume GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 3;
+SELECT client, count(DISTINCT rrname) AS names, sum(count) AS queries
+FROM client_observations GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 3;
+
+\echo
+\echo '== 8. The same answer as COF (Passive DNS Common Output Format) NDJSON'
+SELECT to_cof(l) FROM lookup_rrset('example.com', 'NS') l;
+
+\echo
+\echo '== 9. Names: canonical order, IDN, registered domains'
+SELECT n AS typed, n::dnsname AS stored, to_unicode(n::dnsname) AS shown,
+       registered_domain(n::dnsname) AS registered
+FROM (VALUES ('WWW.Bücher.DE.'), ('a.b.example.co.uk'), ('www.食狮.公司.cn')) v(n);

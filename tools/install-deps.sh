@@ -9,7 +9,8 @@ PACKAGES="
   postgresql-15-partman
   libidn2-dev libpsl-dev publicsuffix
   libldns-dev libmaxminddb-dev libssl-dev
-  libpcap-dev libfstrm-dev libprotobuf-c-dev protobuf-c-compiler
+  libpcap-dev libfstrm-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
+  tcpdump
 "
 
 missing=""

@@ -15,6 +15,8 @@
 
 #include "pdns.h"
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "utils/inet.h"
 
 /* One observation, normalized.  Pointers need only live during the call. */
@@ -34,6 +36,7 @@ typedef struct ingest_obs
 	uint16		rcode;
 	int64		count;
 	const inet *client;			/* clear client address, or NULL */
+	bool		client_only;	/* record only who asked (rrname, rrtype) */
 } ingest_obs;
 
 /*
@@ -88,6 +91,8 @@ extern void ingest_passivedns_line(const char *line, size_t len);
 extern void ingest_zeek_line(Oid target, const char *line, size_t len);
 extern void ingest_suricata_line(const char *line, size_t len);
 extern void ingest_cof_line(const char *line, size_t len);
+extern void ingest_wire_message(HeapTuple row, TupleDesc desc);
+extern void ingest_capture_reject(HeapTuple row, TupleDesc desc);
 
 /* A statement loading a target has ended (header state of Zeek logs). */
 extern void ingest_zeek_statement_end(Oid target);

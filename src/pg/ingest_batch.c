@@ -475,7 +475,9 @@ ingest_add(const ingest_obs *o)
 {
 	int64		period = period_start_usec(o->time, batch.period);
 
-	if (o->rdata != NULL)
+	if (o->client_only)
+		;
+	else if (o->rdata != NULL)
 		add_positive(o, period);
 	else
 		add_negative(o, period);

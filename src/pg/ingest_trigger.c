@@ -14,6 +14,7 @@
 
 PG_FUNCTION_INFO_V1(pdns_ingest_row);
 PG_FUNCTION_INFO_V1(pdns_ingest_flush);
+PG_FUNCTION_INFO_V1(pdns_ingest_typed_row);
 
 /* A format's parser: one line of the target, adding observations or a reject. */
 typedef void (*line_parser) (Oid target, const char *line, size_t len);
@@ -173,5 +174,37 @@ pdns_ingest_flush(PG_FUNCTION_ARGS)
 	check_trigger_context(fcinfo, "pdns._ingest_flush()", false);
 	ingest_merge();
 	ingest_zeek_statement_end(RelationGetRelid(td->tg_relation));
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * Targets with typed columns (whole messages, not lines):
+ *	 EXECUTE FUNCTION pdns._ingest_typed_row('wire' | 'capture-reject')
+ */
+Datum
+pdns_ingest_typed_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	const char *format;
+
+	check_trigger_context(fcinfo, "pdns._ingest_typed_row()", true);
+	if (td->tg_trigger->tgnargs != 1)
+		elog(ERROR, "pdns._ingest_typed_row() takes the format name as its argument");
+	format = td->tg_trigger->tgargs[0];
+	if (strcmp(format, "wire") == 0)
+	{
+		ingest_begin_row("wire");
+		ingest_wire_message(td->tg_trigtuple, td->tg_relation->rd_att);
+	}
+	else if (strcmp(format, "capture-reject") == 0)
+	{
+		ingest_begin_row("capture");
+		ingest_capture_reject(td->tg_trigtuple, td->tg_relation->rd_att);
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown pdns ingestion format \"%s\"", format)));
+	ingest_merge_if_full();
 	return PointerGetDatum(NULL);
 }

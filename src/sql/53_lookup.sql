@@ -323,7 +323,7 @@ DECLARE
 	bw pdns.dnsname := nullif(bailiwick, '')::pdns.dnsname;
 BEGIN
 	IF owner LIKE '*.%' AND owner NOT LIKE '%.*' THEN
-		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(substr(owner, 3)::pdns.dnsname, true, types, bw,
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(coalesce(nullif(substr(owner, 3), ''), '.')::pdns.dnsname, true, types, bw,
 			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
 	ELSIF owner LIKE '%.*' AND owner NOT LIKE '*.%' THEN
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_name_prefix(left(owner, -2)::pdns.dnsname, types, bw,
@@ -358,7 +358,7 @@ DECLARE
 	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
 BEGIN
 	IF value LIKE '*.%' AND value NOT LIKE '%.*' THEN
-		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(substr(value, 3)::pdns.dnsname, true, types,
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(coalesce(nullif(substr(value, 3), ''), '.')::pdns.dnsname, true, types,
 			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
 	ELSIF value LIKE '%.*' AND value NOT LIKE '*.%' THEN
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name_prefix(left(value, -2)::pdns.dnsname, types,
@@ -452,3 +452,30 @@ AS $$
 $$;
 COMMENT ON FUNCTION summarize(lookup_row[]) IS
 	'DNSDB summarize over a lookup: SELECT (pdns.summarize(array(SELECT pdns.lookup_rrset(...)))).*';
+
+-- ---------------------------------------------------------------------
+-- COF (draft-dulaunoy-dnsop-passive-dns-cof) export: one JSON object per
+-- result, typed as DNSDB prints it -- numbers as numbers, rdata as an
+-- array, names fully qualified with their trailing dot.  NDJSON is one per
+-- line:  psql -At -c "SELECT pdns.to_cof(l) FROM pdns.lookup_rrset('...') l"
+
+CREATE FUNCTION fqdn(dnsname) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT CASE WHEN $1 = '.'::dnsname THEN '.' ELSE $1::text || '.' END;
+END;
+COMMENT ON FUNCTION fqdn(dnsname) IS 'the name with its trailing dot, as DNS tools print it';
+
+CREATE FUNCTION to_cof(result lookup_row) RETURNS json
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT json_strip_nulls(json_build_object(
+		'count', result.count,
+		'time_first', floor(extract(epoch FROM result.time_first))::bigint,
+		'time_last', floor(extract(epoch FROM result.time_last))::bigint,
+		'rrname', pdns.fqdn(result.rrname),
+		'rrtype', result.rrtype::text,
+		'bailiwick', pdns.fqdn(result.bailiwick),
+		'rdata', to_json(result.rdata)));
+END;
+COMMENT ON FUNCTION to_cof(lookup_row) IS 'a lookup result as a COF (Passive DNS Common Output Format) object';

@@ -126,25 +126,29 @@ CREATE INDEX name_tag_name ON name_tag (name);
 COMMENT ON TABLE name_tag IS
 	'tags on a name and everything below it (threat intel, registration data), with their source and validity';
 
--- Placeholder for the addresses the store has seen: replaced by the store
--- (CREATE OR REPLACE VIEW enrichment_ips_seen over its rdata index).  The
--- table can stay as a place for addresses from elsewhere.
-CREATE TABLE ips_seen_placeholder (
+-- Addresses seen outside the store (flow logs, another sensor system) that
+-- enrichment should also snapshot; the store's own come from its rdata
+-- index (view enrichment_ips_seen).
+CREATE TABLE ips_seen_elsewhere (
 	ip inet NOT NULL,
 	first_seen timestamptz NOT NULL,
 	last_seen timestamptz NOT NULL,
 	CHECK (first_seen <= last_seen)
 );
 CREATE VIEW enrichment_ips_seen AS
-	SELECT ip, first_seen, last_seen FROM ips_seen_placeholder;
+	SELECT a.address AS ip, min(r.time_first) AS first_seen, max(r.time_last) AS last_seen
+	FROM pdns.rdata_addresses a JOIN pdns.rrsets r ON r.key = a.rrset_key
+	GROUP BY a.address
+	UNION ALL
+	SELECT ip, first_seen, last_seen FROM ips_seen_elsewhere;
 COMMENT ON VIEW enrichment_ips_seen IS
-	'addresses seen, with when: the input of enrichment_snapshot(); replaced by the store';
+	'addresses seen (in A/AAAA answers, and elsewhere), with when: the input of enrichment_snapshot()';
 
 SELECT pg_catalog.pg_extension_config_dump('enrichment_source', '');
 SELECT pg_catalog.pg_extension_config_dump('enrichment_source_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('ip_enrichment', '');
 SELECT pg_catalog.pg_extension_config_dump('name_tag', '');
-SELECT pg_catalog.pg_extension_config_dump('ips_seen_placeholder', '');
+SELECT pg_catalog.pg_extension_config_dump('ips_seen_elsewhere', '');
 
 -- Register a version of a source, valid from valid_from until the next
 -- version's start; the version it falls into now ends at valid_from.
