@@ -3,7 +3,7 @@
 # rejects, rdata indexes, sensors), changed settings, pg_partman's
 # registration with a retention, and the enrichment tables.  The dump is
 # restored into a new database of the same cluster, and into a fresh
-# cluster with the roles first, by the recipe of docs/operations.md; each
+# cluster with the roles first, by the recipe of docs/ingest.md; each
 # copy must equal the source table by table (partitions included), in
 # pg_partman's configuration, sequences, indexes and lookups, and take new
 # batches as the source does.
@@ -162,7 +162,7 @@ SELECT id, '198.51.0.0/16', valid, 64500 + id, 'Example AS', 'NL', jsonb_build_o
 FROM pdns.enrichment_source;
 INSERT INTO pdns.name_tag (name, tag, source, valid)
 VALUES ('z7.dump.example', 'watched', 'tap', tstzrange('2023-11-01', NULL));
-INSERT INTO pdns.ips_seen_placeholder VALUES ('198.51.7.1', '2023-11-14', '2023-11-16');
+INSERT INTO pdns.ips_seen_elsewhere VALUES ('198.51.7.1', '2023-11-14', '2023-11-16');
 SELECT pdns.run_maintenance();
 });
 store_is_model($source, 'pdns', $model, 'source: the store holds the batches loaded');
@@ -192,9 +192,10 @@ is($source->safe_psql('restored', 'SELECT premake, retention, batch_keys FROM pd
 	'2|3650 days|2000', 'new database: the settings made with configure()');
 same_as_source(snapshot($source, 'restored'), $want, 'new database');
 
-# Into a fresh cluster, by the recipe of docs/operations.md: roles first,
-# then the database (pg_restore leaves out the partitions' own indexes,
-# which attaching the partitions makes).
+# Into a fresh cluster, by the recipe of docs/ingest.md ("Backup and
+# restore"), command for command: roles first, then the database
+# (pg_restore leaves out the partitions' own indexes, which attaching the
+# partitions makes).
 my $fresh = pdns_cluster('fresh');
 ($rc, $err) = sh($fresh, 'psql --quiet --dbname=postgres --file=globals.sql');
 my $superuser = $fresh->safe_psql('postgres', 'SELECT current_user');

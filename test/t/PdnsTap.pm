@@ -8,7 +8,8 @@
 #    and the observations it holds, parsed by this module (not by pdns);
 #  - model_add() / model_state(): what the store must hold after a set of
 #    batches, computed here in Perl from the generated input;
-#  - store_state(): the same figures read from a database, for is_deeply();
+#  - store_state(): the same figures read from a database; store_is_model()
+#    compares them and shows the first lines that differ;
 #  - copy_command(): the documented raw-line COPY, as a psql \copy.
 package PdnsTap;
 
