@@ -9,7 +9,7 @@ FUZZ_BIN       = test/fuzz/bin
 UNIT_TESTS     = $(patsubst test/unit/%.c,$(UNIT_BIN)/%,$(wildcard test/unit/test_*.c))
 FUZZERS        = $(patsubst test/fuzz/%.c,$(FUZZ_BIN)/%,$(wildcard test/fuzz/fuzz_*.c))
 
-.PHONY: test unit fuzz fuzz-build docscheck check-valgrind
+.PHONY: test unit fuzz fuzz-build docscheck check-valgrind isolationcheck prove-check
 
 test:
 	@test/run-suites.sh
@@ -62,3 +62,26 @@ isolationcheck:
 	$(pg_isolation_regress) --inputdir=test/isolation --outputdir=test/isolation/output_iso \
 		--bindir='$(bindir)' $(LOAD_EXTENSIONS) \
 		--dbname=pdns_isolation $(ISOLATION_SPECS)
+
+# TAP tests (test/t/*.pl) with PostgreSQL's Perl test modules: each test
+# makes clusters of its own (PostgreSQL::Test::Cluster: free ports, private
+# socket directories), never the server in PG*, and runs the binaries of
+# PG_CONFIG with the pdns installed there.  initdb refuses to run as root:
+# as root, prove runs as TAP_USER from a copy of test/t in a scratch
+# directory that user owns (the repository may be unreadable to it), kept
+# when a test fails.
+PROVE_TESTS     = test/t/*.pl
+PG_PROVE_FLAGS += -I test/t
+TAP_USER       ?= postgres
+
+prove-check:
+ifeq ($(shell id -u),0)
+	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/pdns-tap.XXXXXX") && mkdir "$$dir/test" && \
+	cp -R test/t "$$dir/test/" && chown -R $(TAP_USER) "$$dir" && \
+	if cd "$$dir" && runuser -u $(TAP_USER) -- env TESTDIR="$$dir" PATH="$(bindir):$$PATH" \
+		PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
+		$(PROVE) $(PG_PROVE_FLAGS) $(PROVE_FLAGS) $(PROVE_TESTS); \
+	then rm -rf "$$dir"; else echo "prove-check: logs kept in $$dir/tmp_check/log"; exit 1; fi
+else
+	@$(prove_installcheck)
+endif

@@ -1,0 +1,333 @@
+# Durability of ingestion: the server is killed with SIGKILL while batches
+# are being loaded, at different moments (a COPY parsing its lines, COPYs
+# in their merge, a COPY between two merges of a batch larger than
+# batch_keys, right after a commit, one backend killed in its merge).  After
+# the restart the store holds every committed batch exactly once and
+# nothing of the others: every count, time and row is compared with what
+# this script computes from the lines it generated (PdnsTap.pm), and
+# PostgreSQL's own commit log (pg_xact_status) says which transactions
+# committed.  Ingestion then goes on as before.
+use strict;
+use warnings;
+
+use FindBin;
+use lib $FindBin::RealBin;
+
+use PdnsTap;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time);
+
+my $started = time;
+
+# The server restarts by itself after one backend is killed (the last
+# round); the others kill the postmaster too.  No autovacuum: after a
+# restart, the first transaction ids given out are those of the batches
+# that died, and their status is read before anyone else writes.
+my $node = pdns_node('crash', restart_after_crash => 'on', autovacuum => 'off');
+my $dir = PostgreSQL::Test::Utils::tempdir;
+
+# tap_wait(application_name, phase, octets of the COPY's input) returns,
+# as "xid pid", when that session's COPY is in the phase:
+#   parse    between 10% and 60% of its lines read, nothing merged yet;
+#   merge    every line read, merging (it has the store's rrsets open);
+#   between  between 30% and 80% of its lines read and merged at least once.
+# A merge is seen by the RowExclusiveLock it holds on pdns.rrsets until
+# the transaction ends; progress by pg_stat_progress_copy.
+$node->safe_psql(
+	'pdns', q{
+CREATE EXTENSION amcheck;
+CREATE FUNCTION tap_wait(app text, phase text, total bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	r record;
+	deadline timestamptz := clock_timestamp() + interval '90 s';
+BEGIN
+	LOOP
+		PERFORM pg_stat_clear_snapshot();
+		SELECT a.pid, coalesce(a.backend_xid::text, '') AS xid, p.bytes_processed AS done,
+		       EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND l.granted
+		                 AND l.relation = 'pdns.rrsets'::regclass) AS merged
+		INTO r
+		FROM pg_stat_activity a LEFT JOIN pg_stat_progress_copy p ON p.pid = a.pid
+		WHERE a.application_name = app;
+		IF (CASE phase
+		   WHEN 'parse' THEN r.done BETWEEN total / 10 AND total * 6 / 10 AND NOT r.merged
+		   WHEN 'merge' THEN r.done = total AND r.merged
+		   WHEN 'between' THEN r.done BETWEEN total * 3 / 10 AND total * 8 / 10 AND r.merged
+		   END) THEN
+			RETURN r.xid || ' ' || r.pid;
+		END IF;
+		IF clock_timestamp() > deadline THEN
+			RAISE EXCEPTION 'session % never reached phase %: %', app, phase, r;
+		END IF;
+		PERFORM pg_sleep(0.002);
+	END LOOP;
+END
+$$;
+});
+
+my $model = model_new();
+my $seed = 0;
+my %xact;    # transaction id => the status it must have after the crash
+my @doomed;  # tags of the batches that must leave nothing
+
+sub batch
+{
+	my ($tag, $lines, %o) = @_;
+	return make_batch(tag => $tag, lines => $lines, seed => ++$seed, dir => $dir, %o);
+}
+
+# A psql session named $name (its application_name), kept open.
+sub session
+{
+	my ($name) = @_;
+	my $s = $node->background_psql('pdns');
+	$s->query_safe("SET client_min_messages = warning; SET application_name = '$name'");
+	return $s;
+}
+
+# Send input to a session without waiting for it to be done.
+sub send_input
+{
+	my ($s, $input) = @_;
+	$s->{stdin} .= $input;
+	$s->{run}->pump_nb;
+	return;
+}
+
+# Start loading a batch; the session prints "acked TAG" once COPY returns.
+sub start_copy
+{
+	my ($s, $batch) = @_;
+	send_input($s, copy_command($batch->{file}) . "\n\\echo acked $batch->{tag}\n");
+	return;
+}
+
+# Load a batch and wait for COPY to return; a committed one joins the model.
+sub copy_now
+{
+	my ($s, $batch, $committed) = @_;
+	$s->query_safe(copy_command($batch->{file}));
+	model_add($model, $batch) if $committed;
+	return;
+}
+
+# Wait until the COPY of session $app is in a phase; note its transaction.
+sub wait_phase
+{
+	my ($monitor, $app, $phase, $batch) = @_;
+	my ($xid, $pid) =
+	  split / /, $monitor->query_safe("SELECT tap_wait('$app', '$phase', $batch->{size})");
+	$xact{$xid} = 'aborted' if $xid ne '';
+	push @doomed, $batch->{tag};
+	note "$batch->{tag}: $phase reached (xid '$xid', pid $pid)";
+	return $pid;
+}
+
+# Every server process: the postmaster and its children.
+sub server_pids
+{
+	my $postmaster = (split /\n/, slurp_file($node->data_dir . '/postmaster.pid'))[0];
+	my @pids = ($postmaster);
+	opendir(my $proc, '/proc') or die "/proc: $!";
+	for my $pid (grep { /^\d+$/ } readdir $proc)
+	{
+		open(my $fh, '<', "/proc/$pid/stat") or next;
+		my $stat = <$fh>;
+		close $fh;
+		push @pids, $pid if $stat && $stat =~ /\) \S+ (\d+) / && $1 == $postmaster;
+	}
+	closedir $proc;
+	return @pids;
+}
+
+# SIGKILL the postmaster and every server process at once, as a power cut
+# or an OOM kill of the service would: no backend outlives the postmaster
+# to finish its statement.  Then wait until they are all gone.
+sub kill_server
+{
+	my (@sessions) = @_;
+	my @pids = server_pids();
+	$node->kill9;
+	kill 'KILL', @pids;
+	my $deadline = time + 60;
+	while (grep { -e "/proc/$_" } @pids)
+	{
+		die "server processes still there after SIGKILL" if time > $deadline;
+		Time::HiRes::sleep(0.01);
+	}
+	return finish(@sessions);
+}
+
+# Close sessions whose server went away; returns what each printed.
+sub finish
+{
+	my @out;
+	for my $s (@_)
+	{
+		eval {
+			$s->{stdin} .= "\\q\n";
+			$s->{run}->finish;
+		};
+		push @out, $s->{stdout};
+	}
+	return join('', @out);
+}
+
+# After a restart, before anything writes: did the transactions noted
+# commit?  One whose writes never reached the log is past the next
+# transaction id: it did not commit either.
+sub check_xacts
+{
+	my ($what) = @_;
+	for my $xid (sort keys %xact)
+	{
+		is( $node->safe_psql(
+				'pdns', qq{
+SELECT CASE WHEN '$xid'::xid8 >= pg_snapshot_xmax(pg_current_snapshot()) THEN 'aborted'
+            ELSE pg_xact_status('$xid') END}),
+			$xact{$xid},
+			"$what: transaction $xid $xact{$xid}");
+	}
+	%xact = ();
+	return;
+}
+
+sub check_store
+{
+	my ($what) = @_;
+	store_is_model($node, 'pdns', $model,
+		"$what: the store holds every committed batch exactly once, nothing else");
+	my $pattern = join('|', @doomed);
+	is( $node->safe_psql(
+			'pdns', qq{
+SELECT (SELECT count(*) FROM pdns.sensors WHERE name LIKE 'doomed-%')
+     + (SELECT count(*) FROM pdns.rejects WHERE encode(raw, 'escape') ~ 'batch ($pattern),')
+     + (SELECT count(*) FROM pdns.observations o
+        WHERE NOT EXISTS (SELECT FROM pdns.sensors s WHERE s.id = o.sensor_id))
+     + (SELECT count(*) FROM pdns.negative_observations n
+        WHERE NOT EXISTS (SELECT FROM pdns.sensors s WHERE s.id = n.sensor_id))}),
+		'0',
+		"$what: no sensor, reject or row of an uncommitted batch");
+	return;
+}
+
+# Kill the server while sessions are loading batches; the batches being
+# loaded were not acknowledged.  Restart, then check.
+sub crash_and_check
+{
+	my ($what, @sessions) = @_;
+	my $out = kill_server(@sessions);
+	my $pattern = join('|', @doomed);
+	unlike($out, qr/acked ($pattern)\n/, "$what: no batch that died was acknowledged");
+	$node->start;
+	check_xacts($what);
+	check_store($what);
+	return;
+}
+
+# BEGIN and load a batch, which the caller commits later.
+sub copy_in_transaction
+{
+	my ($s, $batch) = @_;
+	$s->query_safe('BEGIN');
+	copy_now($s, $batch, 0);
+	$xact{ $s->query_safe('SELECT pg_current_xact_id()') } = 'committed';
+	return;
+}
+
+my ($s1, $s2, $s3, $monitor);
+
+# 1. Killed while a COPY is parsing its lines.  Before it, one batch
+# committed on its own and one in an explicit transaction.
+$s1 = session('a');
+$s2 = session('b');
+$monitor = session('monitor');
+copy_now($s1, batch('c1', 40000), 1);
+my $c2 = batch('c2', 40000);
+copy_in_transaction($s2, $c2);
+$s2->query_safe('COMMIT');
+model_add($model, $c2);
+my $d1 = batch('d1', 80000, sensors => [ 'sensor-0', 'doomed-d1' ]);
+start_copy($s1, $d1);
+wait_phase($monitor, 'a', 'parse', $d1);
+crash_and_check('killed while parsing', $s1, $s2, $monitor);
+
+# 2. Killed while two COPYs are in their merge, one in an explicit
+# transaction and one on its own, just after a third session committed
+# its batch.  The two merges wait for the third's rows until it commits,
+# then go on adding to the same rows.
+$s1 = session('a');
+$s2 = session('b');
+$s3 = session('c');
+$monitor = session('monitor');
+my $c3 = batch('c3', 40000);
+copy_in_transaction($s1, $c3);
+my $d2 = batch('d2', 60000, sensors => [ 'sensor-1', 'doomed-d2' ]);
+my $d3 = batch('d3', 60000, sensors => [ 'sensor-2', 'doomed-d3' ]);
+$s2->query_safe('BEGIN');
+start_copy($s2, $d2);
+start_copy($s3, $d3);
+wait_phase($monitor, 'b', 'merge', $d2);
+wait_phase($monitor, 'c', 'merge', $d3);
+$s1->query_safe('COMMIT');
+model_add($model, $c3);
+crash_and_check('killed while merging', $s1, $s2, $s3, $monitor);
+
+# 3. Batches larger than batch_keys merge as they go: killed after a COPY
+# has merged part of its lines and is reading more.  Before it, one such
+# batch committed.
+$s1 = session('a');
+$s2 = session('b');
+$monitor = session('monitor');
+$s1->query_safe('SELECT pdns.configure(batch_keys => 4000)');
+copy_now($s1, batch('c4', 40000), 1);
+my $d4 = batch('d4', 80000, sensors => [ 'sensor-3', 'doomed-d4' ]);
+start_copy($s2, $d4);
+wait_phase($monitor, 'b', 'between', $d4);
+crash_and_check('killed between two merges of a batch', $s1, $s2, $monitor);
+
+# 4. Killed as soon as a COPY has returned: what was acknowledged is there.
+$s1 = session('a');
+$s1->query_safe('SELECT pdns.configure(batch_keys => 500000)');
+copy_now($s1, batch('c5', 40000), 1);
+crash_and_check('killed right after a commit', $s1);
+
+# 5. One backend killed in its merge: the postmaster resets every session
+# and recovers by itself (restart_after_crash).
+$s1 = session('a');
+$monitor = session('monitor');
+my $d5 = batch('d5', 60000, sensors => [ 'sensor-0', 'doomed-d5' ]);
+start_copy($s1, $d5);
+my $pid = wait_phase($monitor, 'a', 'merge', $d5);
+kill 'KILL', $pid;
+unlike(finish($s1, $monitor), qr/acked d5\n/,
+	'one backend killed while merging: its batch was not acknowledged');
+$node->poll_query_until('pdns', 'SELECT true')
+  or die 'the server did not come back after a backend was killed';
+check_xacts('one backend killed while merging');
+check_store('one backend killed while merging');
+
+# Ingestion goes on: a new batch (new sensor, new periods, the same names)
+# adds to the recovered rows, and every index agrees with its table.
+$s1 = session('a');
+copy_now($s1,
+	batch('c6', 40000, sensors => [ 'sensor-0', 'sensor-new' ], base => 1700500000),
+	1);
+finish($s1);
+check_store('after the crashes, a new batch');
+my $checked = $node->safe_psql(
+	'pdns', q{
+SELECT count(*) FROM (
+	SELECT bt_index_check(c.oid, true)
+	FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+	WHERE am.amname = 'btree' AND c.relkind = 'i'
+	  AND c.relnamespace = 'pdns'::regnamespace) t});
+cmp_ok($checked, '>', 20,
+	"every btree index of the store agrees with its table ($checked checked with amcheck)");
+
+$node->stop;
+note sprintf('runtime %.1f s', time - $started);
+done_testing();
