@@ -9,6 +9,7 @@
 #include "pdns.h"
 
 #include "cryptopan.h"
+#include "access/parallel.h"
 #include "miscadmin.h"
 #include "nodes/pg_list.h"
 #include "utils/builtins.h"
@@ -133,7 +134,12 @@ key_check(char **newval, void **extra, GucSource source)
 			GUC_check_errhint("generate_pseudonymization_key() makes a valid key.");
 			return false;
 	}
-	if (key_source_needs_preload(source) && !pdns_is_preloaded())
+	/*
+	 * A parallel worker restores the leader's settings in name order, so
+	 * session_preload_libraries may not be restored yet; the leader has
+	 * already checked this value.
+	 */
+	if (key_source_needs_preload(source) && !InitializingParallelWorker && !pdns_is_preloaded())
 	{
 		GUC_check_errmsg("%s can be set in the server configuration only when pdns is preloaded",
 						 KEY_SETTING);

@@ -31,9 +31,8 @@ our $PSEUDONYMIZATION_KEY =
   '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
 
 # A started cluster whose configuration has the pseudonymization key, with
-# pdns preloaded, as docs/privacy.md says it belongs
-# (shared_preload_libraries: with session_preload_libraries, parallel
-# workers refuse the configured key), and the settings in %conf.
+# pdns preloaded, as docs/privacy.md says it belongs, and the settings in
+# %conf.  (003_parallel_key.pl covers session_preload_libraries.)
 sub pdns_cluster
 {
 	my ($name, %conf) = @_;
