@@ -56,27 +56,19 @@ INSERT INTO ingest_text VALUES (E'1500000000\tpt\t\t\tbackfill.example\tA\t\t\t1
 SELECT o.period, r.rrname FROM observations o JOIN rrsets r ON r.key = o.rrset_key
 WHERE r.rrname = 'backfill.example';
 
--- pg_partman's background worker premakes without anyone calling anything.
--- (The test cluster loads pg_partman_bgw: see tools/test.sh.)
-SELECT current_setting('shared_preload_libraries') LIKE '%pg_partman_bgw%' AS worker_loaded;
-UPDATE public.part_config SET premake = 8 WHERE parent_table = 'pdns.observations';
-ALTER SYSTEM SET pg_partman_bgw.dbname = 'contrib_regression';
-ALTER SYSTEM SET pg_partman_bgw.interval = 1;
-SELECT pg_reload_conf();
-DO $$
-BEGIN
-	FOR i IN 1..120 LOOP
-		PERFORM pg_stat_clear_snapshot();
-		EXIT WHEN (SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-		           WHERE i.inhparent = 'pdns.observations'::regclass
-		             AND c.relname >= 'observations_p' || to_char(now() + interval '8 days', 'YYYY_MM_DD')) > 0;
-		PERFORM pg_sleep(0.5);
-	END LOOP;
-END
-$$;
-SELECT count(*) > 0 AS worker_made_partitions FROM partitions
-WHERE parent = 'pdns.observations'::regclass
-  AND partition >= 'observations_p' || to_char(now() + interval '8 days', 'YYYY_MM_DD');
-ALTER SYSTEM RESET pg_partman_bgw.dbname;
-ALTER SYSTEM RESET pg_partman_bgw.interval;
-SELECT pg_reload_conf();
+-- Every partition, whoever made it (a merge, the backfill, maintenance),
+-- has the keys and indexes of its template table, and the partitioned
+-- tables have none of their own (docs/ingest.md, "Backup and restore").
+-- (pg_partman's background worker: test/t/004_partman_worker.pl.)
+SELECT p.oid::regclass AS parent,
+       count(*) AS partitions,
+       count(*) FILTER (WHERE (
+           SELECT array_agg(regexp_replace(pg_get_indexdef(x.indexrelid), '^.* USING ', '') ORDER BY 1)
+           FROM pg_index x WHERE x.indrelid = i.inhrelid) = (
+           SELECT array_agg(regexp_replace(pg_get_indexdef(x.indexrelid), '^.* USING ', '') ORDER BY 1)
+           FROM pg_index x WHERE x.indrelid = format('pdns._template_%s', p.relname)::regclass))
+         AS with_template_indexes,
+       (SELECT count(*) FROM pg_index x WHERE x.indrelid = p.oid) AS parent_indexes
+FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+WHERE i.inhparent IN (SELECT partitioned_tables())
+GROUP BY p.oid, p.relname ORDER BY 1;

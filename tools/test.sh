@@ -13,4 +13,4 @@ $SUDO make -s install
 
 # pg_virtualenv creates a cluster, exports PG* for it, runs the command and
 # removes the cluster.  The suites' own summary closes the output.
-exec pg_virtualenv -v 15 -o shared_preload_libraries=pg_partman_bgw make -s test
+exec pg_virtualenv -v 15 make -s test

@@ -33,7 +33,6 @@ PG_FUNCTION_INFO_V1(pdns_batch_negatives);
 PG_FUNCTION_INFO_V1(pdns_batch_clients);
 PG_FUNCTION_INFO_V1(pdns_batch_rejects);
 PG_FUNCTION_INFO_V1(pdns_batch_periods);
-PG_FUNCTION_INFO_V1(pdns_batch_periods_ready);
 PG_FUNCTION_INFO_V1(pdns_batch_reset);
 
 /* Microseconds between the Unix and PostgreSQL epochs. */
@@ -166,8 +165,6 @@ static HTAB *sensor_ids = NULL; /* name -> id, for the backend's life */
 static char last_sensor[NAMEDATALEN * 2];	/* the last name looked up there */
 static size_t last_sensor_len = 0;
 static int32 last_sensor_id = 0;
-static HTAB *ready_periods = NULL;	/* periods known to have partitions */
-static HTAB *pending_periods = NULL;	/* ... and those being made (batch context) */
 static char *default_sensor = NULL;
 static int	line_encoding = 0;
 
@@ -182,25 +179,18 @@ static const struct config_enum_entry line_encoding_options[] = {
 static void
 batch_reset(void)
 {
-	pending_periods = NULL;		/* it lives in the batch context */
 	if (batch.cxt != NULL)
 		MemoryContextDelete(batch.cxt);
 	memset(&batch, 0, sizeof(batch));
 }
 
-/*
- * Sensors numbered and partitions made in an aborted transaction are gone:
- * forget what this backend learned about both.
- */
+/* Sensors numbered in an aborted transaction are gone: forget them. */
 static void
 forget_sensor_ids(void)
 {
 	if (sensor_ids != NULL)
 		hash_destroy(sensor_ids);
 	sensor_ids = NULL;
-	if (ready_periods != NULL)
-		hash_destroy(ready_periods);
-	ready_periods = NULL;
 }
 
 static void
@@ -844,6 +834,8 @@ pdns_batch_observations(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	HASH_SEQ_STATUS seq;
 	obs_entry  *e;
+	bool		one_period = !PG_ARGISNULL(0);
+	int64		period = one_period ? PG_GETARG_TIMESTAMPTZ(0) + UNIX_TO_PG_USEC : 0;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (batch.obs == NULL)
@@ -854,6 +846,8 @@ pdns_batch_observations(PG_FUNCTION_ARGS)
 		Datum		values[6];
 		bool		nulls[6] = {false};
 
+		if (one_period && e->key.period != period)
+			continue;
 		values[0] = time_datum(e->key.period);
 		values[1] = uuid_datum(e->key.rrset);
 		values[2] = Int32GetDatum(e->key.sensor_id);
@@ -871,6 +865,8 @@ pdns_batch_negatives(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	HASH_SEQ_STATUS seq;
 	neg_entry  *e;
+	bool		one_period = !PG_ARGISNULL(0);
+	int64		period = one_period ? PG_GETARG_TIMESTAMPTZ(0) + UNIX_TO_PG_USEC : 0;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (batch.negs == NULL)
@@ -881,6 +877,8 @@ pdns_batch_negatives(PG_FUNCTION_ARGS)
 		Datum		values[8];
 		bool		nulls[8] = {false};
 
+		if (one_period && e->key.period != period)
+			continue;
 		values[0] = time_datum(e->key.period);
 		values[1] = PointerGetDatum(e->rrname);
 		values[2] = UInt16GetDatum(e->key.rrtype);
@@ -900,6 +898,8 @@ pdns_batch_clients(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	HASH_SEQ_STATUS seq;
 	client_entry *e;
+	bool		one_period = !PG_ARGISNULL(0);
+	int64		period = one_period ? PG_GETARG_TIMESTAMPTZ(0) + UNIX_TO_PG_USEC : 0;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (batch.clients == NULL)
@@ -910,6 +910,8 @@ pdns_batch_clients(PG_FUNCTION_ARGS)
 		Datum		values[8];
 		bool		nulls[8] = {false};
 
+		if (one_period && e->key.period != period)
+			continue;
 		values[0] = time_datum(e->key.period);
 		values[1] = PointerGetDatum(e->client);
 		values[2] = PointerGetDatum(e->rrname);
@@ -946,33 +948,36 @@ pdns_batch_rejects(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* Note a period the batch touches, unless its partitions are known to exist. */
 static void
 note_period(HTAB *seen, int64 period)
 {
 	bool		found;
 
-	if (ready_periods != NULL)
-	{
-		hash_search(ready_periods, &period, HASH_FIND, &found);
-		if (found)
-			return;
-	}
 	hash_search(seen, &period, HASH_ENTER, &found);
 }
 
+static int
+int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * The periods of the batch that may still lack partitions (the partitions
- * of the others were seen to exist by this backend), for
- * pdns._ensure_partitions().  Kept until pdns._batch_periods_ready().
+ * Every period the batch touches, in order: pdns._merge_batch() merges
+ * each into its own partitions, one after the other.
  */
 Datum
 pdns_batch_periods(PG_FUNCTION_ARGS)
 {
 	HASHCTL		ctl;
+	HTAB	   *periods;
 	HASH_SEQ_STATUS seq;
 	void	   *e;
 	int64	   *p;
+	int64	   *sorted;
 	Datum	   *values;
 	int			n = 0;
 
@@ -980,51 +985,29 @@ pdns_batch_periods(PG_FUNCTION_ARGS)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
 	ctl.keysize = sizeof(int64);
 	ctl.entrysize = sizeof(int64);
-	ctl.hcxt = batch.cxt;
-	pending_periods = hash_create("pdns batch periods", 64, &ctl,
-								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.hcxt = CurrentMemoryContext;
+	periods = hash_create("pdns batch periods", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	hash_seq_init(&seq, batch.obs);
 	while ((e = hash_seq_search(&seq)) != NULL)
-		note_period(pending_periods, ((obs_entry *) e)->key.period);
+		note_period(periods, ((obs_entry *) e)->key.period);
 	hash_seq_init(&seq, batch.negs);
 	while ((e = hash_seq_search(&seq)) != NULL)
-		note_period(pending_periods, ((neg_entry *) e)->key.period);
+		note_period(periods, ((neg_entry *) e)->key.period);
 	hash_seq_init(&seq, batch.clients);
 	while ((e = hash_seq_search(&seq)) != NULL)
-		note_period(pending_periods, ((client_entry *) e)->key.period);
+		note_period(periods, ((client_entry *) e)->key.period);
 
-	values = palloc((hash_get_num_entries(pending_periods) + 1) * sizeof(Datum));
-	hash_seq_init(&seq, pending_periods);
+	sorted = palloc((hash_get_num_entries(periods) + 1) * sizeof(int64));
+	hash_seq_init(&seq, periods);
 	while ((p = hash_seq_search(&seq)) != NULL)
-		values[n++] = time_datum(*p);
+		sorted[n++] = *p;
+	qsort(sorted, n, sizeof(int64), int64_cmp);
+	values = palloc((n + 1) * sizeof(Datum));
+	for (int i = 0; i < n; i++)
+		values[i] = time_datum(sorted[i]);
 	PG_RETURN_ARRAYTYPE_P(construct_array(values, n, TIMESTAMPTZOID, sizeof(TimestampTz),
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-/* pdns._ensure_partitions() succeeded for the pending periods: remember them. */
-Datum
-pdns_batch_periods_ready(PG_FUNCTION_ARGS)
-{
-	HASH_SEQ_STATUS seq;
-	int64	   *p;
-	bool		found;
-
-	if (pending_periods == NULL || batch.cxt == NULL)
-		PG_RETURN_VOID();
-	if (ready_periods == NULL)
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(int64);
-		ctl.entrysize = sizeof(int64);
-		ready_periods = hash_create("pdns ready periods", 64, &ctl, HASH_ELEM | HASH_BLOBS);
-	}
-	hash_seq_init(&seq, pending_periods);
-	while ((p = hash_seq_search(&seq)) != NULL)
-		hash_search(ready_periods, p, HASH_ENTER, &found);
-	pending_periods = NULL;
-	PG_RETURN_VOID();
 }
 
 /* Called by pdns._merge_batch() once everything is merged. */

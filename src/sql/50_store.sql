@@ -88,6 +88,13 @@ CREATE TABLE rdata_elements (
 );
 COMMENT ON TABLE rdata_elements IS 'a hash of each rdata element in wire form, for raw (hex) lookups';
 
+-- The tables partitioned by period (51_partitions.sql) carry no keys or
+-- indexes themselves: each partition gets those of a template table when
+-- pg_partman makes it, and the merge writes to the partitions.  (Keys on
+-- the partitioned tables, made by CREATE EXTENSION, would be made again on
+-- each partition as pg_restore attaches it, and the partitions' own keys,
+-- restored next, would then fail.)
+
 -- Per-period observations: how often each RRset was seen, by which sensor.
 CREATE TABLE observations (
 	period timestamptz NOT NULL,
@@ -95,10 +102,11 @@ CREATE TABLE observations (
 	sensor_id integer NOT NULL,
 	time_first timestamptz NOT NULL,
 	time_last timestamptz NOT NULL,
-	count bigint NOT NULL,
-	PRIMARY KEY (rrset_key, period, sensor_id)
+	count bigint NOT NULL
 ) PARTITION BY RANGE (period);
 COMMENT ON TABLE observations IS 'RRset counts per period and sensor (partitioned by period)';
+CREATE TABLE _template_observations (LIKE observations,
+	PRIMARY KEY (rrset_key, period, sensor_id));
 
 -- Negative answers: NXDOMAIN, NODATA (rcode 0 with no records) and other
 -- failures, per name, type and period.
@@ -110,10 +118,11 @@ CREATE TABLE negative_observations (
 	sensor_id integer NOT NULL,
 	time_first timestamptz NOT NULL,
 	time_last timestamptz NOT NULL,
-	count bigint NOT NULL,
-	PRIMARY KEY (rrname, rrtype, rcode, period, sensor_id)
+	count bigint NOT NULL
 ) PARTITION BY RANGE (period);
 COMMENT ON TABLE negative_observations IS 'negative answers per name, type, rcode, period and sensor';
+CREATE TABLE _template_negative_observations (LIKE negative_observations,
+	PRIMARY KEY (rrname, rrtype, rcode, period, sensor_id));
 
 -- Which (pseudonymized) clients asked for what, per period.
 CREATE TABLE client_observations (
@@ -124,12 +133,13 @@ CREATE TABLE client_observations (
 	sensor_id integer NOT NULL,
 	time_first timestamptz NOT NULL,
 	time_last timestamptz NOT NULL,
-	count bigint NOT NULL,
-	PRIMARY KEY (client, rrname, rrtype, period, sensor_id)
+	count bigint NOT NULL
 ) PARTITION BY RANGE (period);
-CREATE INDEX client_observations_name ON client_observations (rrname, rrtype);
 COMMENT ON TABLE client_observations IS
 	'client activity per period; client addresses are pseudonymized before they get here';
+CREATE TABLE _template_client_observations (LIKE client_observations,
+	PRIMARY KEY (client, rrname, rrtype, period, sensor_id));
+CREATE INDEX ON _template_client_observations (rrname, rrtype);
 
 -- Everything that could not be ingested, verbatim, with the reason.
 CREATE TABLE rejects (

@@ -39,7 +39,7 @@ END
 $$;
 
 -- Register one table with pg_partman.  pg_partman makes partitions around
--- now; the periods of older data are made on demand by _ensure_partitions
+-- now; the periods of older data are made on demand by _partitions
 -- (a backfill of old data makes only the partitions it needs).
 CREATE FUNCTION _partman_register(parent regclass) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
@@ -52,59 +52,62 @@ DECLARE
 BEGIN
 	SELECT * INTO STRICT pm FROM pdns._partman();
 	SELECT * INTO STRICT s FROM pdns.settings;
+	-- the template: pdns._template_<table> (50_store.sql)
 	EXECUTE format('SELECT %I.create_parent(p_parent_table := $1, p_control := %L, '
-	               'p_type := %L, p_interval := $2, p_premake := $3)',
+	               'p_type := %L, p_interval := $2, p_premake := $3, p_template_table := $4)',
 	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END)
-		USING parent::text, s.partition_interval::text, s.premake;
+		USING parent::text, s.partition_interval::text, s.premake,
+		      format('pdns.%I', '_template_' || (SELECT c.relname FROM pg_catalog.pg_class c
+		                                          WHERE c.oid = parent));
 	EXECUTE format('UPDATE %I.part_config SET retention = $2, retention_keep_table = false, '
 	               'infinite_time_partitions = true WHERE parent_table = $1', pm.nspname)
 		USING parent::text, s.retention::text;
 	-- No default partition: rows always get a partition of their own first
-	-- (_ensure_partitions).  A default partition would have to be locked
+	-- (_partitions).  A default partition would have to be locked
 	-- exclusively, until the ingesting transaction ends, by every new
 	-- partition attached, and readers of the table would wait on it.
 	EXECUTE format('DROP TABLE IF EXISTS %s', parent::text || '_default');
 END
 $$;
 
--- Make sure every partitioned table has partitions for these periods.
--- Called by pdns._merge_batch(); cheap when they exist.
-CREATE FUNCTION _ensure_partitions(periods timestamptz[]) RETURNS void
+-- The partitions of a partitioned table for these periods, made first
+-- where pg_partman has not made them yet.  Called by pdns._merge_batch().
+CREATE FUNCTION _partitions(parent regclass, periods timestamptz[])
+RETURNS TABLE (period timestamptz, partition_schema text, partition_table text)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $$
 DECLARE
 	pm record;
-	parent regclass;
 	missing timestamptz[];
 BEGIN
 	IF periods IS NULL OR cardinality(periods) = 0 THEN
 		RETURN;
 	END IF;
 	SELECT * INTO STRICT pm FROM pdns._partman();
-	FOR parent IN SELECT * FROM pdns.partitioned_tables() LOOP
-		IF NOT pdns._partman_managed(parent) THEN
-			missing := periods;
-		ELSE
-			-- the periods whose partition pg_partman has not made yet
-			EXECUTE format('SELECT array_agg(p) FROM unnest($2) p '
-			               'WHERE NOT (%I.show_partition_name($1, p::text)).table_exists',
-			               pm.nspname)
-				INTO missing USING parent::text, periods;
-		END IF;
-		IF missing IS NULL THEN
-			CONTINUE;
-		END IF;
+	IF NOT pdns._partman_managed(parent) THEN
+		missing := periods;
+	ELSE
+		EXECUTE format('SELECT array_agg(p) FROM unnest($2) p '
+		               'WHERE NOT (%I.show_partition_name($1, p::text)).table_exists',
+		               pm.nspname)
+			INTO missing USING parent::text, periods;
+	END IF;
+	IF missing IS NOT NULL THEN
 		-- one session at a time makes partitions for a table
-		PERFORM pg_catalog.pg_advisory_xact_lock('pdns._ensure_partitions'::regproc::oid::integer,
+		PERFORM pg_catalog.pg_advisory_xact_lock('pdns._partitions'::regproc::oid::integer,
 		                                         parent::oid::integer);
 		IF NOT pdns._partman_managed(parent) THEN
 			PERFORM pdns._partman_register(parent);
 		END IF;
 		EXECUTE format('SELECT %I.create_partition_time($1, $2, false)', pm.nspname)
 			USING parent::text, missing;
-	END LOOP;
+	END IF;
+	RETURN QUERY EXECUTE format(
+		'SELECT p, (n).partition_schema::text, (n).partition_table::text '
+		'FROM unnest($2) p, %I.show_partition_name($1, p::text) n ORDER BY p', pm.nspname)
+		USING parent::text, periods;
 END
 $$;
 

@@ -40,16 +40,19 @@ CREATE FUNCTION _batch_rrsets(OUT key uuid, OUT rrname dnsname, OUT rrtype rrtyp
 	OUT bailiwick dnsname, OUT rdata rrset, OUT time_first timestamptz,
 	OUT time_last timestamptz, OUT count bigint, OUT lossy boolean) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'pdns_batch_rrsets' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-CREATE FUNCTION _batch_observations(OUT period timestamptz, OUT rrset_key uuid,
+CREATE FUNCTION _batch_observations(for_period timestamptz DEFAULT NULL,
+	OUT period timestamptz, OUT rrset_key uuid,
 	OUT sensor_id integer, OUT time_first timestamptz, OUT time_last timestamptz,
 	OUT count bigint) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'pdns_batch_observations' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-CREATE FUNCTION _batch_negatives(OUT period timestamptz, OUT rrname dnsname,
+CREATE FUNCTION _batch_negatives(for_period timestamptz DEFAULT NULL,
+	OUT period timestamptz, OUT rrname dnsname,
 	OUT rrtype rrtype, OUT rcode smallint, OUT sensor_id integer,
 	OUT time_first timestamptz, OUT time_last timestamptz, OUT count bigint)
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'pdns_batch_negatives' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-CREATE FUNCTION _batch_clients(OUT period timestamptz, OUT client inet, OUT rrname dnsname,
+CREATE FUNCTION _batch_clients(for_period timestamptz DEFAULT NULL,
+	OUT period timestamptz, OUT client inet, OUT rrname dnsname,
 	OUT rrtype rrtype, OUT sensor_id integer, OUT time_first timestamptz,
 	OUT time_last timestamptz, OUT count bigint) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'pdns_batch_clients' LANGUAGE C VOLATILE PARALLEL UNSAFE;
@@ -58,8 +61,6 @@ CREATE FUNCTION _batch_rejects(OUT target text, OUT sensor text, OUT reason text
 	AS 'MODULE_PATHNAME', 'pdns_batch_rejects' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 CREATE FUNCTION _batch_periods() RETURNS timestamptz[]
 	AS 'MODULE_PATHNAME', 'pdns_batch_periods' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-CREATE FUNCTION _batch_periods_ready() RETURNS void
-	AS 'MODULE_PATHNAME', 'pdns_batch_periods_ready' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 CREATE FUNCTION _batch_reset() RETURNS void
 	AS 'MODULE_PATHNAME', 'pdns_batch_reset' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
@@ -81,17 +82,57 @@ BEGIN
 END
 $$;
 
+-- Merge a per-period tier of the batch (the rows of batch_function, whose
+-- columns are those of parent) into its partitions, one period after the
+-- other, each in the order of its key.
+CREATE FUNCTION _merge_tier(parent regclass, periods timestamptz[], partitions text[],
+	batch_function text, conflict_key text[]) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	columns text := (SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum)
+	                 FROM pg_catalog.pg_attribute a
+	                 WHERE a.attrelid = parent AND a.attnum > 0 AND NOT a.attisdropped);
+	conflict text := (SELECT string_agg(format('%I', k), ', ') FROM unnest(conflict_key) k);
+	sort text := (SELECT string_agg(format('%I', k), ', ') FROM unnest(conflict_key) k
+	              WHERE k <> 'period');
+BEGIN
+	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
+		EXECUTE format('INSERT INTO pdns.%I AS o (%s) SELECT * FROM pdns.%I($1) ORDER BY %s '
+		               'ON CONFLICT (%s) DO UPDATE SET '
+		               'time_first = least(o.time_first, excluded.time_first), '
+		               'time_last = greatest(o.time_last, excluded.time_last), '
+		               'count = o.count + excluded.count',
+		               partitions[i], columns, batch_function, sort, conflict)
+			USING periods[i];
+	END LOOP;
+END
+$$;
+
 -- Merge this session's batch into the store.  Every INSERT takes its rows
--- in key order, so concurrent merges lock rows in one order and cannot
--- deadlock; ON CONFLICT makes the counts add up exactly.
+-- in key order (the partitioned tables period by period, in order), so
+-- concurrent merges lock rows in one order and cannot deadlock; ON
+-- CONFLICT makes the counts add up exactly.
 CREATE FUNCTION _merge_batch() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET work_mem = '64MB'		-- the sorts by key stay in memory
 AS $$
+DECLARE
+	periods timestamptz[] := pdns._batch_periods();
+	obs_parts text[];
+	neg_parts text[];
+	client_parts text[];
 BEGIN
-	PERFORM pdns._ensure_partitions(pdns._batch_periods());
-	PERFORM pdns._batch_periods_ready();
+	-- The partitions first: making one takes strong locks, best taken
+	-- before any row lock.
+	SELECT array_agg(partition_table ORDER BY period) INTO obs_parts
+	FROM pdns._partitions('pdns.observations', periods);
+	SELECT array_agg(partition_table ORDER BY period) INTO neg_parts
+	FROM pdns._partitions('pdns.negative_observations', periods);
+	SELECT array_agg(partition_table ORDER BY period) INTO client_parts
+	FROM pdns._partitions('pdns.client_observations', periods);
 
 	WITH merged AS (
 		INSERT INTO pdns.rrsets AS r (key, rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy)
@@ -121,28 +162,12 @@ BEGIN
 	ORDER BY 1, 2
 	ON CONFLICT DO NOTHING;
 
-	INSERT INTO pdns.observations AS o (period, rrset_key, sensor_id, time_first, time_last, count)
-	SELECT * FROM pdns._batch_observations() ORDER BY rrset_key, period, sensor_id
-	ON CONFLICT (rrset_key, period, sensor_id) DO UPDATE SET
-		time_first = least(o.time_first, excluded.time_first),
-		time_last = greatest(o.time_last, excluded.time_last),
-		count = o.count + excluded.count;
-
-	INSERT INTO pdns.negative_observations AS o
-		(period, rrname, rrtype, rcode, sensor_id, time_first, time_last, count)
-	SELECT * FROM pdns._batch_negatives() ORDER BY rrname, rrtype, rcode, period, sensor_id
-	ON CONFLICT (rrname, rrtype, rcode, period, sensor_id) DO UPDATE SET
-		time_first = least(o.time_first, excluded.time_first),
-		time_last = greatest(o.time_last, excluded.time_last),
-		count = o.count + excluded.count;
-
-	INSERT INTO pdns.client_observations AS o
-		(period, client, rrname, rrtype, sensor_id, time_first, time_last, count)
-	SELECT * FROM pdns._batch_clients() ORDER BY client, rrname, rrtype, period, sensor_id
-	ON CONFLICT (client, rrname, rrtype, period, sensor_id) DO UPDATE SET
-		time_first = least(o.time_first, excluded.time_first),
-		time_last = greatest(o.time_last, excluded.time_last),
-		count = o.count + excluded.count;
+	PERFORM pdns._merge_tier('pdns.observations', periods, obs_parts, '_batch_observations',
+	                         '{rrset_key, period, sensor_id}');
+	PERFORM pdns._merge_tier('pdns.negative_observations', periods, neg_parts, '_batch_negatives',
+	                         '{rrname, rrtype, rcode, period, sensor_id}');
+	PERFORM pdns._merge_tier('pdns.client_observations', periods, client_parts, '_batch_clients',
+	                         '{client, rrname, rrtype, period, sensor_id}');
 
 	INSERT INTO pdns.rejects (target, sensor, reason, raw)
 	SELECT * FROM pdns._batch_rejects();

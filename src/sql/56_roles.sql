@@ -24,10 +24,11 @@ GRANT USAGE ON SCHEMA pdns TO pdns_ingest, pdns_analyst;
 
 -- The internal functions that act with the extension owner's rights are
 -- for the ingestion path only.
-REVOKE EXECUTE ON FUNCTION _merge_batch(), _sensor_id(text), _ensure_partitions(timestamptz[]),
+REVOKE EXECUTE ON FUNCTION _merge_batch(), _sensor_id(text), _partitions(regclass, timestamptz[]),
+	_merge_tier(regclass, timestamptz[], text[], text, text[]),
 	_partman_register(regclass), _run_maintenance(), run_maintenance(),
 	configure(interval, integer, interval, boolean, boolean, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION _merge_batch(), _sensor_id(text), _ensure_partitions(timestamptz[])
+GRANT EXECUTE ON FUNCTION _merge_batch(), _sensor_id(text), _partitions(regclass, timestamptz[])
 	TO pdns_ingest;
 GRANT EXECUTE ON FUNCTION _run_maintenance(), run_maintenance(),
 	configure(interval, integer, interval, boolean, boolean, integer) TO pdns_admin;

@@ -27,7 +27,7 @@ trap cleanup EXIT
 as_pg "$bindir/initdb" -D "$work/data" -A trust -U postgres >/dev/null
 as_pg sh -c "valgrind --quiet --trace-children=yes --num-callers=30 \
     --log-file='$work/vg.%p.log' '$bindir/postgres' -D '$work/data' -p $port -k '$work' \
-    -c listen_addresses= -c max_connections=20 -c shared_preload_libraries=pg_partman_bgw > '$work/server.log' 2>&1 &"
+    -c listen_addresses= -c max_connections=20 > '$work/server.log' 2>&1 &"
 for i in $(seq 1 120); do
     "$bindir/pg_isready" -q -h "$work" -p "$port" && break
     sleep 1

@@ -1,0 +1,69 @@
+# pg_partman's background worker keeps the store's partitions made ahead
+# and applies the retention without anyone calling anything, configured as
+# docs/ingest.md says; each partition it makes has the template's keys and
+# indexes.  (A cluster of its own: changing the worker's settings on a
+# running server can crash pg_partman 4.7's worker as it starts a run.)
+use strict;
+use warnings;
+
+use FindBin;
+use lib $FindBin::RealBin;
+
+use PdnsTap;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = pdns_node('worker',
+	shared_preload_libraries => "'pdns,pg_partman_bgw'",
+	'pg_partman_bgw.dbname' => "'pdns'",
+	'pg_partman_bgw.interval' => 1,
+	'pg_partman_bgw.role' => "'" . getpwuid($<) . "'");
+
+# The first batch registers the tables (four days premade); old data makes
+# its own partition, which the retention will drop.
+$node->safe_psql('pdns', <<'EOF');
+SELECT pdns.configure(retention => '30 days');
+INSERT INTO pdns.ingest_text VALUES
+	(format(E'%s\tworker\t10.0.0.1\t\tnow.example\tA\t\t\t192.0.2.1', extract(epoch FROM now())::bigint)),
+	(format(E'%s\tworker\t10.0.0.1\t\told.example\tA\t\t\t192.0.2.2', extract(epoch FROM now() - interval '90 days')::bigint));
+UPDATE public.part_config SET premake = 8;
+EOF
+
+# Wait for the worker: partitions eight days ahead, the old one gone.
+my $done = <<'EOF';
+SELECT count(*) FILTER (WHERE c.relname >= 'observations_p' || to_char(now() + interval '8 days', 'YYYY_MM_DD')) > 0
+   AND count(*) FILTER (WHERE c.relname <= 'observations_p' || to_char(now() - interval '60 days', 'YYYY_MM_DD')) = 0
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = 'pdns.observations'::regclass
+EOF
+ok($node->poll_query_until('pdns', $done), 'the worker premade eight days ahead and dropped the old period');
+is($node->safe_psql('pdns', "SELECT count(*) FROM pdns.lookup_rrset('old.example')"),
+	'1', 'the all-time aggregate keeps the RRset whose period was dropped');
+
+# Every partition, the worker's included, has its template's indexes.
+is( $node->safe_psql('pdns', <<'EOF'),
+SELECT string_agg(format('%s %s', p.relname, ok), ' ' ORDER BY p.relname)
+FROM (
+	SELECT i.inhparent, bool_and((
+		SELECT array_agg(regexp_replace(pg_get_indexdef(x.indexrelid), '^.* USING ', '') ORDER BY 1)
+		FROM pg_index x WHERE x.indrelid = i.inhrelid) IS NOT DISTINCT FROM (
+		SELECT array_agg(regexp_replace(pg_get_indexdef(x.indexrelid), '^.* USING ', '') ORDER BY 1)
+		FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid
+		WHERE t.relname = '_template_' || (SELECT relname FROM pg_class WHERE oid = i.inhparent)
+		  AND t.relnamespace = 'pdns'::regnamespace)) AS ok
+	FROM pg_inherits i WHERE i.inhparent IN (SELECT pdns.partitioned_tables())
+	GROUP BY i.inhparent) s
+JOIN pg_class p ON p.oid = s.inhparent
+EOF
+	'client_observations t negative_observations t observations t',
+	'every partition has the keys and indexes of its template');
+
+# A batch after the worker's runs lands as usual.
+$node->safe_psql('pdns',
+	"INSERT INTO pdns.ingest_text VALUES (format(E'%s\\tworker\\t\\t\\tnow.example\\tA\\t\\t\\t192.0.2.1', extract(epoch FROM now())::bigint))");
+is($node->safe_psql('pdns', "SELECT count FROM pdns.lookup_rrset('now.example')"), '2',
+	'a later batch adds to the counts');
+
+$node->stop;
+done_testing();
