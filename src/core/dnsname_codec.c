@@ -175,8 +175,108 @@ wire_to_key(const wire_image *w, dn_key *out)
 	out->len = (size_t) (k - out->bytes);
 }
 
+/*
+ * The common case, eight octets at a time: printable ASCII other than the
+ * backslash, labels of 1 to 63 octets, at most 255 octets in wire form.
+ * Returns false, having written nothing that counts, for anything else; the
+ * general path then parses it (and words the error).
+ */
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+/* The high bit of each octet of x that is zero, exactly (no borrows). */
+static inline uint64_t
+zero_octets(uint64_t x)
+{
+	return ~(((x & ~HIGHS) + ~HIGHS) | x | ~HIGHS);
+}
+
+static inline uint64_t
+load_le64(const uint8_t *p)
+{
+	uint64_t	x;
+
+	memcpy(&x, p, sizeof(x));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+static inline void
+store_le64(uint8_t *p, uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	memcpy(p, &x, sizeof(x));
+}
+
+static bool
+plain_ascii_to_key(const char *text, size_t len, dn_key *out)
+{
+	uint8_t		buf[DN_MAX_WIRE + 8];
+	uint8_t		end[DN_MAX_LABELS + 1];	/* where each label ends (len < 255) */
+	int			nlabels = 0;
+	size_t		start = 0,
+				pos;
+	uint8_t    *k = out->bytes;
+
+	if (len > 0 && text[len - 1] == '.')
+		len--;					/* the optional trailing dot */
+	/* wire form: the label octets, a length octet each, the root octet */
+	if (len == 0 || len + 2 > DN_MAX_WIRE)
+		return false;
+	memcpy(buf, text, len);
+	memset(buf + len, 'a', 8);	/* padding that is neither a dot nor bad */
+
+	for (pos = 0; pos < len; pos += 8)
+	{
+		uint64_t	x = load_le64(buf + pos);
+		uint64_t	dots;
+
+		/* any octet below '!' or above '~', or a backslash: not plain */
+		if (((x - ONES * 0x21) & ~x & HIGHS) |
+			(((x + ONES * (127 - 0x7E)) | x) & HIGHS) |
+			zero_octets(x ^ (ONES * '\\')))
+			return false;
+		/* fold A-Z (octets are below 0x80 now, so no carries) */
+		x |= ((x + ONES * (0x80 - 'A')) & ~(x + ONES * (0x7F - 'Z')) & HIGHS) >> 2;
+		store_le64(buf + pos, x);
+		for (dots = zero_octets(x ^ (ONES * '.')); dots != 0; dots &= dots - 1)
+		{
+			size_t		dot = pos + (size_t) (__builtin_ctzll(dots) >> 3);
+
+			if (dot == start || dot - start > DN_MAX_LABEL)
+				return false;
+			end[nlabels++] = (uint8_t) dot;
+			start = dot + 1;
+		}
+	}
+	if (len == start || len - start > DN_MAX_LABEL)
+		return false;
+	end[nlabels++] = (uint8_t) len;
+
+	for (int i = nlabels - 1; i >= 0; i--)
+	{
+		size_t		from = i > 0 ? (size_t) end[i - 1] + 1 : 0;
+
+		memcpy(k, buf + from, end[i] - from);
+		k += end[i] - from;
+		*k++ = DN_SEP;
+	}
+	out->len = (size_t) (k - out->bytes) - 1;	/* no separator after the last */
+	return true;
+}
+
 bool
 dn_from_text(const char *text, size_t len, dn_key *out, dn_error *err)
+{
+	return plain_ascii_to_key(text, len, out) || dn_from_text_general(text, len, out, err);
+}
+
+bool
+dn_from_text_general(const char *text, size_t len, dn_key *out, dn_error *err)
 {
 	wire_image	w;
 	size_t		pos = 0;

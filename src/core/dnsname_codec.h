@@ -67,6 +67,12 @@ typedef struct dn_key
 extern bool dn_from_text(const char *text, size_t len, dn_key *out, dn_error *err);
 
 /*
+ * The same without the fast path for plain ASCII names that dn_from_text
+ * tries first; the fuzz harness checks that both agree.
+ */
+extern bool dn_from_text_general(const char *text, size_t len, dn_key *out, dn_error *err);
+
+/*
  * Uncompressed wire form to key.  Reads one name starting at wire[0]; sets
  * *consumed to its length.  Case is folded.  Returns false on a malformed
  * name (compression pointers are malformed here).

@@ -4,6 +4,7 @@
  *
  * Properties checked on every input, as text and as wire form:
  *	- parsing never crashes, hangs or overflows (ASan/UBSan);
+ *	- the fast path for plain ASCII names and the general parser agree;
  *	- a parsed name prints, and the printed text parses back to the same key;
  *	- the key converts to wire form and back unchanged;
  *	- keys never exceed DN_KEY_MAX, text never exceeds DN_TEXT_MAX.
@@ -51,13 +52,19 @@ int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	dn_key		key;
+	dn_key		key,
+				general;
 	dn_error	err;
+	bool		ok;
 	size_t		used;
 	uint16_t	type;
 	char		desc[256];
 
-	if (dn_from_text((const char *) data, size, &key, &err))
+	ok = dn_from_text((const char *) data, size, &key, &err);
+	if (ok != dn_from_text_general((const char *) data, size, &general, &err) ||
+		(ok && (general.len != key.len || memcmp(general.bytes, key.bytes, key.len) != 0)))
+		abort();
+	if (ok)
 		check_key(&key);
 	else
 		dn_error_describe(&err, desc, sizeof(desc));

@@ -166,6 +166,44 @@ test_rrtype(void)
 	CHECK_STR(buf, "NSAP-PTR");
 }
 
+/* The fast path for plain ASCII agrees with the general parser. */
+static bool
+same_as_general(const char *in, size_t len)
+{
+	dn_key		a,
+				b;
+	dn_error	err;
+	bool		ok = dn_from_text(in, len, &a, &err);
+
+	if (ok != dn_from_text_general(in, len, &b, &err))
+		return false;
+	return !ok || (a.len == b.len && memcmp(a.bytes, b.bytes, a.len) == 0);
+}
+
+static void
+test_fast_path(void)
+{
+	static const char *names[] = {
+		"www.example.com", "WWW.Example.COM.", "a", "A.", "_dmarc.Ex-Ample.com",
+		"*.example.com", "a/b.c~d.e!f", "a..b", ".a", "a.", "..", "a b.c", "a\\.b",
+		"a\"b.c", "Bücher.de", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t",
+	};
+	char		buf[300];
+	int			mismatches = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		mismatches += !same_as_general(names[i], strlen(names[i]));
+	/* every length around the limits, labels of 1 to 70 octets, dots anywhere */
+	for (size_t label = 1; label <= 70; label++)
+		for (size_t len = 1; len <= 260; len++)
+		{
+			for (size_t j = 0; j < len; j++)
+				buf[j] = (j + 1) % (label + 1) == 0 ? '.' : (char) ('A' + j % 26);
+			mismatches += !same_as_general(buf, len);
+		}
+	CHECK(mismatches == 0);
+}
+
 int
 main(void)
 {
@@ -176,5 +214,6 @@ main(void)
 	test_order();
 	test_wire();
 	test_rrtype();
+	test_fast_path();
 	UNIT_DONE("dnsname_codec");
 }
