@@ -33,12 +33,10 @@ COMMENT ON TYPE lookup_row IS 'one result of a lookup: an RRset, when and how of
 
 -- Cursors: the sort key of a row, opaque to callers.
 CREATE FUNCTION _cursor(VARIADIC fields text[]) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-AS $$ SELECT translate(encode(convert_to(array_to_string(fields, E'\n'), 'UTF8'), 'base64'), E'\n', '') $$;
+	AS 'MODULE_PATHNAME', 'pdns_cursor' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION _cursor_field(cursor text, n integer) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-AS $$ SELECT split_part(convert_from(decode(cursor, 'base64'), 'UTF8'), E'\n', n) $$;
+	AS 'MODULE_PATHNAME', 'pdns_cursor_field' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- The four time fences of DNSDB; NULL means no fence.
 CREATE FUNCTION _fenced(first timestamptz, last timestamptz,
