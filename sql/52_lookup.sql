@@ -159,3 +159,6 @@ FROM unnest(ARRAY['www.example.com', '*.example.com', 'www.example.*', '*.zone3.
 RESET enable_indexscan; RESET enable_bitmapscan; RESET enable_indexonlyscan;
 SELECT i.q, cardinality(i.rows) AS rows, i.rows = s.rows AS same_as_seqscan
 FROM answers i JOIN answers s ON s.q = i.q AND s.how = 'seq' WHERE i.how = 'index' ORDER BY i.q;
+
+-- A cursor that is not one of ours.
+SELECT count(*) FROM lookup_rrset('www.example.com', after_cursor => 'not a cursor!');
