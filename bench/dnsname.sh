@@ -19,14 +19,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-: "${PDNS_CORPORA:=$(cd .. && pwd)/shared/corpora}"
-RUNS=${RUNS:-3}
-DURATION=${DURATION:-3}
 N=$(scaled 2000000)
 PROBES=$(scaled 100000)
-out=$(pwd)/bench/out
 db=pdns_bench_dnsname
-mkdir -p "$out"
 
 echo "== dnsname benchmark: $N names, best of $RUNS"
 environment
@@ -35,7 +30,7 @@ ${CC:-cc} -O2 -Wall -Wextra -o "$out/namegen" bench/namegen.c
 "$out/namegen" domains "$N" "$PDNS_CORPORA/top-domains" > "$out/domains.txt"
 
 fresh_db $db
-trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db"' EXIT
+trap "drop_db $db" EXIT
 psql -X -q -v ON_ERROR_STOP=1 -d $db <<'EOF'
 SET client_min_messages = warning;
 CREATE EXTENSION ltree;
@@ -69,34 +64,29 @@ psql -X -q -v ON_ERROR_STOP=1 -d $db -v runs="$RUNS" -v probes="$PROBES" -v outd
 # the 20 biggest.
 probes=$(psql -X -qAt -d $db -c "SELECT count(*) FROM probes")
 domains=$(psql -X -qAt -d $db -c "SELECT count(*) FROM domains")
-script() {
-	printf '\\set i random(1, %s)\n%s \\gset\n%s;\n' "$1" "$2" "$3" > "$out/$4.pgb"
-}
-script "$probes" "SELECT name AS n FROM probes WHERE id = :i" "SELECT name FROM names_text WHERE name = :n" exact-text
-script "$probes" "SELECT name AS n FROM probes WHERE id = :i" "SELECT name FROM names_dns WHERE name = :n" exact-dns
+probe="SELECT name AS n FROM probes WHERE id = :i"
+pgbench_script "$out/exact-text.pgb" "$probes" "$probe" "SELECT name FROM names_text WHERE name = :n"
+pgbench_script "$out/exact-dns.pgb" "$probes" "$probe" "SELECT name FROM names_dns WHERE name = :n"
+probe="SELECT name AS d, path AS p FROM domains WHERE rank = :i"
 for set in all:$domains top20:20; do
 	name=${set%%:*} n=${set#*:}
-	script "$n" "SELECT name AS d, path AS p FROM domains WHERE rank = :i" \
-		"SELECT name FROM names_dns WHERE name << :d" sub-$name-dns
-	script "$n" "SELECT name AS d, path AS p FROM domains WHERE rank = :i" \
-		"SELECT name FROM names_text WHERE reverse(name) LIKE reverse('.' || :d) || '%'" sub-$name-reverse
-	script "$n" "SELECT name AS d, path AS p FROM domains WHERE rank = :i" \
-		"SELECT name FROM names_ltree WHERE path <@ :p AND path <> :p" sub-$name-ltree
+	pgbench_script "$out/sub-$name-dns.pgb" "$n" "$probe" "SELECT name FROM names_dns WHERE name << :d"
+	pgbench_script "$out/sub-$name-reverse.pgb" "$n" "$probe" \
+		"SELECT name FROM names_text WHERE reverse(name) LIKE reverse('.' || :d) || '%'"
+	pgbench_script "$out/sub-$name-ltree.pgb" "$n" "$probe" \
+		"SELECT name FROM names_ltree WHERE path <@ :p AND path <> :p"
 done
 
 results=$out/dnsname-latency.txt
 : > "$results"
 for i in $(seq "$RUNS"); do
 	for s in exact-text exact-dns; do
-		echo "$s $(latency $db "$out/$s.pgb" "$DURATION" prepared)" >> "$results"
+		measure $s $db "$out/$s.pgb" prepared
 	done
 	for s in sub-all-dns sub-all-reverse sub-all-ltree sub-top20-dns sub-top20-reverse sub-top20-ltree; do
-		echo "$s $(latency $db "$out/$s.pgb" "$DURATION" extended)" >> "$results"
+		measure $s $db "$out/$s.pgb" extended
 	done
 done
-lat() {
-	awk -v s="$1" '$1 == s && (b == "" || $2 < b) { b = $2 } END { print b * 1000 }' "$results"
-}
 psql -X -q -v ON_ERROR_STOP=1 -d $db <<EOF
 INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('exact', 'pgbench -M prepared, per lookup, vs text COLLATE "C"', $(lat exact-dns), $(lat exact-text), 'us', '<= 1.10'),

@@ -1,5 +1,14 @@
 # lib.sh: shell helpers of bench/dnsname.sh and bench/store.sh (sourced,
-# not run).  They talk to the server named by the PG* environment.
+# not run, from the top of the repository).  They talk to the server named
+# by the PG* environment.
+
+# Settings the benchmarks share: rounds per measurement (the best counts),
+# seconds per pgbench round, the corpora, where generated files go.
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-3}
+: "${PDNS_CORPORA:=$(cd .. && pwd)/shared/corpora}"
+out=$(pwd)/bench/out
+mkdir -p "$out"
 
 # scaled N: N times $SCALE (default 1), as a whole number.
 scaled() {
@@ -31,10 +40,14 @@ environment() {
 		        'jit', 'shared_preload_libraries')"
 }
 
+drop_db() {
+	psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1"
+}
+
 # fresh_db NAME: an empty database with pdns (dropped first if it exists).
 fresh_db() {
-	psql -X -q -d postgres -c "SET client_min_messages = warning" \
-		-c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+	drop_db "$1"
+	psql -X -q -d postgres -c "CREATE DATABASE $1"
 	psql -X -q -d "$1" -c "SET client_min_messages = warning" -c "CREATE EXTENSION pdns CASCADE"
 }
 
@@ -57,6 +70,24 @@ latency() {
 		/^statement latencies/ { on = 1; next }
 		on && NF >= 3 { last = $1 }
 		END { if (last == "" || n == 0) exit 1; print last, n }'
+}
+
+# pgbench_script FILE N PROBE QUERY: a pgbench script that picks a random
+# row 1..N with PROBE (a query with :i whose columns become variables) and
+# runs QUERY with them.
+pgbench_script() {
+	printf '\\set i random(1, %s)\n%s \\gset\n%s;\n' "$2" "$3" "$4" > "$1"
+}
+
+# measure NAME DB SCRIPT MODE: one pgbench round of SCRIPT for $DURATION
+# seconds; its latency goes into the file $results under NAME.
+measure() {
+	echo "$1 $(latency "$2" "$3" "$DURATION" "$4")" >> "$results"
+}
+
+# lat NAME: the best latency in $results under NAME, in microseconds.
+lat() {
+	awk -v s="$1" '$1 == s && (b == "" || $2 < b) { b = $2 } END { print b * 1000 }' "$results"
 }
 
 # best OLD NEW: the smaller of two numbers (OLD may be empty).

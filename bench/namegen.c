@@ -572,6 +572,18 @@ sets_of_name(const char *name, const char *dom, long idx)
 	}
 }
 
+#define N_CLIENTS 50000
+
+/* Client number c: IPv4 in 10/8, one in ten IPv6 in fd00::/8. */
+static void
+client_address(uint32_t c, char *out, size_t len)
+{
+	if (c % 10 == 9)
+		snprintf(out, len, "fd00:%x::%x", c / 256, c % 256 + 1);
+	else
+		snprintf(out, len, "10.%u.%u.%u", c / 65536, c / 256 % 256, c % 256);
+}
+
 static void
 gen_observations(long n, long r, int days)
 {
@@ -609,16 +621,13 @@ gen_observations(long n, long r, int days)
 		long		day = (long) ((double) i * days / n);
 		long		t = base + day * 86400 + rnd(86400);
 		unsigned	usec = rnd(1000000);
-		char		client[64];
-		uint32_t	c = (uint32_t) (50000 * rndf() * rndf());	/* skewed: few busy clients */
 		const char *sensor = sensors[(uint32_t) (6 * rndf() * rndf())];
 		const char *server = servers[rnd(4)];
+		/* skewed: a few busy clients; see client_address() for the rest */
+		uint32_t	c = (uint32_t) (N_CLIENTS * rndf() * rndf());
+		char		client[64];
 		char		count[16] = "";
 
-		if (c % 10 == 9)
-			snprintf(client, sizeof(client), "fd00:%x::%x", c / 256, c % 256 + 1);
-		else
-			snprintf(client, sizeof(client), "10.%u.%u.%u", c / 65536, c / 256 % 256, c % 256);
 		if (rnd(100) < 10)
 			snprintf(count, sizeof(count), "%u", 2 + rnd(19));
 		if (rnd(1000) < 40)
@@ -628,6 +637,7 @@ gen_observations(long n, long r, int days)
 			char		label[16];
 
 			b36(rnd64() % 2176782336ull, label);
+			client_address(c, client, sizeof(client));
 			printf("%ld.%06u\t%s\t%s\t%s\t%s.%s\t%s\tIN\t\t\t%s\t%s\tNXDOMAIN\n", t, usec, sensor,
 				   client, server, label, domains[d], rnd(4) ? "A" : "AAAA", domains[d], count);
 			negatives++;
@@ -650,6 +660,10 @@ gen_observations(long n, long r, int days)
 					k = emitted++;
 			}
 			s = &sets[k];
+			/* three in four queries for an RRset come from one of its six regulars */
+			if (rnd(4) != 0)
+				c = (uint32_t) (mix((uint64_t) k, rnd(6)) % N_CLIENTS);
+			client_address(c, client, sizeof(client));
 			printf("%ld.%06u\t%s\t%s\t%s\t%s\t%s\tIN\t%s\t%s\t%s\t%s\t\n", t, usec, sensor, client,
 				   server, s->name, s->type, s->ttl, s->rdata, s->bailiwick, count);
 		}
