@@ -25,7 +25,7 @@ db=pdns_bench_dnsname
 
 echo "== dnsname benchmark: $N names, best of $RUNS"
 environment
-${CC:-cc} -O2 -Wall -Wextra -o "$out/namegen" bench/namegen.c
+build_namegen
 "$out/namegen" names "$N" "$PDNS_CORPORA/top-domains" > "$out/names.txt"
 "$out/namegen" domains "$N" "$PDNS_CORPORA/top-domains" > "$out/domains.txt"
 

@@ -35,7 +35,7 @@ raw="WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02', ENCODING 'LATIN1')"
 
 echo "== store benchmark: $N observations over $R RRsets"
 environment
-${CC:-cc} -O2 -Wall -Wextra -o "$out/namegen" bench/namegen.c
+build_namegen
 for days in 1 365; do
 	f=$out/observations-$N-$R-$days.tsv
 	[ -s "$f" ] && [ "$f" -nt "$out/namegen" ] || "$out/namegen" observations "$N" "$R" "$days" "$PDNS_CORPORA/top-domains" > "$f"

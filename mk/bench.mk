@@ -26,4 +26,4 @@ bench-rrset:
 
 # COPY into each sensor-format target against plain COPY of the same lines.
 bench-adapters:
-	@bench/adapters.sh $(call bench_scaled,1000000)
+	@bench/adapters.sh $(call bench_scaled,500000)
