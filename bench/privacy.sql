@@ -7,7 +7,8 @@
 \else
 \set rows 1000000
 \endif
-CREATE EXTENSION pdns;
+SET client_min_messages = warning;
+CREATE EXTENSION pdns CASCADE;
 SET search_path = pdns, public;
 SET max_parallel_workers_per_gather = 0;
 SET jit = off;

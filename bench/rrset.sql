@@ -6,7 +6,7 @@
 -- time counts.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pdns;
+CREATE EXTENSION IF NOT EXISTS pdns CASCADE;
 SET search_path = pdns, public;
 SET max_parallel_workers_per_gather = 0;
 SET work_mem = '256MB';

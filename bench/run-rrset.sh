@@ -5,9 +5,10 @@
 #
 # Builds bench/dnsgen, writes N DNS responses with a realistic record mix
 # (names from ../shared/corpora/top-domains when present), loads them into
-# the database named by the PG* environment (pdns must be installed there),
-# and runs bench/rrset.sql, which times both sides of each comparison in the
-# same run and prints the ratios.  Not part of the test suites.
+# a scratch database (pdns_bench_rrset, dropped at the end) on the server
+# named by the PG* environment, where pdns must be installed, and runs
+# bench/rrset.sql, which times both sides of each comparison in the same
+# run and prints the ratios.  Not part of the test suites.
 set -eu
 cd "$(dirname "$0")/.."
 n=${1:-200000}
@@ -18,4 +19,7 @@ names=${PDNS_CORPORA:-../shared/corpora}/top-domains/opendns-top-domains.txt
 [ -r "$names" ] || names=
 "$out/dnsgen" copy "$n" $names > "$out/messages.copy"
 echo "generated $n responses ($(wc -c < "$out/messages.copy") bytes of COPY text)"
-psql -X -q -v ON_ERROR_STOP=1 -f bench/rrset.sql < "$out/messages.copy"
+db=pdns_bench_rrset
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db"' EXIT
+psql -X -q -v ON_ERROR_STOP=1 -d $db -f bench/rrset.sql < "$out/messages.copy"

@@ -9,4 +9,4 @@ bench/out/cryptopan: bench/cryptopan.c src/core/cryptopan.c src/core/cryptopan.h
 
 bench-privacy: bench/out/cryptopan
 	bench/out/cryptopan
-	bench/privacy.sh
+	ROWS=$${ROWS:-$(call bench_scaled,1000000)} bench/privacy.sh
