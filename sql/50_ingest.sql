@@ -119,7 +119,7 @@ INSERT INTO ingest_text
 SELECT format(E'%s\tbulk\t\t\th%s.bulk.example\tA\t\t\t198.51.100.%s', 1700000000 + i, i, i % 250 + 1)
 FROM generate_series(1, 5000) i;
 SELECT count(*) AS rrsets, sum(count) AS observations FROM rrsets WHERE rrname << 'bulk.example';
-SELECT batch_keys FROM configure(batch_keys => 500000);
+SELECT batch_keys FROM configure(batch_keys => 1000000);
 
 -- The targets themselves stay empty.
 SELECT (SELECT count(*) FROM ingest_text) + (SELECT count(*) FROM ingest_csv) AS rows_in_targets;

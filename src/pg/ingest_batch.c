@@ -140,6 +140,18 @@ typedef struct reject_entry
 	bytea	   *raw;
 } reject_entry;
 
+/*
+ * The entries of one per-period table ordered by period, made when the merge
+ * first asks for one period's rows: the merge writes each period into its
+ * own partition.
+ */
+typedef struct period_index
+{
+	void	  **entries;
+	long		n;
+	bool		built;
+} period_index;
+
 typedef struct batch_state
 {
 	MemoryContext cxt;
@@ -150,6 +162,9 @@ typedef struct batch_state
 	HTAB	   *names;
 	HTAB	   *rdata;
 	List	   *rejects;
+	period_index obs_by_period;
+	period_index negs_by_period;
+	period_index clients_by_period;
 	long		keys;			/* distinct keys in the four tables */
 	SubTransactionId subid;		/* the (sub)transaction the batch belongs to */
 	const char *target;
@@ -797,6 +812,93 @@ put_row(ReturnSetInfo *rsinfo, Datum *values, bool *nulls)
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
+/* Every entry of the three per-period tables starts with its period. */
+StaticAssertDecl(offsetof(obs_entry, key.period) == 0 && offsetof(neg_entry, key.period) == 0 &&
+				 offsetof(client_entry, key.period) == 0, "period first");
+
+static inline int64
+entry_period(const void *entry)
+{
+	return *(const int64 *) entry;
+}
+
+static int
+entry_period_cmp(const void *a, const void *b)
+{
+	int64		x = entry_period(*(void *const *) a);
+	int64		y = entry_period(*(void *const *) b);
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The first of table's entries in period order whose period is period, or
+ * ix->n if there is none; builds the index on first use.
+ */
+static long
+period_index_first(period_index *ix, HTAB *table, int64 period)
+{
+	long		lo = 0,
+				hi;
+
+	if (!ix->built)
+	{
+		HASH_SEQ_STATUS seq;
+		void	   *e;
+
+		ix->n = 0;
+		ix->entries = MemoryContextAlloc(batch.cxt, (hash_get_num_entries(table) + 1) * sizeof(void *));
+		hash_seq_init(&seq, table);
+		while ((e = hash_seq_search(&seq)) != NULL)
+			ix->entries[ix->n++] = e;
+		qsort(ix->entries, ix->n, sizeof(void *), entry_period_cmp);
+		ix->built = true;
+	}
+	hi = ix->n;
+	while (lo < hi)
+	{
+		long		mid = lo + (hi - lo) / 2;
+
+		if (entry_period(ix->entries[mid]) < period)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Calls emit for each entry of table, or with for_period not NULL, for
+ * those of that period only.
+ */
+static void
+for_each_entry(FunctionCallInfo fcinfo, HTAB *table, period_index *ix,
+			   void (*emit) (ReturnSetInfo *rsinfo, void *entry))
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (table == NULL)
+		return;
+	if (PG_ARGISNULL(0))
+	{
+		HASH_SEQ_STATUS seq;
+		void	   *e;
+
+		hash_seq_init(&seq, table);
+		while ((e = hash_seq_search(&seq)) != NULL)
+			emit(rsinfo, e);
+	}
+	else
+	{
+		int64		period = PG_GETARG_TIMESTAMPTZ(0) + UNIX_TO_PG_USEC;
+
+		for (long i = period_index_first(ix, table, period);
+			 i < ix->n && entry_period(ix->entries[i]) == period; i++)
+			emit(rsinfo, ix->entries[i]);
+	}
+}
+
 Datum
 pdns_batch_rrsets(PG_FUNCTION_ARGS)
 {
@@ -828,100 +930,76 @@ pdns_batch_rrsets(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+static void
+emit_observations(ReturnSetInfo *rsinfo, void *entry)
+{
+	obs_entry *e = entry;
+	Datum		values[6];
+	bool		nulls[6] = {false};
+
+	values[0] = time_datum(e->key.period);
+	values[1] = uuid_datum(e->key.rrset);
+	values[2] = Int32GetDatum(e->key.sensor_id);
+	values[3] = time_datum(e->first);
+	values[4] = time_datum(e->last);
+	values[5] = Int64GetDatum(e->count);
+	put_row(rsinfo, values, nulls);
+}
+
 Datum
 pdns_batch_observations(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	HASH_SEQ_STATUS seq;
-	obs_entry  *e;
-	bool		one_period = !PG_ARGISNULL(0);
-	int64		period = one_period ? PG_GETARG_TIMESTAMPTZ(0) + UNIX_TO_PG_USEC : 0;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (batch.obs == NULL)
-		return (Datum) 0;
-	hash_seq_init(&seq, batch.obs);
-	while ((e = hash_seq_search(&seq)) != NULL)
-	{
-		Datum		values[6];
-		bool		nulls[6] = {false};
-
-		if (one_period && e->key.period != period)
-			continue;
-		values[0] = time_datum(e->key.period);
-		values[1] = uuid_datum(e->key.rrset);
-		values[2] = Int32GetDatum(e->key.sensor_id);
-		values[3] = time_datum(e->first);
-		values[4] = time_datum(e->last);
-		values[5] = Int64GetDatum(e->count);
-		put_row(rsinfo, values, nulls);
-	}
+	for_each_entry(fcinfo, batch.obs, &batch.obs_by_period, emit_observations);
 	return (Datum) 0;
+}
+
+static void
+emit_negatives(ReturnSetInfo *rsinfo, void *entry)
+{
+	neg_entry *e = entry;
+	Datum		values[8];
+	bool		nulls[8] = {false};
+
+	values[0] = time_datum(e->key.period);
+	values[1] = PointerGetDatum(e->rrname);
+	values[2] = UInt16GetDatum(e->key.rrtype);
+	values[3] = Int16GetDatum((int16) e->key.rcode);
+	values[4] = Int32GetDatum(e->key.sensor_id);
+	values[5] = time_datum(e->first);
+	values[6] = time_datum(e->last);
+	values[7] = Int64GetDatum(e->count);
+	put_row(rsinfo, values, nulls);
 }
 
 Datum
 pdns_batch_negatives(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	HASH_SEQ_STATUS seq;
-	neg_entry  *e;
-	bool		one_period = !PG_ARGISNULL(0);
-	int64		period = one_period ? PG_GETARG_TIMESTAMPTZ(0) + UNIX_TO_PG_USEC : 0;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (batch.negs == NULL)
-		return (Datum) 0;
-	hash_seq_init(&seq, batch.negs);
-	while ((e = hash_seq_search(&seq)) != NULL)
-	{
-		Datum		values[8];
-		bool		nulls[8] = {false};
-
-		if (one_period && e->key.period != period)
-			continue;
-		values[0] = time_datum(e->key.period);
-		values[1] = PointerGetDatum(e->rrname);
-		values[2] = UInt16GetDatum(e->key.rrtype);
-		values[3] = Int16GetDatum((int16) e->key.rcode);
-		values[4] = Int32GetDatum(e->key.sensor_id);
-		values[5] = time_datum(e->first);
-		values[6] = time_datum(e->last);
-		values[7] = Int64GetDatum(e->count);
-		put_row(rsinfo, values, nulls);
-	}
+	for_each_entry(fcinfo, batch.negs, &batch.negs_by_period, emit_negatives);
 	return (Datum) 0;
+}
+
+static void
+emit_clients(ReturnSetInfo *rsinfo, void *entry)
+{
+	client_entry *e = entry;
+	Datum		values[8];
+	bool		nulls[8] = {false};
+
+	values[0] = time_datum(e->key.period);
+	values[1] = PointerGetDatum(e->client);
+	values[2] = PointerGetDatum(e->rrname);
+	values[3] = UInt16GetDatum(e->key.rrtype);
+	values[4] = Int32GetDatum(e->key.sensor_id);
+	values[5] = time_datum(e->first);
+	values[6] = time_datum(e->last);
+	values[7] = Int64GetDatum(e->count);
+	put_row(rsinfo, values, nulls);
 }
 
 Datum
 pdns_batch_clients(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	HASH_SEQ_STATUS seq;
-	client_entry *e;
-	bool		one_period = !PG_ARGISNULL(0);
-	int64		period = one_period ? PG_GETARG_TIMESTAMPTZ(0) + UNIX_TO_PG_USEC : 0;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (batch.clients == NULL)
-		return (Datum) 0;
-	hash_seq_init(&seq, batch.clients);
-	while ((e = hash_seq_search(&seq)) != NULL)
-	{
-		Datum		values[8];
-		bool		nulls[8] = {false};
-
-		if (one_period && e->key.period != period)
-			continue;
-		values[0] = time_datum(e->key.period);
-		values[1] = PointerGetDatum(e->client);
-		values[2] = PointerGetDatum(e->rrname);
-		values[3] = UInt16GetDatum(e->key.rrtype);
-		values[4] = Int32GetDatum(e->key.sensor_id);
-		values[5] = time_datum(e->first);
-		values[6] = time_datum(e->last);
-		values[7] = Int64GetDatum(e->count);
-		put_row(rsinfo, values, nulls);
-	}
+	for_each_entry(fcinfo, batch.clients, &batch.clients_by_period, emit_clients);
 	return (Datum) 0;
 }
 

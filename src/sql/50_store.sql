@@ -11,7 +11,7 @@ CREATE TABLE settings (
 	premake integer NOT NULL DEFAULT 4 CHECK (premake > 0),
 	retention interval,
 	record_clients boolean NOT NULL DEFAULT true,
-	batch_keys integer NOT NULL DEFAULT 500000 CHECK (batch_keys >= 1000)
+	batch_keys integer NOT NULL DEFAULT 1000000 CHECK (batch_keys >= 1000)
 );
 INSERT INTO settings DEFAULT VALUES;
 COMMENT ON TABLE settings IS 'store-wide settings (one row); see pdns.configure()';
@@ -54,7 +54,7 @@ CREATE TABLE rrsets (
 	time_last timestamptz NOT NULL,
 	count bigint NOT NULL,
 	lossy boolean NOT NULL DEFAULT false
-) WITH (fillfactor = 80);
+) WITH (fillfactor = 50);	-- room for the updates of counts to stay HOT
 COMMENT ON TABLE rrsets IS 'all-time aggregate: one row per rrname, rrtype, bailiwick and rdata set';
 COMMENT ON COLUMN rrsets.lossy IS
 	'the sensor format dropped part of the rdata (e.g. passivedns logs MX without preference): '
@@ -106,7 +106,7 @@ CREATE TABLE observations (
 ) PARTITION BY RANGE (period);
 COMMENT ON TABLE observations IS 'RRset counts per period and sensor (partitioned by period)';
 CREATE TABLE _template_observations (LIKE observations,
-	PRIMARY KEY (rrset_key, period, sensor_id));
+	PRIMARY KEY (rrset_key, period, sensor_id)) WITH (fillfactor = 80);
 
 -- Negative answers: NXDOMAIN, NODATA (rcode 0 with no records) and other
 -- failures, per name, type and period.

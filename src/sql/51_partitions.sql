@@ -70,10 +70,28 @@ BEGIN
 END
 $$;
 
+-- The partition of each of these periods, from the partitions' bounds.
+CREATE FUNCTION _partitions_of(parent regclass, periods timestamptz[])
+RETURNS TABLE (period timestamptz, partition_table text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+	WITH bounds AS (
+		SELECT c.relname::text AS name, b[1]::timestamptz AS low, b[2]::timestamptz AS high
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
+		     regexp_match(pg_get_expr(c.relpartbound, c.oid), $r$FROM \('([^']+)'\) TO \('([^']+)'\)$r$) b
+		WHERE i.inhparent = parent
+	)
+	SELECT p, (SELECT name FROM bounds WHERE p >= low AND p < high)
+	FROM unnest(periods) p
+	ORDER BY p
+$$;
+
 -- The partitions of a partitioned table for these periods, made first
 -- where pg_partman has not made them yet.  Called by pdns._merge_batch().
 CREATE FUNCTION _partitions(parent regclass, periods timestamptz[])
-RETURNS TABLE (period timestamptz, partition_schema text, partition_table text)
+RETURNS TABLE (period timestamptz, partition_table text)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
@@ -85,16 +103,10 @@ BEGIN
 	IF periods IS NULL OR cardinality(periods) = 0 THEN
 		RETURN;
 	END IF;
-	SELECT * INTO STRICT pm FROM pdns._partman();
-	IF NOT pdns._partman_managed(parent) THEN
-		missing := periods;
-	ELSE
-		EXECUTE format('SELECT array_agg(p) FROM unnest($2) p '
-		               'WHERE NOT (%I.show_partition_name($1, p::text)).table_exists',
-		               pm.nspname)
-			INTO missing USING parent::text, periods;
-	END IF;
+	SELECT array_agg(o.period) INTO missing
+	FROM pdns._partitions_of(parent, periods) o WHERE o.partition_table IS NULL;
 	IF missing IS NOT NULL THEN
+		SELECT * INTO STRICT pm FROM pdns._partman();
 		-- one session at a time makes partitions for a table
 		PERFORM pg_catalog.pg_advisory_xact_lock('pdns._partitions'::regproc::oid::integer,
 		                                         parent::oid::integer);
@@ -104,10 +116,7 @@ BEGIN
 		EXECUTE format('SELECT %I.create_partition_time($1, $2, false)', pm.nspname)
 			USING parent::text, missing;
 	END IF;
-	RETURN QUERY EXECUTE format(
-		'SELECT p, (n).partition_schema::text, (n).partition_table::text '
-		'FROM unnest($2) p, %I.show_partition_name($1, p::text) n ORDER BY p', pm.nspname)
-		USING parent::text, periods;
+	RETURN QUERY SELECT * FROM pdns._partitions_of(parent, periods);
 END
 $$;
 
