@@ -77,7 +77,7 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $$
-	WITH bounds AS (
+	WITH bounds AS MATERIALIZED (	-- parsed once, not once per period
 		SELECT c.relname::text AS name, b[1]::timestamptz AS low, b[2]::timestamptz AS high
 		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
 		     regexp_match(pg_get_expr(c.relpartbound, c.oid), $r$FROM \('([^']+)'\) TO \('([^']+)'\)$r$) b
