@@ -61,13 +61,13 @@ WHERE r.rrname = 'backfill.example';
 -- tables have none of their own (docs/ingest.md, "Backup and restore").
 -- (pg_partman's background worker: test/t/004_partman_worker.pl.)
 SELECT p.oid::regclass AS parent,
-       count(*) AS partitions,
+       count(*) > 0 AS has_partitions,
        count(*) FILTER (WHERE (
            SELECT array_agg(regexp_replace(pg_get_indexdef(x.indexrelid), '^.* USING ', '') ORDER BY 1)
-           FROM pg_index x WHERE x.indrelid = i.inhrelid) = (
+           FROM pg_index x WHERE x.indrelid = i.inhrelid) IS DISTINCT FROM (
            SELECT array_agg(regexp_replace(pg_get_indexdef(x.indexrelid), '^.* USING ', '') ORDER BY 1)
            FROM pg_index x WHERE x.indrelid = format('pdns._template_%s', p.relname)::regclass))
-         AS with_template_indexes,
+         AS lacking_template_indexes,
        (SELECT count(*) FROM pg_index x WHERE x.indrelid = p.oid) AS parent_indexes
 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
 WHERE i.inhparent IN (SELECT partitioned_tables())

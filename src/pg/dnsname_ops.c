@@ -4,14 +4,12 @@
  *
  * Keys compare with memcmp (RFC 4034 canonical order by construction), so
  * ordering needs no collation and equality is byte equality.  Sorting uses
- * abbreviated keys: the first eight key octets, which hold the TLD and the
- * start of the next label, as an unsigned integer.
+ * abbreviated keys: the first ten key octets in six bits each.
  */
 #include "pdns.h"
 
 #include "common/hashfn.h"
 #include "lib/hyperloglog.h"
-#include "port/pg_bswap.h"
 #include "utils/sortsupport.h"
 
 PG_FUNCTION_INFO_V1(dnsname_cmp);
@@ -128,35 +126,79 @@ dnsname_fastcmp(Datum a, Datum b, SortSupport ssup)
 	return dnsname_compare_datums(a, b);
 }
 
-/* The first eight key octets, big-endian, so integer order is key order. */
+/*
+ * Abbreviated keys: the first ten key octets in six bits each, packed
+ * big-endian so that integer order is key order.  Keys begin with the TLD
+ * and the registered domain ("com\0google\0www"), so eight raw octets
+ * would tell few names apart.  The code of an octet never decreases as the
+ * octet grows, and is unique for the separator, a-z, 0-9, '-' and '_'; the
+ * octets in between share a code per gap, and after such a code the rest
+ * is left zero, so two keys that tie there tie in the abbreviation too and
+ * go to the full comparison.  0 means "no more octets".
+ */
+#define ABBREV_LOSSY 0x80		/* flag: the code stands for several octets */
+
+static uint8 abbrev_code[256];
+
+static void
+abbrev_codes_init(void)
+{
+	uint8		code = 0;
+	bool		in_gap = false;
+
+	for (int c = 0; c < 256; c++)
+	{
+		bool		exact = c == DN_SEP || c == '-' || c == '_' ||
+			(c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+
+		if (exact)
+		{
+			abbrev_code[c] = ++code;
+			in_gap = false;
+		}
+		else
+		{
+			if (!in_gap)
+				++code;
+			abbrev_code[c] = code | ABBREV_LOSSY;
+			in_gap = true;
+		}
+	}
+	Assert(code < 64);
+}
+
 static Datum
 dnsname_abbrev_convert(Datum original, SortSupport ssup)
 {
 	dnsname_sortsupport_state *state = ssup->ssup_extra;
 	struct varlena *v = DatumGetDnsnamePP(original);
-	size_t		len = Min(DNSNAME_KEYLEN(v), sizeof(Datum));
-	Datum		res = 0;
+	const uint8 *key = (const uint8 *) DNSNAME_KEY(v);
+	size_t		len = Min(DNSNAME_KEYLEN(v), 10);
+	uint64		res = 0;
+	size_t		i;
 
-	memcpy(&res, DNSNAME_KEY(v), len);
+	for (i = 0; i < len; i++)
+	{
+		uint8		code = abbrev_code[key[i]];
+
+		res = (res << 6) | (code & 0x3F);
+		if (code & ABBREV_LOSSY)
+		{
+			i++;
+			break;
+		}
+	}
+	res <<= 6 * (10 - i) + 4;	/* left-aligned in 64 bits */
 	if (state->estimating)
 	{
-		uint32		tmp;
+		uint32		tmp = (uint32) res ^ (uint32) (res >> 32);
 
-#if SIZEOF_DATUM == 8
-		tmp = (uint32) res ^ (uint32) ((uint64) res >> 32);
-#else
-		tmp = (uint32) res;
-#endif
 		addHyperLogLog(&state->abbr_card, DatumGetUInt32(hash_uint32(tmp)));
 	}
 	state->input_count++;
 	if ((Pointer) v != DatumGetPointer(original))
 		pfree(v);
-
-#ifndef WORDS_BIGENDIAN
-	res = DatumBigEndianToNative(res);
-#endif
-	return res;
+	return UInt64GetDatum(res);
 }
 
 /*
@@ -192,10 +234,13 @@ dnsname_sortsupport(PG_FUNCTION_ARGS)
 	ssup->comparator = dnsname_fastcmp;
 	ssup->ssup_extra = NULL;
 
-	if (ssup->abbreviate)
+	if (ssup->abbreviate && SIZEOF_DATUM == 8)
 	{
 		MemoryContext old = MemoryContextSwitchTo(ssup->ssup_cxt);
 		dnsname_sortsupport_state *state = palloc(sizeof(*state));
+
+		if (abbrev_code[DN_SEP] == 0)
+			abbrev_codes_init();
 
 		state->input_count = 0;
 		state->estimating = true;

@@ -197,7 +197,10 @@ BEGIN ATOMIC
 		       r.time_first, r.time_last, r.count, r.lossy, r.key, a.address
 		FROM pdns.rdata_addresses a
 		JOIN pdns.rrsets r ON r.key = a.rrset_key
-		WHERE a.address >= low AND a.address <= high
+		-- the next page starts at the cursor's address: an index bound
+		-- even in a plan made for any parameters (greatest ignores NULL)
+		WHERE a.address >= greatest(low, pdns._cursor_field(after_cursor, 1)::inet)
+		  AND a.address <= high
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (a.address, a.rrset_key) >
 		       (pdns._cursor_field(after_cursor, 1)::inet, pdns._cursor_field(after_cursor, 2)::uuid))
@@ -382,9 +385,10 @@ CREATE FUNCTION lookup_rdata_ip(value text,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE plpgsql STABLE
--- every call is planned with its own values, so the access path's
--- conditions fold into index quals
-SET plan_cache_mode = force_custom_plan
+-- The address path's index bounds are plain comparisons with the
+-- parameters, so one plan serves every call of a session: planning the
+-- inlined path each time cost several times the lookup itself.
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
