@@ -16,6 +16,9 @@ OBJS         = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 # The install script is built from ordered fragments, one per concern.
 SQL_SRCS     = $(sort $(wildcard src/sql/*.sql))
 DATA_built   = pdns--$(EXTVERSION).sql
+# Install scripts of released versions, frozen, and the update scripts
+# between versions (ALTER EXTENSION pdns UPDATE; test/t/005_update.pl).
+DATA         = $(sort $(wildcard updates/pdns--*.sql))
 EXTRA_CLEAN  = pdns--$(EXTVERSION).sql
 
 PG_CPPFLAGS += -Isrc/core

@@ -1,0 +1,195 @@
+# ALTER EXTENSION pdns UPDATE from every released version: a store made by
+# an old version, populated, and updated must be the store the current
+# version makes (every member object of the extension defined alike), keep
+# its rows, answer its lookups as before (beyond what the update means to
+# change), and take new batches.  The released install scripts are kept in
+# updates/ (see the Makefile).
+use strict;
+use warnings;
+
+use FindBin;
+use lib $FindBin::RealBin;
+
+use PdnsTap;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $dir = PostgreSQL::Test::Utils::tempdir;
+my $node = pdns_cluster('update');
+
+my $current = $node->safe_psql('postgres',
+	"SELECT default_version FROM pg_available_extensions WHERE name = 'pdns'");
+my @released = split /\n/, $node->safe_psql('postgres',
+	"SELECT version FROM pg_available_extension_versions WHERE name = 'pdns' "
+	  . "AND version <> '$current' ORDER BY string_to_array(version, '.')::int[]");
+ok(@released >= 1, "released versions to update from: @released (current $current)");
+
+# Every member object of pdns with what defines it, one block per object,
+# in a stable order.  Two databases with the same text have the same
+# functions (bodies, settings, privileges), tables (columns, defaults,
+# constraints, indexes, triggers, storage options), views, types,
+# operators, operator classes and families, casts and comments.
+my $members_sql = q{
+WITH m AS (
+	SELECT d.classid, d.objid
+	FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+	WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'pdns'
+), described AS (
+	SELECT pg_describe_object(m.classid, m.objid, 0) AS object,
+	CASE m.classid
+	WHEN 'pg_proc'::regclass THEN (
+		SELECT CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid)
+		            ELSE format('aggregate (%s) %s', pg_get_function_arguments(p.oid),
+		                        (SELECT format('kind %s transition %s %s final %s combine %s sort %s', a.aggkind,
+		                                       a.aggtransfn, a.aggtranstype::regtype, a.aggfinalfn,
+		                                       a.aggcombinefn, a.aggsortop::regoperator)
+		                                FROM pg_aggregate a WHERE a.aggfnoid = p.oid)) END
+		       || format(' acl %s', p.proacl)
+		FROM pg_proc p WHERE p.oid = m.objid)
+	WHEN 'pg_class'::regclass THEN (
+		SELECT format('kind %s options %s acl %s', c.relkind, c.reloptions, c.relacl)
+		       || E'\ncolumns ' || coalesce((
+		          SELECT string_agg(format('%s %s%s%s', a.attname, format_type(a.atttypid, a.atttypmod),
+		                                   CASE WHEN a.attnotnull THEN ' not null' END,
+		                                   ' default ' || pg_get_expr(ad.adbin, ad.adrelid)),
+		                            ', ' ORDER BY a.attnum)
+		          FROM pg_attribute a
+		          LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+		          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '')
+		       || coalesce(E'\nview ' || CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, '')
+		       || coalesce(E'\npartitioned by ' || CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, '')
+		       || coalesce((SELECT string_agg(E'\nindex ' || regexp_replace(pg_get_indexdef(x.indexrelid), ' ON .*? USING', ' USING')
+		                                      || coalesce(' with ' || array_to_string(i.reloptions, ','), ''),
+		                                      '' ORDER BY 1)
+		                    FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), '')
+		       || coalesce((SELECT string_agg(E'\nconstraint ' || k.conname || ' ' || pg_get_constraintdef(k.oid), '' ORDER BY 1)
+		                    FROM pg_constraint k WHERE k.conrelid = c.oid), '')
+		       || coalesce((SELECT string_agg(E'\ntrigger ' || pg_get_triggerdef(t.oid), '' ORDER BY 1)
+		                    FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal), '')
+		       || coalesce((SELECT string_agg(format(E'\ncomment on column %s: %s', d.objsubid, d.description), '' ORDER BY d.objsubid)
+		                    FROM pg_description d WHERE d.classoid = 'pg_class'::regclass AND d.objoid = c.oid
+		                    AND d.objsubid > 0), '')
+		FROM pg_class c WHERE c.oid = m.objid)
+	WHEN 'pg_type'::regclass THEN (
+		SELECT format('type %s input %s output %s receive %s send %s length %s align %s storage %s collatable %s',
+		              t.typtype, t.typinput, t.typoutput, t.typreceive, t.typsend, t.typlen, t.typalign,
+		              t.typstorage, t.typcollation <> 0)
+		       || coalesce(E'\nattributes ' || (
+		          SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum)
+		          FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0), '')
+		FROM pg_type t WHERE t.oid = m.objid)
+	WHEN 'pg_operator'::regclass THEN (
+		SELECT format('code %s restrict %s join %s commutator %s negator %s hashes %s merges %s',
+		              o.oprcode, o.oprrest, o.oprjoin, o.oprcom::regoperator, o.oprnegate::regoperator,
+		              o.oprcanhash, o.oprcanmerge)
+		FROM pg_operator o WHERE o.oid = m.objid)
+	WHEN 'pg_opclass'::regclass THEN (
+		SELECT format('default %s family %s key type %s', c.opcdefault,
+		              pg_describe_object('pg_opfamily'::regclass, c.opcfamily, 0), c.opckeytype::regtype)
+		FROM pg_opclass c WHERE c.oid = m.objid)
+	WHEN 'pg_opfamily'::regclass THEN
+		coalesce((SELECT string_agg(E'\n' || pg_describe_object('pg_amop'::regclass, a.oid, 0)
+		                            || ' purpose ' || a.amoppurpose::text, '' ORDER BY 1)
+		          FROM pg_amop a WHERE a.amopfamily = m.objid), '')
+		|| coalesce((SELECT string_agg(E'\n' || pg_describe_object('pg_amproc'::regclass, p.oid, 0), '' ORDER BY 1)
+		             FROM pg_amproc p WHERE p.amprocfamily = m.objid), '')
+	WHEN 'pg_cast'::regclass THEN (
+		SELECT format('function %s context %s method %s', c.castfunc::regprocedure, c.castcontext, c.castmethod)
+		FROM pg_cast c WHERE c.oid = m.objid)
+	END AS definition,
+	(SELECT d.description FROM pg_description d
+	 WHERE d.classoid = m.classid AND d.objoid = m.objid AND d.objsubid = 0) AS comment
+	FROM m
+)
+SELECT string_agg(format(E'== %s\n%s\ncomment %s', object, definition, comment), E'\n' ORDER BY object COLLATE "C")
+FROM described
+UNION ALL
+SELECT format('extension: schema %s relocatable %s tables dumped %s conditions %s; schema acl %s',
+              e.extnamespace::regnamespace, e.extrelocatable,
+              (SELECT array_agg(c::regclass::text ORDER BY n) FROM unnest(e.extconfig) WITH ORDINALITY u(c, n)),
+              e.extcondition, (SELECT nspacl FROM pg_namespace WHERE oid = e.extnamespace))
+FROM pg_extension e WHERE e.extname = 'pdns'
+};
+
+sub members
+{
+	my ($db) = @_;
+	return $node->safe_psql($db, $members_sql);
+}
+
+# The lines of $got and $want that the other lacks, a few of each.
+sub show_difference
+{
+	my ($got, $want) = @_;
+	my %g = map { $_ => 1 } split /\n/, $got;
+	my %w = map { $_ => 1 } split /\n/, $want;
+	my @only_got = grep { !$w{$_} } split /\n/, $got;
+	my @only_want = grep { !$g{$_} } split /\n/, $want;
+	diag("only after the update: $_") for grep { defined } @only_got[ 0 .. 9 ];
+	diag("only in a new install: $_") for grep { defined } @only_want[ 0 .. 9 ];
+	return;
+}
+
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('fresh', 'SET client_min_messages = warning; CREATE EXTENSION pdns CASCADE');
+my $want = members('fresh');
+like($want, qr/== function pdns\.lookup_rdata_ip\(/, 'the description of members covers functions');
+like($want, qr/\nindex CREATE UNIQUE INDEX rdata_addresses_pkey USING btree \(address, rrset_key\)/, '... and the indexes of tables');
+
+my %lookups = (
+	rrset => "SELECT * FROM pdns.lookup_rrset('*.z7.update.example')",
+	rdata_ip => "SELECT * FROM pdns.lookup_rdata_ip('198.51.7.0/24')",
+	rdata_ip_page => "SELECT * FROM pdns.lookup_rdata_ip('198.51.0.0/16', max_results => 5, "
+	  . "after_cursor => (SELECT cursor FROM pdns.lookup_rdata_ip('198.51.0.0/16', max_results => 5) "
+	  . "OFFSET 4))",
+	rdata_name => "SELECT * FROM pdns.lookup_rdata_name('*.z8.update.example', 'NS')",
+	name_volume => "SELECT * FROM pdns.name_volume WHERE rrname <<= 'z7.update.example' "
+	  . "ORDER BY rrname, rrtype, period");
+sub answers
+{
+	my ($db) = @_;
+	return {
+		map {
+			$_ => $node->safe_psql($db,
+				"SET search_path = pdns, public; SET timezone = 'UTC'; SET datestyle = 'ISO'; $lookups{$_}")
+		} keys %lookups
+	};
+}
+
+my $seed = 0;
+for my $from (@released)
+{
+	(my $db = "from_$from") =~ s/\W/_/g;
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db,
+		"SET client_min_messages = warning; CREATE EXTENSION pdns VERSION '$from' CASCADE");
+	my $model = model_new();
+	for my $tag ('before_a', 'before_b')
+	{
+		my $batch = make_batch(tag => "$db-$tag", lines => 3000, seed => ++$seed, dir => $dir,
+			zone => 'update.example', names => 2000);
+		$node->safe_psql($db, copy_command($batch->{file}));
+		model_add($model, $batch);
+	}
+	store_is_model($node, $db, $model, "$from: the store holds its batches");
+	my $before = answers($db);
+
+	$node->safe_psql($db, 'ALTER EXTENSION pdns UPDATE');
+	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'pdns'"),
+		$current, "$from: updated to $current");
+	my $got = members($db);
+	ok($got eq $want, "$from: after the update every member object is as a new install makes it")
+	  or show_difference($got, $want);
+
+	store_is_model($node, $db, $model, "$from: the update kept every row");
+	is_deeply(answers($db), $before, "$from: the lookups answer as before the update");
+
+	my $batch = make_batch(tag => "$db-after", lines => 3000, seed => ++$seed, dir => $dir,
+		zone => 'update.example', names => 2000);
+	$node->safe_psql($db, copy_command($batch->{file}));
+	model_add($model, $batch);
+	store_is_model($node, $db, $model, "$from: a batch after the update lands in the store");
+}
+
+done_testing();
