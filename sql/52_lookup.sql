@@ -120,6 +120,48 @@ WITH first AS (SELECT * FROM lookup_rdata_ip('10.7.0.0/16', max_results => 5)),
 SELECT (SELECT count(*) FROM first) AS first_page, (SELECT count(*) FROM second) AS second_page,
        (SELECT count(*) FROM first JOIN second USING (rrname, rrtype)) AS overlap;
 
+-- Every lookup, read in pages of 4, gives exactly the rows it gives in one
+-- piece (the lookups plan once per session; each page starts at its cursor).
+INSERT INTO pdns.ingest_text
+SELECT format(E'1700000000\tpg\t\t\twww.s%s.page.test\tA\t\t\t10.9.0.%s', i, i) FROM generate_series(1, 25) i
+UNION ALL
+SELECT format(E'1700000000\tpg\t\t\ts%s.page.test\tNS\t\t\tns%s.dns%s.page.test.', i, i % 4, i % 3) FROM generate_series(1, 25) i
+UNION ALL
+SELECT format(E'1700000000\tpg\t\t\ts7.page.test\tTXT\t\t\t"v%s"', j) FROM generate_series(1, 6) j;
+CREATE FUNCTION pg_temp.paged_as_whole(lookup text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	c text;
+	page record;
+	pages integer := 0;
+	paged text[] := '{}';
+	whole text[];
+BEGIN
+	EXECUTE format('SELECT array_agg(format(''%%s %%s %%s'', rrname, rrtype, rdata) ORDER BY ordinality) '
+	               'FROM pdns.%s WITH ORDINALITY', format(lookup, 100000, NULL))
+		INTO whole;
+	LOOP
+		EXECUTE format('SELECT count(*) AS n, array_agg(format(''%%s %%s %%s'', rrname, rrtype, rdata) ORDER BY ordinality) AS rows, '
+		               '(array_agg(cursor ORDER BY ordinality DESC))[1] AS last FROM pdns.%s WITH ORDINALITY',
+		               format(lookup, 4, c))
+			INTO page;
+		pages := pages + 1;
+		paged := paged || coalesce(page.rows, '{}');
+		EXIT WHEN page.n < 4;
+		c := page.last;
+	END LOOP;
+	RETURN format('%s rows in %s pages, the same rows as in one piece: %s', cardinality(paged), pages,
+	              paged = whole);
+END
+$$;
+SELECT l AS lookup, pg_temp.paged_as_whole(l) FROM (VALUES
+	('lookup_rrset(''*.page.test'', max_results => %s, after_cursor => %L)'),
+	('lookup_rrset(''www.*'', max_results => %s, after_cursor => %L)'),
+	('lookup_rrset(''s7.page.test'', ''ANY'', max_results => %s, after_cursor => %L)'),
+	('lookup_rdata_name(''*.page.test'', max_results => %s, after_cursor => %L)'),
+	('lookup_rdata_name(''ns1.*'', max_results => %s, after_cursor => %L)'),
+	('lookup_rdata_ip(''10.9.0.0/24'', max_results => %s, after_cursor => %L)')) v(l);
+
 -- Summaries: DNSDB's count, num_results, first and last seen.
 SELECT (summarize(array(SELECT lookup_rrset('www.example.com')))).*;
 SELECT (summarize(array(SELECT lookup_rrset('*.zone7.test', max_results => 10)))).*;

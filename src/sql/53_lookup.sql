@@ -68,6 +68,9 @@ BEGIN ATOMIC
 		       r.time_first, r.time_last, r.count, r.lossy, r.key
 		FROM pdns.rrsets r
 		WHERE (CASE WHEN below THEN r.rrname << name ELSE r.rrname = name END)
+		  -- the next page starts at the cursor's name: an index bound even
+		  -- in a plan made for any parameters (greatest ignores NULL)
+		  AND r.rrname >= greatest(name, pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
 		  AND (types IS NULL OR r.rrtype = ANY (types))
 		  AND (rrsets_by_name.bailiwick IS NULL OR r.bailiwick = rrsets_by_name.bailiwick)
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
@@ -100,7 +103,9 @@ BEGIN ATOMIC
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
 		       r.time_first, r.time_last, r.count, r.lossy, r.key, pdns.forward_key(r.rrname) AS fkey
 		FROM pdns.rrsets r
-		WHERE pdns.forward_key(r.rrname) >= pdns.forward_key(prefix) || '\x00'::bytea
+		-- the next page starts at the cursor's key (greatest ignores NULL)
+		WHERE pdns.forward_key(r.rrname) >= greatest(pdns.forward_key(prefix) || '\x00'::bytea,
+		                                             decode(pdns._cursor_field(after_cursor, 1), 'hex'))
 		  AND pdns.forward_key(r.rrname) < pdns.forward_key(prefix) || '\x01'::bytea
 		  AND (types IS NULL OR r.rrtype = ANY (types))
 		  AND (rrsets_by_name_prefix.bailiwick IS NULL OR r.bailiwick = rrsets_by_name_prefix.bailiwick)
@@ -135,6 +140,9 @@ BEGIN ATOMIC
 		JOIN pdns.rrsets r ON r.key = n.rrset_key
 		WHERE (CASE WHEN below THEN n.name << rrsets_by_rdata_name.name
 		            ELSE n.name = rrsets_by_rdata_name.name END)
+		  -- the next page starts at the cursor's name (greatest ignores NULL)
+		  AND n.name >= greatest(rrsets_by_rdata_name.name,
+		                         pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
 		  AND (types IS NULL OR n.rrtype = ANY (types))
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (n.name, n.rrtype, n.rrset_key) >
@@ -166,7 +174,9 @@ BEGIN ATOMIC
 		       r.time_first, r.time_last, r.count, r.lossy, r.key, pdns.forward_key(n.name) AS fkey
 		FROM pdns.rdata_names n
 		JOIN pdns.rrsets r ON r.key = n.rrset_key
-		WHERE pdns.forward_key(n.name) >= pdns.forward_key(prefix) || '\x00'::bytea
+		-- the next page starts at the cursor's key (greatest ignores NULL)
+		WHERE pdns.forward_key(n.name) >= greatest(pdns.forward_key(prefix) || '\x00'::bytea,
+		                                           decode(pdns._cursor_field(after_cursor, 1), 'hex'))
 		  AND pdns.forward_key(n.name) < pdns.forward_key(prefix) || '\x01'::bytea
 		  AND (types IS NULL OR n.rrtype = ANY (types))
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
@@ -313,9 +323,15 @@ CREATE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick te
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE plpgsql STABLE
--- every call is planned with its own values, so the access path's
--- conditions fold into index quals
-SET plan_cache_mode = force_custom_plan
+-- Each branch names its access path with a constant "below", and the
+-- paths' index bounds are comparisons with the parameters (the subdomain
+-- operators' support function makes a range of a parameter too), so one
+-- plan per branch serves every call of a session: planning the inlined
+-- path on each call cost more than the lookup.  That plan cannot know how
+-- many rows a range holds; without bitmap scans it reads the index in
+-- the order of the results and stops after a page, however big the range.
+SET plan_cache_mode = force_generic_plan
+SET enable_bitmapscan = off
 AS $$
 DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
@@ -349,9 +365,15 @@ CREATE FUNCTION lookup_rdata_name(value text, rrtype text DEFAULT 'ANY',
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE plpgsql STABLE
--- every call is planned with its own values, so the access path's
--- conditions fold into index quals
-SET plan_cache_mode = force_custom_plan
+-- Each branch names its access path with a constant "below", and the
+-- paths' index bounds are comparisons with the parameters (the subdomain
+-- operators' support function makes a range of a parameter too), so one
+-- plan per branch serves every call of a session: planning the inlined
+-- path on each call cost more than the lookup.  That plan cannot know how
+-- many rows a range holds; without bitmap scans it reads the index in
+-- the order of the results and stops after a page, however big the range.
+SET plan_cache_mode = force_generic_plan
+SET enable_bitmapscan = off
 AS $$
 DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
@@ -387,8 +409,11 @@ RETURNS SETOF lookup_row
 LANGUAGE plpgsql STABLE
 -- The address path's index bounds are plain comparisons with the
 -- parameters, so one plan serves every call of a session: planning the
--- inlined path each time cost several times the lookup itself.
+-- inlined path each time cost several times the lookup itself.  Without
+-- bitmap scans that plan reads the index in the order of the results and
+-- stops after a page, however big the range (see lookup_rrset).
 SET plan_cache_mode = force_generic_plan
+SET enable_bitmapscan = off
 AS $$
 DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
