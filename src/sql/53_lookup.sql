@@ -316,6 +316,29 @@ BEGIN
 END
 $$;
 
+-- DNSDB's wildcards: "*.name" (the names below name), "name.*" (the names
+-- of more labels that begin with name's labels), or none.
+CREATE FUNCTION _wildcard(pattern text, OUT kind text, OUT name dnsname)
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+	IF pattern LIKE '*.%' AND pattern NOT LIKE '%.*' THEN
+		kind := 'below';
+		name := coalesce(nullif(substr(pattern, 3), ''), '.')::pdns.dnsname;
+	ELSIF pattern LIKE '%.*' AND pattern NOT LIKE '*.%' THEN
+		kind := 'prefix';
+		name := left(pattern, -2)::pdns.dnsname;
+	ELSIF pattern LIKE '%*%' THEN
+		RAISE EXCEPTION 'unsupported wildcard in "%"', pattern
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'Wildcards are "*.name" (names below) or "name.*" (names starting with).';
+	ELSE
+		kind := 'exact';
+		name := pattern::pdns.dnsname;
+	END IF;
+END
+$$;
+
 CREATE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick text DEFAULT NULL,
 	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
 	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
@@ -338,19 +361,16 @@ DECLARE
 	                                time_last_after, window_after, window_before, strict);
 	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
 	bw pdns.dnsname := nullif(bailiwick, '')::pdns.dnsname;
+	w record := pdns._wildcard(owner);
 BEGIN
-	IF owner LIKE '*.%' AND owner NOT LIKE '%.*' THEN
-		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(coalesce(nullif(substr(owner, 3), ''), '.')::pdns.dnsname, true, types, bw,
+	IF w.kind = 'below' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(w.name, true, types, bw,
 			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
-	ELSIF owner LIKE '%.*' AND owner NOT LIKE '*.%' THEN
-		RETURN QUERY SELECT * FROM pdns.rrsets_by_name_prefix(left(owner, -2)::pdns.dnsname, types, bw,
+	ELSIF w.kind = 'prefix' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name_prefix(w.name, types, bw,
 			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
-	ELSIF owner LIKE '%*%' THEN
-		RAISE EXCEPTION 'unsupported wildcard in "%"', owner
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = 'Wildcards are "*.name" (names below) or "name.*" (names starting with).';
 	ELSE
-		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(owner::pdns.dnsname, false, types, bw,
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(w.name, false, types, bw,
 			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
 	END IF;
 END
@@ -379,19 +399,16 @@ DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
 	                                time_last_after, window_after, window_before, strict);
 	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
+	w record := pdns._wildcard(value);
 BEGIN
-	IF value LIKE '*.%' AND value NOT LIKE '%.*' THEN
-		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(coalesce(nullif(substr(value, 3), ''), '.')::pdns.dnsname, true, types,
+	IF w.kind = 'below' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(w.name, true, types,
 			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
-	ELSIF value LIKE '%.*' AND value NOT LIKE '*.%' THEN
-		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name_prefix(left(value, -2)::pdns.dnsname, types,
+	ELSIF w.kind = 'prefix' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name_prefix(w.name, types,
 			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
-	ELSIF value LIKE '%*%' THEN
-		RAISE EXCEPTION 'unsupported wildcard in "%"', value
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = 'Wildcards are "*.name" (names below) or "name.*" (names starting with).';
 	ELSE
-		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(value::pdns.dnsname, false, types,
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(w.name, false, types,
 			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
 	END IF;
 END
