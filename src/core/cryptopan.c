@@ -9,6 +9,7 @@
  * is several times faster than one EVP call per block (see bench/README.md).
  */
 #include "cryptopan.h"
+#include "hex_digit.h"
 
 #include <endian.h>
 #include <stdlib.h>
@@ -164,18 +165,6 @@ cpan_pseudonymize_ipv6(const cpan_key *k, const uint8_t in[16], uint8_t out[16])
 	return cpan_pseudonymize(k, 128, 128, in, out);
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* cpan_key_from_hex: exactly 64 hex digits, no spaces or prefix. */
 cpan_hex_status
 cpan_key_from_hex(const char *hex, size_t len, uint8_t key[CPAN_KEY_LEN], size_t *where)
@@ -186,14 +175,14 @@ cpan_key_from_hex(const char *hex, size_t len, uint8_t key[CPAN_KEY_LEN], size_t
 		return CPAN_HEX_BAD_LENGTH;
 	for (i = 0; i < len; i++)
 	{
-		if (hex_value(hex[i]) < 0)
+		if (hex_digit_value(hex[i]) < 0)
 		{
 			*where = i;
 			return CPAN_HEX_BAD_DIGIT;
 		}
 	}
 	for (i = 0; i < CPAN_KEY_LEN; i++)
-		key[i] = (uint8_t) (hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
+		key[i] = (uint8_t) (hex_digit_value(hex[2 * i]) << 4 | hex_digit_value(hex[2 * i + 1]));
 	return CPAN_HEX_OK;
 }
 

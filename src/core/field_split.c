@@ -3,24 +3,13 @@
  *		Field splitting for the text and CSV forms of an input line.
  */
 #include "field_split.h"
+#include "hex_digit.h"
 
 static bool
 fail(const char **reason, const char *why)
 {
 	*reason = why;
 	return false;
-}
-
-static inline int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -82,9 +71,9 @@ split_text_line(const char *line, size_t len, char delimiter,
 						int			v = 0,
 									n = 0;
 
-						while (n < 2 && i < len && hexval(line[i]) >= 0)
+						while (n < 2 && i < len && hex_digit_value(line[i]) >= 0)
 						{
-							v = v * 16 + hexval(line[i++]);
+							v = v * 16 + hex_digit_value(line[i++]);
 							n++;
 						}
 						if (n == 0)

@@ -4,6 +4,7 @@
  *		DOM (see json_lite.h).
  */
 #include "json_lite.h"
+#include "hex_digit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,18 +75,6 @@ skip_ws(parser *ps)
 	}
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 read_hex4(parser *ps, size_t at, uint32_t *out)
 {
@@ -96,7 +85,7 @@ read_hex4(parser *ps, size_t at, uint32_t *out)
 		return false;
 	for (i = 0; i < 4; i++)
 	{
-		int			h = hexval(ps->s[at + i]);
+		int			h = hex_digit_value(ps->s[at + i]);
 
 		if (h < 0)
 			return false;

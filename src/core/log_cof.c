@@ -16,23 +16,6 @@
 
 #include <string.h>
 
-/* A scalar member as text (strings and numbers), or absent. */
-static bool
-scalar(const json_doc *doc, const json_node *obj, const char *key, log_str *out,
-	   bool *present, log_error *err)
-{
-	const json_node *m = json_get(doc, obj, key);
-
-	*present = false;
-	if (m == NULL || m->type == JSON_NULL)
-		return true;
-	if (m->type != JSON_STRING && m->type != JSON_NUMBER)
-		return log_fail(err, "\"%s\" is neither a string nor a number", key);
-	*out = log_str_make(m->str, m->len);
-	*present = true;
-	return true;
-}
-
 /* A time from the seconds field, else the milliseconds one; *present if either. */
 static bool
 time_of(const json_doc *doc, const json_node *obj, const char *sec_key,
@@ -42,7 +25,7 @@ time_of(const json_doc *doc, const json_node *obj, const char *sec_key,
 	const char *reason;
 	uint64_t	ms;
 
-	if (!scalar(doc, obj, sec_key, &s, present, err))
+	if (!log_json_text(doc, obj, sec_key, &s, present, err))
 		return false;
 	if (*present)
 	{
@@ -52,7 +35,7 @@ time_of(const json_doc *doc, const json_node *obj, const char *sec_key,
 	}
 	if (ms_key == NULL)
 		return true;
-	if (!scalar(doc, obj, ms_key, &s, present, err))
+	if (!log_json_text(doc, obj, ms_key, &s, present, err))
 		return false;
 	if (!*present)
 		return true;
@@ -84,7 +67,7 @@ parse_record(const json_doc *doc, const json_node *root, log_out *out, log_error
 		return log_fail(err, "the JSON value is not an object");
 	if (rrname == NULL || rrname->type != JSON_STRING || rrname->len == 0)
 		return log_fail(err, "no rrname");
-	if (!scalar(doc, root, "rrtype", &type, &present, err))
+	if (!log_json_text(doc, root, "rrtype", &type, &present, err))
 		return false;
 	if (!present)
 		return log_fail(err, "no rrtype");
@@ -113,7 +96,7 @@ parse_record(const json_doc *doc, const json_node *root, log_out *out, log_error
 	r->time_last = last;
 	r->owner = log_str_make(rrname->str, rrname->len);
 	r->rrtype = t;
-	if (!scalar(doc, root, "count", &count, &present, err))
+	if (!log_json_text(doc, root, "count", &count, &present, err))
 		return false;
 	if (present)
 	{
@@ -156,20 +139,11 @@ bool
 cof_parse_line(json_doc *doc, const char *line, size_t len, log_out *out,
 			   log_error *err)
 {
-	if (!log_out_reset(out, len))
-		return log_fail(err, "out of memory");
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
+	if (!log_line_begin(out, line, &len, err))
+		return false;
 	if (len == 0)
 		return true;
 	if (!json_parse(doc, line, len))
 		return log_fail(err, "bad JSON at byte %zu: %s", doc->offset, doc->reason);
-	if (!parse_record(doc, json_root(doc), out, err))
-	{
-		out->n = 0;
-		out->nstrs = 0;
-		return false;
-	}
-	log_out_finish(out);
-	return true;
+	return log_line_end(out, parse_record(doc, json_root(doc), out, err));
 }

@@ -302,22 +302,6 @@ parse_text(const passivedns_config *cfg, const char *line, size_t len,
 	return emit(&v, out, err);
 }
 
-/* A JSON member as text: strings as they are, numbers by their source text. */
-static bool
-member_text(const json_doc *doc, const json_node *obj, const char *key,
-			log_str *out, log_error *err)
-{
-	const json_node *m = json_get(doc, obj, key);
-
-	*out = log_str_make(NULL, 0);
-	if (m == NULL || m->type == JSON_NULL)
-		return true;
-	if (m->type != JSON_STRING && m->type != JSON_NUMBER)
-		return log_fail(err, "\"%s\" is neither a string nor a number", key);
-	*out = log_str_make(m->str, m->len);
-	return true;
-}
-
 static bool
 parse_json(json_doc *doc, const char *line, size_t len, log_out *out, log_error *err)
 {
@@ -332,16 +316,16 @@ parse_json(json_doc *doc, const char *line, size_t len, log_out *out, log_error 
 	if (root->type != JSON_OBJECT)
 		return log_fail(err, "the JSON value is not an object");
 	memset(&v, 0, sizeof(v));
-	if (!member_text(doc, root, "timestamp_s", &sec, err) ||
-		!member_text(doc, root, "timestamp_ms", &usec, err) ||
-		!member_text(doc, root, "client", &v.client, err) ||
-		!member_text(doc, root, "server", &v.server, err) ||
-		!member_text(doc, root, "class", &v.class, err) ||
-		!member_text(doc, root, "query", &v.query, err) ||
-		!member_text(doc, root, "type", &v.type, err) ||
-		!member_text(doc, root, "answer", &v.answer, err) ||
-		!member_text(doc, root, "ttl", &v.ttl, err) ||
-		!member_text(doc, root, "count", &v.count, err))
+	if (!log_json_text(doc, root, "timestamp_s", &sec, NULL, err) ||
+		!log_json_text(doc, root, "timestamp_ms", &usec, NULL, err) ||
+		!log_json_text(doc, root, "client", &v.client, NULL, err) ||
+		!log_json_text(doc, root, "server", &v.server, NULL, err) ||
+		!log_json_text(doc, root, "class", &v.class, NULL, err) ||
+		!log_json_text(doc, root, "query", &v.query, NULL, err) ||
+		!log_json_text(doc, root, "type", &v.type, NULL, err) ||
+		!log_json_text(doc, root, "answer", &v.answer, NULL, err) ||
+		!log_json_text(doc, root, "ttl", &v.ttl, NULL, err) ||
+		!log_json_text(doc, root, "count", &v.count, NULL, err))
 		return false;
 	if (sec.len > 0)
 	{
@@ -362,7 +346,7 @@ parse_json(json_doc *doc, const char *line, size_t len, log_out *out, log_error 
 		}
 		v.time = log_text_end(out, start);
 	}
-	else if (!member_text(doc, root, "timestamp", &v.time, err))
+	else if (!log_json_text(doc, root, "timestamp", &v.time, NULL, err))
 		return false;
 	if (v.time.len == 0)
 		return log_fail(err, "no timestamp_s or timestamp");
@@ -375,22 +359,10 @@ bool
 passivedns_parse_line(const passivedns_config *cfg, json_doc *doc,
 					  const char *line, size_t len, log_out *out, log_error *err)
 {
-	bool		ok;
-
-	if (!log_out_reset(out, len))
-		return log_fail(err, "out of memory");
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
+	if (!log_line_begin(out, line, &len, err))
+		return false;
 	if (len == 0 || line[0] == '#')
 		return true;
-	ok = line[0] == '{' ? parse_json(doc, line, len, out, err)
-		: parse_text(cfg, line, len, out, err);
-	if (!ok)
-	{
-		out->n = 0;
-		out->nstrs = 0;
-		return false;
-	}
-	log_out_finish(out);
-	return true;
+	return log_line_end(out, line[0] == '{' ? parse_json(doc, line, len, out, err)
+						: parse_text(cfg, line, len, out, err));
 }

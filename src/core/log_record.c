@@ -119,6 +119,47 @@ log_out_finish(log_out *out)
 		out->records[i].rdata = out->strs ? out->strs + out->records[i].first_rdata : NULL;
 }
 
+bool
+log_line_begin(log_out *out, const char *line, size_t *len, log_error *err)
+{
+	if (!log_out_reset(out, *len))
+		return log_fail(err, "out of memory");
+	if (*len > 0 && line[*len - 1] == '\r')
+		(*len)--;
+	return true;
+}
+
+bool
+log_line_end(log_out *out, bool ok)
+{
+	if (!ok)
+	{
+		out->n = 0;
+		out->nstrs = 0;
+		return false;
+	}
+	log_out_finish(out);
+	return true;
+}
+
+bool
+log_json_text(const json_doc *doc, const json_node *obj, const char *key,
+			  log_str *out, bool *present, log_error *err)
+{
+	const json_node *m = json_get(doc, obj, key);
+	bool		have = m != NULL && m->type != JSON_NULL;
+
+	*out = log_str_make(NULL, 0);
+	if (present != NULL)
+		*present = have;
+	if (!have)
+		return true;
+	if (m->type != JSON_STRING && m->type != JSON_NUMBER)
+		return log_fail(err, "\"%s\" is neither a string nor a number", key);
+	*out = log_str_make(m->str, m->len);
+	return true;
+}
+
 size_t
 log_text_start(const log_out *out)
 {

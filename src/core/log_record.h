@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json_lite.h"
+
 #define LOG_REASON_MAX 256
 
 /* A slice of text: of the input line, or of the output's own buffer. */
@@ -73,6 +75,23 @@ extern void log_out_free(log_out *out);
  */
 #define LOG_TEXT_FACTOR 8
 extern bool log_out_reset(log_out *out, size_t len);
+
+/*
+ * The frame of every parser's line: log_line_begin() resets the output
+ * (log_out_reset) and drops a final '\r' from *len, false with the
+ * reason when memory runs out; log_line_end() keeps the line's records
+ * when it parsed (ok) and drops them all when it did not, and returns ok.
+ */
+extern bool log_line_begin(log_out *out, const char *line, size_t *len, log_error *err);
+extern bool log_line_end(log_out *out, bool ok);
+
+/*
+ * A JSON member that a log writes as a string or a number, as text: the
+ * string, or the number's source text.  Absent or null: *out is empty and
+ * *present (when given) false.  Any other type is an error.
+ */
+extern bool log_json_text(const json_doc *doc, const json_node *obj, const char *key,
+						  log_str *out, bool *present, log_error *err);
 
 /* A new record (zeroed, count 1), or NULL when memory runs out. */
 extern log_record *log_out_record(log_out *out);

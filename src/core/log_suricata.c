@@ -33,6 +33,7 @@
 #include "log_suricata.h"
 
 #include "dns_codes.h"
+#include "hex_digit.h"
 #include "rrtype_table.h"
 #include "time_parse.h"
 
@@ -62,18 +63,6 @@ typedef struct suri_ctx
 	size_t		nrr;
 } suri_ctx;
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A string with Suricata's \xHH (HH >= 80) turned back into octets. */
 static bool
 octets(log_out *out, const char *s, size_t len, log_str *res)
@@ -87,7 +76,7 @@ octets(log_out *out, const char *s, size_t len, log_str *res)
 					lo;
 
 		if (s[i] == '\\' && i + 3 < len && s[i + 1] == 'x' &&
-			(hi = hexval(s[i + 2])) >= 8 && (lo = hexval(s[i + 3])) >= 0)
+			(hi = hex_digit_value(s[i + 2])) >= 8 && (lo = hex_digit_value(s[i + 3])) >= 0)
 		{
 			if (!log_text_char(out, (char) (hi << 4 | lo)))
 				return false;
@@ -557,10 +546,8 @@ suricata_parse_line(json_doc *doc, const char *line, size_t len, log_out *out,
 {
 	static suri_ctx c;
 
-	if (!log_out_reset(out, len))
-		return log_fail(err, "out of memory");
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
+	if (!log_line_begin(out, line, &len, err))
+		return false;
 	if (len == 0)
 		return true;
 	if (!json_parse(doc, line, len))
@@ -571,12 +558,5 @@ suricata_parse_line(json_doc *doc, const char *line, size_t len, log_out *out,
 	c.out = out;
 	c.err = err;
 	c.nrr = 0;
-	if (!parse_event(&c, json_root(doc)))
-	{
-		out->n = 0;
-		out->nstrs = 0;
-		return false;
-	}
-	log_out_finish(out);
-	return true;
+	return log_line_end(out, parse_event(&c, json_root(doc)));
 }

@@ -31,6 +31,7 @@
 #include "log_zeek.h"
 
 #include "dns_codes.h"
+#include "hex_digit.h"
 #include "time_parse.h"
 
 #include <string.h>
@@ -65,18 +66,6 @@ zeek_state_init(zeek_state *z)
 	z->nfields = 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Zeek's \xHH escapes back into octets, written to o; returns the length. */
 static size_t
 unescape(const char *s, size_t len, char *o)
@@ -87,9 +76,9 @@ unescape(const char *s, size_t len, char *o)
 	while (i < len)
 	{
 		if (s[i] == '\\' && i + 3 < len + 0 && s[i + 1] == 'x' &&
-			hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0)
+			hex_digit_value(s[i + 2]) >= 0 && hex_digit_value(s[i + 3]) >= 0)
 		{
-			o[n++] = (char) (hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
+			o[n++] = (char) (hex_digit_value(s[i + 2]) << 4 | hex_digit_value(s[i + 3]));
 			i += 4;
 		}
 		else
@@ -587,12 +576,9 @@ zeek_parse_line(zeek_state *z, json_doc *doc, const char *line, size_t len,
 				log_out *out, log_error *err)
 {
 	static zk_values zv;
-	bool		ok;
 
-	if (!log_out_reset(out, len))
-		return log_fail(err, "out of memory");
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
+	if (!log_line_begin(out, line, &len, err))
+		return false;
 	if (len == 0)
 		return true;
 	if (line[0] == '#')
@@ -600,14 +586,6 @@ zeek_parse_line(zeek_state *z, json_doc *doc, const char *line, size_t len,
 	memset(zv.set, 0, sizeof(zv.set));
 	memset(zv.v, 0, sizeof(zv.v));
 	zv.nanswers = 0;
-	ok = line[0] == '{' ? parse_json(doc, &zv, line, len, out, err)
-		: parse_tsv(z, &zv, line, len, out, err);
-	if (!ok)
-	{
-		out->n = 0;
-		out->nstrs = 0;
-		return false;
-	}
-	log_out_finish(out);
-	return true;
+	return log_line_end(out, line[0] == '{' ? parse_json(doc, &zv, line, len, out, err)
+						: parse_tsv(z, &zv, line, len, out, err));
 }

@@ -17,6 +17,7 @@
  *	m  AMTRELAY body (RFC 8777)	h  HIP body (RFC 8005), names to the end
  */
 #include "rdata.h"
+#include "hex_digit.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -638,18 +639,6 @@ trim(const char **text, size_t *len)
 	*len = n;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Skip blanks, parentheses and ";" comments, as a master file allows. */
 static size_t
 skip_filler(const char *t, size_t i, size_t len)
@@ -700,8 +689,8 @@ generic_from_text(const char *t, size_t len, uint8_t *out, size_t *outlen,
 		i = skip_filler(t, i, len);
 		if (i >= len)
 			break;
-		hi = hexval(t[i]);
-		lo = i + 1 < len ? hexval(t[i + 1]) : -1;
+		hi = hex_digit_value(t[i]);
+		lo = i + 1 < len ? hex_digit_value(t[i + 1]) : -1;
 		if (hi < 0 || lo < 0)
 			return fail(err, "\"%.*s\" is not a pair of hex digits (offset %zu)",
 						(int) (i + 1 < len ? 2 : 1), t + i, i);

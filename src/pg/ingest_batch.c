@@ -115,11 +115,13 @@ typedef struct client_entry
 	int64		count;
 } client_entry;
 
-/* Caches of parsed raw text: key is a hash of the text, entry keeps the text. */
+/*
+ * Caches of parsed raw text: the key is a 64-bit hash of the text, and the
+ * entry keeps the text, so that a collision is caught (and not cached).
+ */
 typedef struct cache_key
 {
-	uint64		h1;
-	uint64		h2;
+	uint64		hash;
 } cache_key;
 
 typedef struct cache_entry
@@ -549,11 +551,9 @@ cache_lookup(HTAB *table, const char *prefix, size_t prefixlen,
 {
 	cache_key	k;
 	cache_entry *e;
-	uint64		seed = hash_bytes_uint32((uint32) prefixlen);
 
-	k.h1 = hash_bytes_extended((const unsigned char *) text, (int) len, seed) ^
-		hash_bytes_extended((const unsigned char *) prefix, (int) prefixlen, 1);
-	k.h2 = hash_bytes_extended((const unsigned char *) text, (int) len, seed + 0x9E3779B97F4A7C15);
+	k.hash = hash_bytes_extended((const unsigned char *) text, (int) len,
+								 hash_bytes_extended((const unsigned char *) prefix, (int) prefixlen, 0));
 	e = hash_search(table, &k, HASH_ENTER, found);
 	if (*found)
 	{
