@@ -119,7 +119,32 @@ INSERT INTO ingest_text
 SELECT format(E'%s\tbulk\t\t\th%s.bulk.example\tA\t\t\t198.51.100.%s', 1700000000 + i, i, i % 250 + 1)
 FROM generate_series(1, 5000) i;
 SELECT count(*) AS rrsets, sum(count) AS observations FROM rrsets WHERE rrname << 'bulk.example';
-SELECT batch_keys FROM configure(batch_keys => 1000000);
+SELECT batch_keys FROM configure(batch_keys => 2000000);
 
 -- The targets themselves stay empty.
 SELECT (SELECT count(*) FROM ingest_text) + (SELECT count(*) FROM ingest_csv) AS rows_in_targets;
+
+-- The rdata rows of an RRset go with it, so seeing it again after it was
+-- deleted makes them again (the merge adds them without conflict checks).
+SELECT count(*) AS rrsets, (SELECT count(*) FROM rdata_addresses) AS addresses,
+       (SELECT count(*) FROM rdata_names) AS names, (SELECT count(*) FROM rdata_elements) AS elements
+FROM rrsets;
+DELETE FROM rrsets WHERE rrname = 'mail.example.com' OR rrname = 'v6.example.com';
+SELECT count(*) AS rrsets, (SELECT count(*) FROM rdata_addresses) AS addresses,
+       (SELECT count(*) FROM rdata_names) AS names, (SELECT count(*) FROM rdata_elements) AS elements
+FROM rrsets;
+SELECT count(*) AS orphans FROM rdata_addresses a WHERE NOT EXISTS (SELECT FROM rrsets r WHERE r.key = a.rrset_key);
+INSERT INTO ingest_text VALUES
+	(E'1700000100\tsensor-b\t\t\tmail.example.com\tMX\tIN\t3600\t10 MX.Example.NET.\texample.com'),
+	(E'1700000100\tsensor-b\t\t\tv6.example.com\tAAAA\t\t\t2001:db8::1');
+SELECT count(*) AS rrsets, (SELECT count(*) FROM rdata_addresses) AS addresses,
+       (SELECT count(*) FROM rdata_names) AS names, (SELECT count(*) FROM rdata_elements) AS elements
+FROM rrsets;
+SELECT rrname, rrtype, rdata FROM lookup_rdata_ip('2001:db8::1');
+SELECT rrname, rrtype, rdata FROM lookup_rdata_name('mx.example.net', 'MX');
+-- TRUNCATE too.
+BEGIN;
+TRUNCATE rrsets;
+SELECT (SELECT count(*) FROM rdata_addresses) + (SELECT count(*) FROM rdata_names)
+       + (SELECT count(*) FROM rdata_elements) AS rdata_rows_left;
+ROLLBACK;

@@ -107,9 +107,8 @@ typedef struct client_key
 
 typedef struct client_entry
 {
-	client_key	key;
-	struct varlena *rrname;
-	struct varlena *client;
+	client_key	key;			/* holds the pseudonym */
+	const struct varlena *rrname;	/* shared with the RRset or negative entry */
 	int64		first;
 	int64		last;
 	int64		count;
@@ -387,7 +386,8 @@ widen(int64 *first, int64 *last, int64 *count, const ingest_obs *o)
 	*count += o->count;
 }
 
-static void
+/* Returns the entry's copy of the name, for the client entry to share. */
+static const struct varlena *
 add_positive(const ingest_obs *o, int64 period)
 {
 	const uint8 *rdata = (const uint8 *) VARDATA_ANY(o->rdata);
@@ -450,9 +450,10 @@ add_positive(const ingest_obs *o, int64 period)
 		batch.keys++;
 	}
 	widen(&e->first, &e->last, &e->count, o);
+	return r->rrname;
 }
 
-static void
+static const struct varlena *
 add_negative(const ingest_obs *o, int64 period)
 {
 	neg_key		nk;
@@ -474,10 +475,12 @@ add_negative(const ingest_obs *o, int64 period)
 		batch.keys++;
 	}
 	widen(&e->first, &e->last, &e->count, o);
+	return e->rrname;
 }
 
+/* rrname: a copy of o->rrname that lives as long as the batch, or NULL. */
 static void
-add_client(const ingest_obs *o, int64 period)
+add_client(const ingest_obs *o, int64 period, const struct varlena *rrname)
 {
 	client_key	ck;
 	client_entry *e;
@@ -500,9 +503,7 @@ add_client(const ingest_obs *o, int64 period)
 	e = hash_search(batch.clients, &ck, HASH_ENTER, &found);
 	if (!found)
 	{
-		e->rrname = copy_varlena(o->rrname, o->rrname_len);
-		e->client = MemoryContextAlloc(batch.cxt, VARSIZE(&pseudo));
-		memcpy(e->client, &pseudo, VARSIZE(&pseudo));
+		e->rrname = rrname ? rrname : copy_varlena(o->rrname, o->rrname_len);
 		e->first = e->last = o->time;
 		e->count = 0;
 		batch.keys++;
@@ -518,15 +519,16 @@ void
 ingest_add(const ingest_obs *o)
 {
 	int64		period = period_start_usec(o->time, batch.period);
+	const struct varlena *rrname = NULL;
 
 	if (o->client_only)
 		;
 	else if (o->rdata != NULL)
-		add_positive(o, period);
+		rrname = add_positive(o, period);
 	else
-		add_negative(o, period);
+		rrname = add_negative(o, period);
 	if (o->client != NULL && batch.record_clients)
-		add_client(o, period);
+		add_client(o, period, rrname);
 }
 
 void
@@ -772,6 +774,8 @@ ingest_sensor_id(const char *name, size_t len)
 static void
 run_merge(void)
 {
+	elog(DEBUG1, "pdns: merging a batch of %ld keys held in %zu bytes",
+		 batch.keys, MemoryContextMemAllocated(batch.cxt, true));
 	pdns_spi_run_keeping_search_path("SELECT pdns._merge_batch()");
 }
 
@@ -982,11 +986,14 @@ static void
 emit_clients(ReturnSetInfo *rsinfo, void *entry)
 {
 	client_entry *e = entry;
+	inet	   *client = palloc0(sizeof(inet));
 	Datum		values[8];
 	bool		nulls[8] = {false};
 
+	memcpy(&client->inet_data, e->key.client, sizeof(inet_struct));
+	SET_INET_VARSIZE(client);
 	values[0] = time_datum(e->key.period);
-	values[1] = PointerGetDatum(e->client);
+	values[1] = InetPGetDatum(client);
 	values[2] = PointerGetDatum(e->rrname);
 	values[3] = UInt16GetDatum(e->key.rrtype);
 	values[4] = Int32GetDatum(e->key.sensor_id);

@@ -11,7 +11,7 @@ CREATE TABLE settings (
 	premake integer NOT NULL DEFAULT 4 CHECK (premake > 0),
 	retention interval,
 	record_clients boolean NOT NULL DEFAULT true,
-	batch_keys integer NOT NULL DEFAULT 1000000 CHECK (batch_keys >= 1000)
+	batch_keys integer NOT NULL DEFAULT 2000000 CHECK (batch_keys >= 1000)
 );
 INSERT INTO settings DEFAULT VALUES;
 COMMENT ON TABLE settings IS 'store-wide settings (one row); see pdns.configure()';
@@ -87,6 +87,38 @@ CREATE TABLE rdata_elements (
 	PRIMARY KEY (hash, rrset_key)
 );
 COMMENT ON TABLE rdata_elements IS 'a hash of each rdata element in wire form, for raw (hex) lookups';
+
+-- The rows of the rdata tables exist exactly as long as their RRset does,
+-- so the merge adds those of a new RRset with plain inserts (no conflict
+-- checks): an RRset deleted takes its rows along.
+CREATE FUNCTION _rrsets_deleted() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM pdns.rdata_addresses d USING gone g WHERE d.rrset_key = g.key;
+	DELETE FROM pdns.rdata_names d USING gone g WHERE d.rrset_key = g.key;
+	DELETE FROM pdns.rdata_elements d USING gone g WHERE d.rrset_key = g.key;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER rdata_rows AFTER DELETE ON rrsets REFERENCING OLD TABLE AS gone
+	FOR EACH STATEMENT EXECUTE FUNCTION _rrsets_deleted();
+
+CREATE FUNCTION _rrsets_truncated() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- (not TRUNCATE: the statement that fired this may be truncating them)
+	DELETE FROM pdns.rdata_addresses;
+	DELETE FROM pdns.rdata_names;
+	DELETE FROM pdns.rdata_elements;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER rdata_rows_truncated AFTER TRUNCATE ON rrsets
+	FOR EACH STATEMENT EXECUTE FUNCTION _rrsets_truncated();
 
 -- The tables partitioned by period (51_partitions.sql) carry no keys or
 -- indexes themselves: each partition gets those of a template table when

@@ -144,23 +144,21 @@ BEGIN
 		RETURNING r.key, r.rrtype, r.rdata, (r.xmax = 0) AS created
 	), new AS (
 		SELECT * FROM merged WHERE created
-	-- Rows for new RRsets only. No other session can be adding these keys,
-	-- but an RRset deleted by hand may have left its rows: keep going.
+	-- Rows for new RRsets only: no other session can be adding these keys,
+	-- and a deleted RRset took its rows along (_rrsets_deleted), so plain
+	-- inserts, without the cost of conflict checks.
 	), addresses AS (
 		INSERT INTO pdns.rdata_addresses (address, rrset_key)
 		SELECT DISTINCT a, key FROM new, unnest(pdns.addresses(rdata)) a
 		ORDER BY 1, 2
-		ON CONFLICT DO NOTHING
 	), names AS (
 		INSERT INTO pdns.rdata_names (name, rrtype, rrset_key)
 		SELECT DISTINCT n, rrtype, key FROM new, unnest(pdns.names(rdata)) n
 		ORDER BY 1, 2, 3
-		ON CONFLICT DO NOTHING
 	)
 	INSERT INTO pdns.rdata_elements (hash, rrset_key)
 	SELECT DISTINCT h, key FROM new, unnest(pdns.element_hashes(rdata)) h
-	ORDER BY 1, 2
-	ON CONFLICT DO NOTHING;
+	ORDER BY 1, 2;
 
 	PERFORM pdns._merge_tier('pdns.observations', periods, obs_parts, '_batch_observations',
 	                         '{rrset_key, period, sensor_id}');
