@@ -986,14 +986,14 @@ static void
 emit_clients(ReturnSetInfo *rsinfo, void *entry)
 {
 	client_entry *e = entry;
-	inet	   *client = palloc0(sizeof(inet));
+	inet		client = {0};	/* put_row copies it into the tuple */
 	Datum		values[8];
 	bool		nulls[8] = {false};
 
-	memcpy(&client->inet_data, e->key.client, sizeof(inet_struct));
-	SET_INET_VARSIZE(client);
+	memcpy(&client.inet_data, e->key.client, sizeof(inet_struct));
+	SET_INET_VARSIZE(&client);
 	values[0] = time_datum(e->key.period);
-	values[1] = InetPGetDatum(client);
+	values[1] = InetPGetDatum(&client);
 	values[2] = PointerGetDatum(e->rrname);
 	values[3] = UInt16GetDatum(e->key.rrtype);
 	values[4] = Int32GetDatum(e->key.sensor_id);
