@@ -5,7 +5,8 @@
 --    into the calling query, so EXPLAIN shows their index range scans and
 --    they compose with the rest of a query.  Their bodies are SQL-standard
 --    (BEGIN ATOMIC): parsed once here, so they work whatever the caller's
---    search_path, and still inlined;
+--    search_path, and still inlined.  The address path is the exception,
+--    C that does its two index scans itself (see rrsets_by_address);
 --  * lookup_rrset(), lookup_rdata_name(), lookup_rdata_ip(),
 --    lookup_rdata_raw() and their *_summary forms: DNSDB's query language
 --    (wildcards, ANY/ANY-DNSSEC, fences given as absolute or relative times)
@@ -191,35 +192,16 @@ BEGIN ATOMIC
 END;
 
 -- Access path: A and AAAA RRsets holding an address in [low, high], by
--- index rdata_addresses.  A CIDR block is its first and last address.
+-- index rdata_addresses_pkey, each RRset by rrsets_pkey.  A CIDR block is
+-- its first and last address.  In C (src/pg/lookup_address.c): the two
+-- index scans are all it does, and the executor and PL/pgSQL around them
+-- cost several times the rows of a small range.
 CREATE FUNCTION rrsets_by_address(low inet, high inet,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
-	       coalesce(count(*) OVER () > max_results, false),
-	       pdns._cursor(host(address), key::text)
-	FROM (
-		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.lossy, r.key, a.address
-		FROM pdns.rdata_addresses a
-		JOIN pdns.rrsets r ON r.key = a.rrset_key
-		-- the next page starts at the cursor's address: an index bound
-		-- even in a plan made for any parameters (greatest ignores NULL)
-		WHERE a.address >= greatest(low, pdns._cursor_field(after_cursor, 1)::inet)
-		  AND a.address <= high
-		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
-		  AND (after_cursor IS NULL OR (a.address, a.rrset_key) >
-		       (pdns._cursor_field(after_cursor, 1)::inet, pdns._cursor_field(after_cursor, 2)::uuid))
-		ORDER BY a.address, a.rrset_key
-		LIMIT max_results + 1
-	) s
-	ORDER BY address, key
-	LIMIT max_results;
-END;
+	AS 'MODULE_PATHNAME', 'pdns_rrsets_by_address' LANGUAGE C STABLE PARALLEL SAFE;
 
 -- Access path: RRsets with an rdata element equal to these wire octets,
 -- by index rdata_elements (a hash, then checked against the octets).
@@ -257,25 +239,7 @@ END;
 -- negative number of seconds (DNSDB's convention) or an interval ("-7
 -- days", "7 days ago", "-P7D").  NULL or '' is no fence.
 CREATE FUNCTION fence(value text) RETURNS timestamptz
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-AS $$
-BEGIN
-	IF value IS NULL OR btrim(value) = '' THEN
-		RETURN NULL;
-	ELSIF value ~ '^\s*-\d+(\.\d+)?\s*$' THEN
-		RETURN now() + make_interval(secs => value::double precision);
-	ELSIF value ~ '^\s*\d+(\.\d+)?\s*$' THEN
-		RETURN to_timestamp(value::double precision);
-	ELSIF value ~* '^\s*-|ago\s*$|^\s*-?P' THEN
-		RETURN now() + value::interval;
-	END IF;
-	RETURN value::timestamptz;
-EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR invalid_text_representation THEN
-	RAISE EXCEPTION 'invalid time fence: "%"', value
-		USING ERRCODE = 'invalid_parameter_value',
-		      DETAIL = 'A fence is a timestamp, epoch seconds, negative seconds, or an interval before now such as ''-7 days''.';
-END
-$$;
+	AS 'MODULE_PATHNAME', 'pdns_fence' LANGUAGE C STABLE PARALLEL SAFE;
 
 -- DNSDB rrtype filters: a type, ANY (no filter) or ANY-DNSSEC.
 CREATE FUNCTION rrtype_filter(rrtype text) RETURNS rrtype[]
@@ -296,25 +260,7 @@ CREATE FUNCTION _window_fences(time_first_before text, time_first_after text,
 	strict boolean,
 	OUT first_before timestamptz, OUT first_after timestamptz,
 	OUT last_before timestamptz, OUT last_after timestamptz)
-LANGUAGE plpgsql STABLE
-AS $$
-DECLARE
-	wa timestamptz := pdns.fence(window_after);
-	wb timestamptz := pdns.fence(window_before);
-BEGIN
-	first_before := pdns.fence(time_first_before);
-	first_after := pdns.fence(time_first_after);
-	last_before := pdns.fence(time_last_before);
-	last_after := pdns.fence(time_last_after);
-	IF strict THEN
-		first_after := greatest(first_after, wa);
-		last_before := least(last_before, wb);
-	ELSE
-		last_after := greatest(last_after, wa);
-		first_before := least(first_before, wb);
-	END IF;
-END
-$$;
+	AS 'MODULE_PATHNAME', 'pdns_window_fences' LANGUAGE C STABLE PARALLEL SAFE;
 
 -- DNSDB's wildcards: "*.name" (the names below name), "name.*" (the names
 -- of more labels that begin with name's labels), or none.
@@ -423,35 +369,7 @@ CREATE FUNCTION lookup_rdata_ip(value text,
 	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
 RETURNS SETOF lookup_row
-LANGUAGE plpgsql STABLE
--- The address path's index bounds are plain comparisons with the
--- parameters, so one plan serves every call of a session: planning the
--- inlined path each time cost several times the lookup itself.  Without
--- bitmap scans that plan reads the index in the order of the results and
--- stops after a page, however big the range (see lookup_rrset).
-SET plan_cache_mode = force_generic_plan
-SET enable_bitmapscan = off
-AS $$
-DECLARE
-	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
-	                                time_last_after, window_after, window_before, strict);
-	low inet;
-	high inet;
-BEGIN
-	IF value ~ '^\s*[0-9A-Fa-f:.]+\s*-\s*[0-9A-Fa-f:.]+\s*$' THEN
-		low := host(btrim(split_part(value, '-', 1))::inet)::inet;
-		high := host(btrim(split_part(value, '-', 2))::inet)::inet;
-	ELSE
-		low := host(network(value::inet))::inet;
-		high := host(broadcast(value::inet))::inet;
-	END IF;
-	IF family(low) <> family(high) OR low > high THEN
-		RAISE EXCEPTION 'invalid address range "%"', value USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	RETURN QUERY SELECT * FROM pdns.rrsets_by_address(low, high,
-		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
-END
-$$;
+	AS 'MODULE_PATHNAME', 'pdns_lookup_rdata_ip' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION lookup_rdata_ip IS
 	'DNSDB rdata IP lookup: an address, a CIDR block or an address range';
 

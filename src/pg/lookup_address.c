@@ -1,0 +1,434 @@
+/*
+ * lookup_address.c
+ *		The rdata lookup by address, in C: the RRsets holding an address in
+ *		a range, read from two indexes directly.
+ *
+ * rrsets_by_address() walks rdata_addresses_pkey from the first address
+ * of the range (or the cursor's) in (address, rrset key) order and fetches
+ * each RRset by rrsets_pkey, keeping those that pass the time fences, until
+ * a page is full.  It is what the SQL join it replaced did with the same two
+ * index scans; the executor around that join, the PL/pgSQL around it and
+ * the window count of the truncated flag cost several times the rows of a
+ * small range (bench/README.md).  lookup_rdata_ip() reads DNSDB's forms of
+ * an address argument and calls the same scan.
+ */
+#include "lookup.h"
+
+#include <ctype.h>
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/nbtree.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "executor/tuptable.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/uuid.h"
+
+/* rdata(rrset): the presentation form of the elements (rrset_funcs.c) */
+extern Datum rrset_rdata(PG_FUNCTION_ARGS);
+
+PG_FUNCTION_INFO_V1(pdns_rrsets_by_address);
+PG_FUNCTION_INFO_V1(pdns_lookup_rdata_ip);
+
+/* The columns of lookup_row. */
+enum
+{
+	ROW_RRNAME, ROW_RRTYPE, ROW_BAILIWICK, ROW_RDATA, ROW_TIME_FIRST, ROW_TIME_LAST,
+	ROW_COUNT, ROW_LOSSY, ROW_TRUNCATED, ROW_CURSOR, N_ROW_COLUMNS
+};
+
+/* The columns of rrsets that a row is made of, by name. */
+static const char *const rrset_columns[] = {
+	"key", "rrname", "rrtype", "bailiwick", "rdata", "time_first", "time_last", "count", "lossy"
+};
+
+enum
+{
+	RRSET_KEY, RRSET_RRNAME, RRSET_RRTYPE, RRSET_BAILIWICK, RRSET_RDATA, RRSET_TIME_FIRST,
+	RRSET_TIME_LAST, RRSET_COUNT, RRSET_LOSSY, N_RRSET_COLUMNS
+};
+
+/* What a page of the lookup asks for. */
+typedef struct address_query
+{
+	inet	   *low;			/* first and last address, full length */
+	inet	   *high;
+	lookup_fences fences;
+	bool		limited;		/* false: max_results was NULL */
+	int64		max_results;
+	bool		after;			/* the page starts after this row: */
+	inet	   *after_address;
+	Datum		after_key;		/* uuid */
+} address_query;
+
+/* A relation of the extension's schema (that of the calling function). */
+static Oid
+store_relation(Oid namespace, const char *name)
+{
+	Oid			relid = get_relname_relid(name, namespace);
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation \"%s.%s\" does not exist", get_namespace_name(namespace), name)));
+	return relid;
+}
+
+/* Reading a table needs the caller's SELECT right on it, as in SQL. */
+static Relation
+open_readable_table(Oid relid)
+{
+	AclResult	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
+
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(relid));
+	return table_open(relid, AccessShareLock);
+}
+
+static int
+inet_compare(Datum a, Datum b)
+{
+	return DatumGetInt32(DirectFunctionCall2(network_cmp, a, b));
+}
+
+/* (address, key) after the cursor's row, in the order of the index. */
+static bool
+after_cursor_row(const address_query *q, Datum address, Datum key)
+{
+	int			c;
+
+	if (!q->after)
+		return true;
+	c = inet_compare(address, InetPGetDatum(q->after_address));
+	if (c == 0)
+		c = DatumGetInt32(DirectFunctionCall2(uuid_cmp, key, q->after_key));
+	return c > 0;
+}
+
+/* The attribute numbers of rrset_columns in the rrsets table. */
+static void
+rrset_attnums(TupleDesc desc, AttrNumber *attnums)
+{
+	for (int c = 0; c < N_RRSET_COLUMNS; c++)
+	{
+		attnums[c] = InvalidAttrNumber;
+		for (int i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), rrset_columns[c]) == 0)
+				attnums[c] = att->attnum;
+		}
+		if (attnums[c] == InvalidAttrNumber)
+			elog(ERROR, "pdns.rrsets has no column \"%s\"", rrset_columns[c]);
+	}
+}
+
+/* The lookup_row of an RRset found at address (all but truncated). */
+static void
+make_row(TupleTableSlot *rrset, const AttrNumber *attnums, Datum address,
+		 Datum *values, bool *nulls)
+{
+	Datum		v[N_RRSET_COLUMNS];
+	bool		n[N_RRSET_COLUMNS];
+	text	   *host;
+	char	   *key;
+	const char *fields[2];
+	int			lengths[2];
+
+	for (int c = 0; c < N_RRSET_COLUMNS; c++)
+		v[c] = slot_getattr(rrset, attnums[c], &n[c]);
+	/* the slot's page is let go at the next fetch: copy what points into it */
+	values[ROW_RRNAME] = PointerGetDatum(PG_DETOAST_DATUM_COPY(v[RRSET_RRNAME]));
+	nulls[ROW_RRNAME] = n[RRSET_RRNAME];
+	values[ROW_RRTYPE] = v[RRSET_RRTYPE];
+	nulls[ROW_RRTYPE] = n[RRSET_RRTYPE];
+	nulls[ROW_BAILIWICK] = n[RRSET_BAILIWICK];
+	if (!n[RRSET_BAILIWICK])
+		values[ROW_BAILIWICK] = PointerGetDatum(PG_DETOAST_DATUM_COPY(v[RRSET_BAILIWICK]));
+	values[ROW_RDATA] = DirectFunctionCall1(rrset_rdata, v[RRSET_RDATA]);
+	nulls[ROW_RDATA] = false;
+	values[ROW_TIME_FIRST] = v[RRSET_TIME_FIRST];
+	nulls[ROW_TIME_FIRST] = n[RRSET_TIME_FIRST];
+	values[ROW_TIME_LAST] = v[RRSET_TIME_LAST];
+	nulls[ROW_TIME_LAST] = n[RRSET_TIME_LAST];
+	values[ROW_COUNT] = v[RRSET_COUNT];
+	nulls[ROW_COUNT] = n[RRSET_COUNT];
+	values[ROW_LOSSY] = v[RRSET_LOSSY];
+	nulls[ROW_LOSSY] = n[RRSET_LOSSY];
+
+	/* the cursor: the address as host() prints it, and the RRset's key */
+	host = DatumGetTextPP(DirectFunctionCall1(network_host, address));
+	key = DatumGetCString(DirectFunctionCall1(uuid_out, v[RRSET_KEY]));
+	fields[0] = VARDATA_ANY(host);
+	lengths[0] = VARSIZE_ANY_EXHDR(host);
+	fields[1] = key;
+	lengths[1] = strlen(key);
+	values[ROW_CURSOR] = PointerGetDatum(lookup_cursor_make(2, fields, lengths));
+	nulls[ROW_CURSOR] = false;
+}
+
+/*
+ * Put the rows of one page of q into the tuplestore of this set-returning
+ * call: at most max_results, each with truncated telling whether more
+ * matched.
+ */
+static void
+scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			namespace = get_func_namespace(fcinfo->flinfo->fn_oid);
+	Relation	addresses = open_readable_table(store_relation(namespace, "rdata_addresses"));
+	Relation	rrsets = open_readable_table(store_relation(namespace, "rrsets"));
+	Relation	addresses_index = index_open(store_relation(namespace, "rdata_addresses_pkey"),
+											 AccessShareLock);
+	Relation	rrsets_index = index_open(store_relation(namespace, "rrsets_pkey"), AccessShareLock);
+	Snapshot	snapshot = GetActiveSnapshot();
+	TupleTableSlot *address_slot = table_slot_create(addresses, NULL);
+	TupleTableSlot *rrset_slot = table_slot_create(rrsets, NULL);
+	AttrNumber	attnums[N_RRSET_COLUMNS];
+	ScanKeyData range[2];
+	ScanKeyData by_key;
+	IndexScanDesc address_scan;
+	IndexScanDesc rrset_scan;
+	inet	   *start = q->low;
+	int64		found = 0;
+	int64		capacity = 64;
+	Datum	   *values = palloc(sizeof(Datum) * N_ROW_COLUMNS * capacity);
+	bool	   *nulls = palloc(sizeof(bool) * N_ROW_COLUMNS * capacity);
+	bool		truncated = false;
+
+	rrset_attnums(RelationGetDescr(rrsets), attnums);
+	/* the next page starts at the cursor's address: an index bound */
+	if (q->after && inet_compare(InetPGetDatum(q->after_address), InetPGetDatum(start)) > 0)
+		start = q->after_address;
+	ScanKeyInit(&range[0], 1, BTGreaterEqualStrategyNumber, F_NETWORK_GE, InetPGetDatum(start));
+	ScanKeyInit(&range[1], 1, BTLessEqualStrategyNumber, F_NETWORK_LE, InetPGetDatum(q->high));
+	address_scan = index_beginscan(addresses, addresses_index, snapshot, 2, 0);
+	index_rescan(address_scan, range, 2, NULL, 0);
+	rrset_scan = index_beginscan(rrsets, rrsets_index, snapshot, 1, 0);
+
+	while (index_getnext_slot(address_scan, ForwardScanDirection, address_slot))
+	{
+		bool		isnull;
+		Datum		address = slot_getattr(address_slot, 1, &isnull);
+		Datum		key = slot_getattr(address_slot, 2, &isnull);
+		Datum		first,
+					last;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!after_cursor_row(q, address, key))
+			continue;
+		ScanKeyInit(&by_key, 1, BTEqualStrategyNumber, F_UUID_EQ, key);
+		index_rescan(rrset_scan, &by_key, 1, NULL, 0);
+		if (!index_getnext_slot(rrset_scan, ForwardScanDirection, rrset_slot))
+			continue;			/* not visible to this snapshot */
+		first = slot_getattr(rrset_slot, attnums[RRSET_TIME_FIRST], &isnull);
+		last = slot_getattr(rrset_slot, attnums[RRSET_TIME_LAST], &isnull);
+		if (!lookup_fenced(&q->fences, DatumGetTimestampTz(first), DatumGetTimestampTz(last)))
+			continue;
+		if (q->limited && found == q->max_results)
+		{
+			truncated = true;	/* one more matched than the page holds */
+			break;
+		}
+		if (found == capacity)
+		{
+			capacity *= 2;
+			values = repalloc(values, sizeof(Datum) * N_ROW_COLUMNS * capacity);
+			nulls = repalloc(nulls, sizeof(bool) * N_ROW_COLUMNS * capacity);
+		}
+		make_row(rrset_slot, attnums, address,
+				 values + found * N_ROW_COLUMNS, nulls + found * N_ROW_COLUMNS);
+		found++;
+	}
+
+	index_endscan(rrset_scan);
+	index_endscan(address_scan);
+	ExecDropSingleTupleTableSlot(rrset_slot);
+	ExecDropSingleTupleTableSlot(address_slot);
+	index_close(rrsets_index, NoLock);
+	index_close(addresses_index, NoLock);
+	table_close(rrsets, NoLock);
+	table_close(addresses, NoLock);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int64 i = 0; i < found; i++)
+	{
+		values[i * N_ROW_COLUMNS + ROW_TRUNCATED] = BoolGetDatum(truncated);
+		nulls[i * N_ROW_COLUMNS + ROW_TRUNCATED] = false;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+							 values + i * N_ROW_COLUMNS, nulls + i * N_ROW_COLUMNS);
+	}
+}
+
+/* max_results and after_cursor, the last two arguments of both functions. */
+static void
+read_page_arguments(FunctionCallInfo fcinfo, int first, address_query *q)
+{
+	q->limited = !PG_ARGISNULL(first);
+	q->max_results = q->limited ? PG_GETARG_INT64(first) : 0;
+	if (q->limited && q->max_results < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
+				 errmsg("max_results must not be negative")));
+	q->after = !PG_ARGISNULL(first + 1);
+	if (q->after)
+	{
+		text	   *cursor = PG_GETARG_TEXT_PP(first + 1);
+
+		q->after_address = DatumGetInetPP(DirectFunctionCall1(inet_in,
+															  CStringGetDatum(text_to_cstring(lookup_cursor_field(cursor, 1)))));
+		q->after_key = DirectFunctionCall1(uuid_in,
+										   CStringGetDatum(text_to_cstring(lookup_cursor_field(cursor, 2))));
+	}
+}
+
+/* An empty result of a set-returning call. */
+static Datum
+no_rows(FunctionCallInfo fcinfo)
+{
+	InitMaterializedSRF(fcinfo, 0);
+	return (Datum) 0;
+}
+
+/*
+ * rrsets_by_address(low inet, high inet, first_before, first_after,
+ *					 last_before, last_after timestamptz,
+ *					 max_results bigint, after_cursor text)
+ *	 RETURNS SETOF lookup_row
+ */
+Datum
+pdns_rrsets_by_address(PG_FUNCTION_ARGS)
+{
+	address_query q;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return no_rows(fcinfo);
+	q.low = PG_GETARG_INET_PP(0);
+	q.high = PG_GETARG_INET_PP(1);
+	for (int i = 0; i < N_FENCES; i++)
+	{
+		q.fences.present[i] = !PG_ARGISNULL(2 + i);
+		q.fences.at[i] = q.fences.present[i] ? PG_GETARG_TIMESTAMPTZ(2 + i) : 0;
+	}
+	read_page_arguments(fcinfo, 6, &q);
+	scan_addresses(fcinfo, &q);
+	return (Datum) 0;
+}
+
+/* An address of the family's full length: the first or last of a network. */
+static inet *
+network_end(const inet *network, bool last)
+{
+	inet	   *result = palloc0(sizeof(inet));
+	int			size = ip_addrsize(unconstify(inet *, network));
+	int			maxbits = size * 8;
+	int			bits = ip_bits(unconstify(inet *, network));
+
+	ip_family(result) = ip_family(unconstify(inet *, network));
+	ip_bits(result) = maxbits;
+	memcpy(ip_addr(result), ip_addr(unconstify(inet *, network)), size);
+	for (int b = bits; b < maxbits; b++)
+	{
+		unsigned char mask = 0x80 >> (b % 8);
+
+		if (last)
+			ip_addr(result)[b / 8] |= mask;
+		else
+			ip_addr(result)[b / 8] &= ~mask;
+	}
+	SET_INET_VARSIZE(result);
+	return result;
+}
+
+static bool
+is_address_char(char c)
+{
+	return isxdigit((unsigned char) c) || c == ':' || c == '.';
+}
+
+/* s..e without blanks around it, if it is one or more address characters. */
+static char *
+address_part(const char *s, const char *e)
+{
+	while (s < e && isspace((unsigned char) *s))
+		s++;
+	while (e > s && isspace((unsigned char) e[-1]))
+		e--;
+	if (s == e)
+		return NULL;
+	for (const char *p = s; p < e; p++)
+		if (!is_address_char(*p))
+			return NULL;
+	return pnstrdup(s, e - s);
+}
+
+static inet *
+read_inet(const char *s)
+{
+	return DatumGetInetPP(DirectFunctionCall1(inet_in, CStringGetDatum(s)));
+}
+
+/*
+ * DNSDB's address argument: an address, a CIDR block ("192.0.2.0/24") or
+ * a range of addresses ("192.0.2.2-192.0.2.30"), as its first and last
+ * address.
+ */
+static void
+read_address_argument(text *value, address_query *q)
+{
+	char	   *s = text_to_cstring(value);
+	char	   *dash = strchr(s, '-');
+	char	   *from = dash ? address_part(s, dash) : NULL;
+	char	   *to = dash ? address_part(dash + 1, s + strlen(s)) : NULL;
+
+	if (from != NULL && to != NULL)
+	{
+		q->low = network_end(read_inet(from), false);
+		q->high = network_end(read_inet(to), false);
+	}
+	else
+	{
+		inet	   *network = read_inet(s);
+
+		q->low = network_end(network, false);
+		q->high = network_end(network, true);
+	}
+	if (ip_family(q->low) != ip_family(q->high) ||
+		inet_compare(InetPGetDatum(q->low), InetPGetDatum(q->high)) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid address range \"%s\"", s)));
+}
+
+/*
+ * lookup_rdata_ip(value text, time_first_before, time_first_after,
+ *				   time_last_before, time_last_after, window_after,
+ *				   window_before text, strict boolean, max_results bigint,
+ *				   after_cursor text)
+ *	 RETURNS SETOF lookup_row
+ */
+Datum
+pdns_lookup_rdata_ip(PG_FUNCTION_ARGS)
+{
+	address_query q;
+
+	lookup_window_fences(fcinfo, 1, &q.fences);
+	if (PG_ARGISNULL(0))
+		return no_rows(fcinfo);
+	read_address_argument(PG_GETARG_TEXT_PP(0), &q);
+	read_page_arguments(fcinfo, 8, &q);
+	scan_addresses(fcinfo, &q);
+	return (Datum) 0;
+}
