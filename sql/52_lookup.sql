@@ -79,10 +79,16 @@ SELECT rdata, time_first, time_last FROM lookup_rrset('www.example.com', 'A',
 SELECT fence('-60') BETWEEN now() - interval '61 seconds' AND now() - interval '59 seconds' AS seconds_ago,
        fence('-7 days') = now() - interval '7 days' AS interval_ago,
        fence('3 days ago') = now() - interval '3 days' AS ago,
+       fence(' -P2DT1H ') = now() - interval '2 days 1 hour' AS iso_ago,
+       fence('P-2D') = now() - interval '2 days' AS iso_negative,
        fence('1600000000') = '2020-09-13 12:26:40+00' AS epoch,
-       fence(NULL) IS NULL AND fence('') IS NULL AS no_fence;
+       fence(' 1600000000.25 ') = '2020-09-13 12:26:40.25+00' AS epoch_fraction,
+       fence('2020-09-13 12:26:40+00') = '2020-09-13 12:26:40+00' AS timestamp,
+       fence(NULL) IS NULL AND fence('') IS NULL AND fence('  ') IS NULL AS no_fence;
 SELECT count(*) AS seen_in_last_century FROM lookup_rrset('*.example.com', time_last_after => '-3153600000');
 SELECT fence('next tuesday');
+SELECT fence('-P7X');
+SELECT fence('99999999999999999');
 
 -- Limits: a truncated flag, and keyset pagination that visits each row once.
 SELECT rrname, truncated FROM lookup_rrset('*.zone7.test', max_results => 3);
