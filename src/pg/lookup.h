@@ -8,7 +8,19 @@
 
 #include "pdns.h"
 
+#include <ctype.h>
+
 #include "datatype/timestamp.h"
+
+/* Narrow *start..*end to the text without the blanks around it. */
+static inline void
+lookup_trim(const char **start, const char **end)
+{
+	while (*start < *end && isspace((unsigned char) **start))
+		(*start)++;
+	while (*end > *start && isspace((unsigned char) (*end)[-1]))
+		(*end)--;
+}
 
 /* DNSDB's four fences, in the order of the lookups' arguments. */
 enum

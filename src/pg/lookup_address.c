@@ -14,8 +14,6 @@
  */
 #include "lookup.h"
 
-#include <ctype.h>
-
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/nbtree.h"
@@ -362,10 +360,7 @@ is_address_char(char c)
 static char *
 address_part(const char *s, const char *e)
 {
-	while (s < e && isspace((unsigned char) *s))
-		s++;
-	while (e > s && isspace((unsigned char) e[-1]))
-		e--;
+	lookup_trim(&s, &e);
 	if (s == e)
 		return NULL;
 	for (const char *p = s; p < e; p++)

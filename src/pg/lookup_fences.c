@@ -7,8 +7,6 @@
  */
 #include "lookup.h"
 
-#include <ctype.h>
-
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "funcapi.h"
@@ -55,10 +53,7 @@ classify_fence(const char *s, size_t len, const char **start, const char **end)
 	const char *b = s;
 	const char *e = s + len;
 
-	while (b < e && isspace((unsigned char) *b))
-		b++;
-	while (e > b && isspace((unsigned char) e[-1]))
-		e--;
+	lookup_trim(&b, &e);
 	*start = b;
 	*end = e;
 	if (b == e)
