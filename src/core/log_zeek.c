@@ -19,7 +19,8 @@
  *	   name); when the query type is ANY, or unknown and the line holds no
  *	   address, it cannot be typed and is skipped; otherwise it is a CNAME
  *	   of the current owner, and becomes the owner of the answers after it
- *	   (CNAME chains).
+ *	   (CNAME chains);
+ *	 - an empty answer is an error (it would make an empty owner name).
  *
  * Answers of one owner and type form one RRset (they came in one
  * response).  A response with another rcode than NOERROR is a negative
@@ -106,13 +107,16 @@ static bool
 set_marker(const char *s, size_t len, char *dst, size_t *dstlen, log_error *err)
 {
 	char		tmp[ZEEK_MARK_MAX * 4];
+	size_t		n;
 
 	if (len == 0 || len >= sizeof(tmp))
 		return log_fail(err, "bad header value");
-	*dstlen = unescape(s, len, tmp);
-	if (*dstlen == 0 || *dstlen >= ZEEK_MARK_MAX)
+	n = unescape(s, len, tmp);
+	/* a refused value leaves the marker as it was, length included */
+	if (n == 0 || n >= ZEEK_MARK_MAX)
 		return log_fail(err, "bad header value");
-	memcpy(dst, tmp, *dstlen);
+	memcpy(dst, tmp, n);
+	*dstlen = n;
 	return true;
 }
 
@@ -416,6 +420,8 @@ emit(zk_values *zv, log_out *out, log_error *err)
 
 		rr->owner = cur;
 		rr->lossy = false;
+		if (a.len == 0)
+			return log_fail(err, "an empty answer");	/* no name, no address */
 		if (log_is_ipv4(a.ptr, a.len))
 			rr->type = RR_A, rr->rdata = a;
 		else if (log_is_ipv6(a.ptr, a.len))

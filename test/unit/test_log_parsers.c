@@ -141,6 +141,21 @@ test_zeek(void)
 	CHECK_STR(zk(&z, "1700000000\t10.0.0.1"), "ERR expected 10 fields, found 2");
 	/* unknown qtype: names are CNAMEs only when an address follows */
 	CHECK_STR(zk(&z, "1700000000\t10.0.0.1\t10.0.0.53\ta.example\t-\t-\t0\tF\tb.example\t1"), "");
+	CHECK_STR(zk(&z, "1700000000\t10.0.0.1\t10.0.0.53\tw.example\t1\t1\t0\tF\tweb.example.net,,192.0.2.1\t1,1,1"),
+			  "ERR an empty answer");
+	/*
+	 * A marker too long to keep is refused and leaves the old one, its
+	 * length too: a data line then compares its fields with the old marker,
+	 * not past the end of the state (found by fuzz_sensor_logs under ASan).
+	 */
+	CHECK_STR(zk(&z, "#unset_field\t0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"),
+			  "ERR bad header value");
+	CHECK_STR(zk(&z, "1700000000\t10.0.0.1\t10.0.0.53\tu.example\t1\t1\t0\tF\t"
+				 "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789\t1"),
+			  "u.example CNAME x1 @1700000000 c=10.0.0.1 s=10.0.0.53: "
+			  "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789");
+	CHECK_STR(zk(&z, "1700000000\t10.0.0.1\t10.0.0.53\tu.example\t1\t1\t0\tF\t192.0.2.7\t-"),
+			  "u.example A x1 @1700000000 c=10.0.0.1 s=10.0.0.53: 192.0.2.7");
 	/* a new header mid-file (concatenated logs) changes the layout */
 	CHECK_STR(zk(&z, "#separator |"), "");
 	CHECK_STR(zk(&z, "#fields|ts|query|qtype|rcode|answers"), "");
@@ -155,6 +170,10 @@ test_zeek(void)
 			  "x.example A rcode=3 x1 @1700000000:");
 	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"x.example\",\"qtype\":1,\"rcode\":0,\"answers\":\"1.2.3.4\"}"),
 			  "ERR \"answers\" is not an array");
+	/* an empty answer would become the empty owner of the next (found by fuzz_sensor_logs) */
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"x.example\",\"qtype\":13,\"rcode\":0,"
+				 "\"answers\":[\"a.example\",\"\",\"b.example\"]}"),
+			  "ERR an empty answer");
 }
 
 static void
