@@ -270,6 +270,12 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 	}
 }
 
+static inet *
+read_inet(const char *s)
+{
+	return DatumGetInetPP(DirectFunctionCall1(inet_in, CStringGetDatum(s)));
+}
+
 /* max_results and after_cursor, the last two arguments of both functions. */
 static void
 read_page_arguments(FunctionCallInfo fcinfo, int first, address_query *q)
@@ -284,11 +290,10 @@ read_page_arguments(FunctionCallInfo fcinfo, int first, address_query *q)
 	if (q->after)
 	{
 		text	   *cursor = PG_GETARG_TEXT_PP(first + 1);
+		char	   *key = text_to_cstring(lookup_cursor_field(cursor, 2));
 
-		q->after_address = DatumGetInetPP(DirectFunctionCall1(inet_in,
-															  CStringGetDatum(text_to_cstring(lookup_cursor_field(cursor, 1)))));
-		q->after_key = DirectFunctionCall1(uuid_in,
-										   CStringGetDatum(text_to_cstring(lookup_cursor_field(cursor, 2))));
+		q->after_address = read_inet(text_to_cstring(lookup_cursor_field(cursor, 1)));
+		q->after_key = DirectFunctionCall1(uuid_in, CStringGetDatum(key));
 	}
 }
 
@@ -367,12 +372,6 @@ address_part(const char *s, const char *e)
 		if (!is_address_char(*p))
 			return NULL;
 	return pnstrdup(s, e - s);
-}
-
-static inet *
-read_inet(const char *s)
-{
-	return DatumGetInetPP(DirectFunctionCall1(inet_in, CStringGetDatum(s)));
 }
 
 /*
