@@ -20,10 +20,13 @@
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/visibilitymap.h"
 #include "catalog/namespace.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "storage/bufmgr.h"
+#include "storage/predicate.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -177,6 +180,32 @@ make_row(TupleTableSlot *rrset, const AttrNumber *attnums, Datum address,
 }
 
 /*
+ * The next entry of the address index visible to the snapshot, read from
+ * the index alone when the visibility map says its heap page is all
+ * visible, as an Index Only Scan does (the index holds both columns of
+ * rdata_addresses); the heap is read only for pages changed since the
+ * last VACUUM.  The entry is in scan->xs_itup.
+ */
+static bool
+next_address(IndexScanDesc scan, TupleTableSlot *heap_slot, Buffer *vm_buffer, Snapshot snapshot)
+{
+	ItemPointer tid;
+
+	while ((tid = index_getnext_tid(scan, ForwardScanDirection)) != NULL)
+	{
+		if (VM_ALL_VISIBLE(scan->heapRelation, ItemPointerGetBlockNumber(tid), vm_buffer))
+		{
+			/* what fetching the tuple would have locked, for SERIALIZABLE */
+			PredicateLockPage(scan->heapRelation, ItemPointerGetBlockNumber(tid), snapshot);
+			return true;
+		}
+		if (index_fetch_heap(scan, heap_slot))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Put the rows of one page of q into the tuplestore of this set-returning
  * call: at most max_results, each with truncated telling whether more
  * matched.
@@ -199,6 +228,7 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 	ScanKeyData by_key;
 	IndexScanDesc address_scan;
 	IndexScanDesc rrset_scan;
+	Buffer		vm_buffer = InvalidBuffer;
 	inet	   *start = q->low;
 	int64		found = 0;
 	int64		capacity = 64;
@@ -213,14 +243,15 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 	ScanKeyInit(&range[0], 1, BTGreaterEqualStrategyNumber, F_NETWORK_GE, InetPGetDatum(start));
 	ScanKeyInit(&range[1], 1, BTLessEqualStrategyNumber, F_NETWORK_LE, InetPGetDatum(q->high));
 	address_scan = index_beginscan(addresses, addresses_index, snapshot, 2, 0);
+	address_scan->xs_want_itup = true;
 	index_rescan(address_scan, range, 2, NULL, 0);
 	rrset_scan = index_beginscan(rrsets, rrsets_index, snapshot, 1, 0);
 
-	while (index_getnext_slot(address_scan, ForwardScanDirection, address_slot))
+	while (next_address(address_scan, address_slot, &vm_buffer, snapshot))
 	{
 		bool		isnull;
-		Datum		address = slot_getattr(address_slot, 1, &isnull);
-		Datum		key = slot_getattr(address_slot, 2, &isnull);
+		Datum		address = index_getattr(address_scan->xs_itup, 1, address_scan->xs_itupdesc, &isnull);
+		Datum		key = index_getattr(address_scan->xs_itup, 2, address_scan->xs_itupdesc, &isnull);
 		Datum		first,
 					last;
 
@@ -251,6 +282,8 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 		found++;
 	}
 
+	if (BufferIsValid(vm_buffer))
+		ReleaseBuffer(vm_buffer);
 	index_endscan(rrset_scan);
 	index_endscan(address_scan);
 	ExecDropSingleTupleTableSlot(rrset_slot);
