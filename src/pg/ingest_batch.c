@@ -1,13 +1,13 @@
 /*
  * ingest_batch.c
  *		This backend's ingestion batch: hash tables that sum observations by
- *		key, caches of parsed names and rdata, the rejects, and the set-
- *		returning functions pdns._merge_batch() reads them back with.
+ *		key, caches of parsed names and rdata, the rejects; when to merge it
+ *		(ingest_readback.c reads it back for the merge).
  *
  * Everything lives in one memory context that is reset after each merge and
  * on (sub)transaction abort, so an aborted COPY leaves nothing behind.
  */
-#include "ingest.h"
+#include "ingest_batch.h"
 
 #include "access/xact.h"
 #include "catalog/pg_type_d.h"
@@ -27,156 +27,132 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-PG_FUNCTION_INFO_V1(pdns_batch_rrsets);
-PG_FUNCTION_INFO_V1(pdns_batch_observations);
-PG_FUNCTION_INFO_V1(pdns_batch_negatives);
-PG_FUNCTION_INFO_V1(pdns_batch_clients);
-PG_FUNCTION_INFO_V1(pdns_batch_rejects);
-PG_FUNCTION_INFO_V1(pdns_batch_periods);
 PG_FUNCTION_INFO_V1(pdns_batch_reset);
 
-/* Microseconds between the Unix and PostgreSQL epochs. */
-#define UNIX_TO_PG_USEC ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
-
-/*
- * The batch's RRsets, keyed by a fast hash of their content (and a probe
- * number, for the rare hashes that collide); the SHA-256 digest that
- * identifies an RRset in the store is computed once per new entry.
- */
-typedef struct rrset_probe
+/* Hashes and equality of the tables' keys (see ingest_batch.h). */
+static inline uint32
+fold64(uint64 h)
 {
-	uint64		hash;
-	uint64		probe;
-} rrset_probe;
+	return (uint32) (h ^ (h >> 32));
+}
 
-typedef struct rrset_entry
+/* murmur3's 64-bit finalizer: every input bit moves every output bit */
+static inline uint64
+mix64(uint64 x)
 {
-	rrset_probe probe;			/* hash key */
-	uint8		key[DIGEST_LEN];	/* digest of the content below */
-	struct varlena *rrname;
-	struct varlena *bailiwick;	/* NULL when unknown */
-	struct varlena *rdata;
-	uint16		rrtype;
-	bool		lossy;
-	int64		first;
-	int64		last;
-	int64		count;
-} rrset_entry;
+	x ^= x >> 33;
+	x *= UINT64CONST(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
 
-typedef struct obs_key
+/* A digest's first octets: already uniformly distributed. */
+static inline uint64
+digest_bits(const uint8 *digest)
 {
-	int64		period;
-	int32		sensor_id;
-	uint8		rrset[DIGEST_LEN];
-} obs_key;
+	uint64		bits;
 
-typedef struct obs_entry
+	memcpy(&bits, digest, sizeof(bits));
+	return bits;
+}
+
+static inline uint32
+obs_hash(const obs_key *k)
 {
-	obs_key		key;
-	int64		first;
-	int64		last;
-	int64		count;
-} obs_entry;
+	return fold64(digest_bits(k->rrset) ^ mix64((uint64) k->period ^ ((uint64) k->sensor_id << 44)));
+}
 
-typedef struct neg_key
+static inline bool
+obs_equal(const obs_key *a, const obs_key *b)
 {
-	int64		period;
-	int32		sensor_id;
-	uint16		rrtype;
-	uint16		rcode;
-	uint8		name[DIGEST_LEN];
-} neg_key;
+	return a->period == b->period && a->sensor_id == b->sensor_id &&
+		memcmp(a->rrset, b->rrset, DIGEST_LEN) == 0;
+}
 
-typedef struct neg_entry
+static inline uint32
+neg_hash(const neg_key *k)
 {
-	neg_key		key;
-	struct varlena *rrname;
-	int64		first;
-	int64		last;
-	int64		count;
-} neg_entry;
+	return fold64(digest_bits(k->name) ^
+				  mix64((uint64) k->period ^ ((uint64) k->sensor_id << 44) ^
+							  ((uint64) k->rrtype << 16) ^ k->rcode));
+}
 
-typedef struct client_key
+static inline bool
+neg_equal(const neg_key *a, const neg_key *b)
 {
-	int64		period;
-	int32		sensor_id;
-	uint16		rrtype;
-	uint8		client[sizeof(inet_struct)];
-	uint8		name[DIGEST_LEN];
-} client_key;
+	return a->period == b->period && a->sensor_id == b->sensor_id && a->rrtype == b->rrtype &&
+		a->rcode == b->rcode && memcmp(a->name, b->name, DIGEST_LEN) == 0;
+}
 
-typedef struct client_entry
+static inline uint32
+client_hash(const client_key *k)
 {
-	client_key	key;			/* holds the pseudonym */
-	const struct varlena *rrname;	/* shared with the RRset or negative entry */
-	int64		first;
-	int64		last;
-	int64		count;
-} client_entry;
+	return fold64(digest_bits(k->name) ^
+				  hash_bytes_extended(k->client, sizeof(k->client),
+									  (uint64) k->period ^ ((uint64) k->sensor_id << 44) ^ k->rrtype));
+}
 
-/*
- * Caches of parsed raw text: the key is a 64-bit hash of the text, and the
- * entry keeps the text, so that a collision is caught (and not cached).
- */
-typedef struct cache_key
+static inline bool
+client_equal(const client_key *a, const client_key *b)
 {
-	uint64		hash;
-} cache_key;
+	return a->period == b->period && a->sensor_id == b->sensor_id && a->rrtype == b->rrtype &&
+		memcmp(a->client, b->client, sizeof(a->client)) == 0 &&
+		memcmp(a->name, b->name, DIGEST_LEN) == 0;
+}
 
-typedef struct cache_entry
-{
-	cache_key	key;
-	char	   *raw;
-	size_t		rawlen;
-	void	   *value;			/* dnsname key bytes or rrset varlena; NULL: bad */
-	size_t		valuelen;
-	const char *reason;			/* when value is NULL */
-} cache_entry;
+#define SH_PREFIX pdns_rrset_table
+#define SH_ELEMENT_TYPE rrset_entry
+#define SH_KEY_TYPE rrset_probe
+#define SH_KEY probe
+#define SH_HASH_KEY(tb, k) fold64((k).hash + (k).probe)
+#define SH_EQUAL(tb, a, b) ((a).hash == (b).hash && (a).probe == (b).probe)
+#define SH_SCOPE extern
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
-typedef struct reject_entry
-{
-	char	   *target;
-	char	   *sensor;
-	char	   *reason;
-	bytea	   *raw;
-} reject_entry;
+#define SH_PREFIX pdns_obs_table
+#define SH_ELEMENT_TYPE obs_entry
+#define SH_KEY_TYPE obs_key
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) obs_hash(&(k))
+#define SH_EQUAL(tb, a, b) obs_equal(&(a), &(b))
+#define SH_SCOPE extern
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
-/*
- * The entries of one per-period table ordered by period, made when the merge
- * first asks for one period's rows: the merge writes each period into its
- * own partition.
- */
-typedef struct period_index
-{
-	void	  **entries;
-	long		n;
-	bool		built;
-} period_index;
+#define SH_PREFIX pdns_neg_table
+#define SH_ELEMENT_TYPE neg_entry
+#define SH_KEY_TYPE neg_key
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) neg_hash(&(k))
+#define SH_EQUAL(tb, a, b) neg_equal(&(a), &(b))
+#define SH_SCOPE extern
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
-typedef struct batch_state
-{
-	MemoryContext cxt;
-	HTAB	   *rrsets;
-	HTAB	   *obs;
-	HTAB	   *negs;
-	HTAB	   *clients;
-	HTAB	   *names;
-	HTAB	   *rdata;
-	List	   *rejects;
-	period_index obs_by_period;
-	period_index negs_by_period;
-	period_index clients_by_period;
-	long		keys;			/* distinct keys in the four tables */
-	SubTransactionId subid;		/* the (sub)transaction the batch belongs to */
-	const char *target;
-	/* settings, read at the first row of a batch */
-	bool		have_settings;
-	period_kind period;
-	bool		record_clients;
-	long		max_keys;
-} batch_state;
+#define SH_PREFIX pdns_client_table
+#define SH_ELEMENT_TYPE client_entry
+#define SH_KEY_TYPE client_key
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) client_hash(&(k))
+#define SH_EQUAL(tb, a, b) client_equal(&(a), &(b))
+#define SH_SCOPE extern
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
-static batch_state batch;
+#define SH_PREFIX pdns_cache_table
+#define SH_ELEMENT_TYPE cache_entry
+#define SH_KEY_TYPE cache_key
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) fold64((k).hash)
+#define SH_EQUAL(tb, a, b) ((a).hash == (b).hash)
+#define SH_SCOPE extern
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+batch_state pdns_batch;
 static HTAB *sensor_ids = NULL; /* name -> id, for the backend's life */
 static char last_sensor[NAMEDATALEN * 2];	/* the last name looked up there */
 static size_t last_sensor_len = 0;
@@ -195,9 +171,9 @@ static const struct config_enum_entry line_encoding_options[] = {
 static void
 batch_reset(void)
 {
-	if (batch.cxt != NULL)
-		MemoryContextDelete(batch.cxt);
-	memset(&batch, 0, sizeof(batch));
+	if (pdns_batch.cxt != NULL)
+		MemoryContextDelete(pdns_batch.cxt);
+	memset(&pdns_batch, 0, sizeof(pdns_batch));
 }
 
 /* Sensors numbered in an aborted transaction are gone: forget them. */
@@ -217,7 +193,7 @@ batch_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PRE_COMMIT:
 		case XACT_EVENT_PRE_PREPARE:
 			/* statement triggers merge every batch; anything left is a bug */
-			if (batch.cxt != NULL && (batch.keys > 0 || batch.rejects != NIL))
+			if (pdns_batch.cxt != NULL && (pdns_batch.keys > 0 || pdns_batch.rejects != NIL))
 				elog(ERROR, "pdns ingestion batch was not merged before commit");
 			break;
 		case XACT_EVENT_ABORT:
@@ -248,20 +224,9 @@ batch_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
 		forget_sensor_ids();
-		if (batch.cxt != NULL && mySubid <= batch.subid)
+		if (pdns_batch.cxt != NULL && mySubid <= pdns_batch.subid)
 			batch_reset();
 	}
-}
-
-static HTAB *
-make_table(const char *name, Size keysize, Size entrysize)
-{
-	HASHCTL		ctl;
-
-	ctl.keysize = keysize;
-	ctl.entrysize = entrysize;
-	ctl.hcxt = batch.cxt;
-	return hash_create(name, 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
 static void
@@ -282,26 +247,26 @@ load_settings(void)
 	switch (seconds)
 	{
 		case 3600:
-			batch.period = PERIOD_HOUR;
+			pdns_batch.period = PERIOD_HOUR;
 			break;
 		case 86400:
-			batch.period = PERIOD_DAY;
+			pdns_batch.period = PERIOD_DAY;
 			break;
 		case 7 * 86400:
-			batch.period = PERIOD_WEEK;
+			pdns_batch.period = PERIOD_WEEK;
 			break;
 		case 30 * 86400:		/* extract(epoch) counts a month as 30 days */
-			batch.period = PERIOD_MONTH;
+			pdns_batch.period = PERIOD_MONTH;
 			break;
 		default:
 			elog(ERROR, "unsupported partition interval of %lld seconds", (long long) seconds);
 	}
-	batch.record_clients = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+	pdns_batch.record_clients = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 													  SPI_tuptable->tupdesc, 2, &isnull));
-	batch.max_keys = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+	pdns_batch.max_keys = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
 												 SPI_tuptable->tupdesc, 3, &isnull));
 	SPI_finish();
-	batch.have_settings = true;
+	pdns_batch.have_settings = true;
 }
 
 static void
@@ -315,14 +280,14 @@ batch_start(void)
 		RegisterSubXactCallback(batch_subxact_callback, NULL);
 		callbacks = true;
 	}
-	batch.cxt = AllocSetContextCreate(TopMemoryContext, "pdns ingest batch",
+	pdns_batch.cxt = AllocSetContextCreate(TopMemoryContext, "pdns ingest batch",
 									  ALLOCSET_DEFAULT_SIZES);
-	batch.rrsets = make_table("pdns batch rrsets", sizeof(rrset_probe), sizeof(rrset_entry));
-	batch.obs = make_table("pdns batch observations", sizeof(obs_key), sizeof(obs_entry));
-	batch.negs = make_table("pdns batch negatives", sizeof(neg_key), sizeof(neg_entry));
-	batch.clients = make_table("pdns batch clients", sizeof(client_key), sizeof(client_entry));
-	batch.names = make_table("pdns batch name cache", sizeof(cache_key), sizeof(cache_entry));
-	batch.rdata = make_table("pdns batch rdata cache", sizeof(cache_key), sizeof(cache_entry));
+	pdns_batch.rrsets = pdns_rrset_table_create(pdns_batch.cxt, 1024, NULL);
+	pdns_batch.obs = pdns_obs_table_create(pdns_batch.cxt, 1024, NULL);
+	pdns_batch.negs = pdns_neg_table_create(pdns_batch.cxt, 1024, NULL);
+	pdns_batch.clients = pdns_client_table_create(pdns_batch.cxt, 1024, NULL);
+	pdns_batch.names = pdns_cache_table_create(pdns_batch.cxt, 1024, NULL);
+	pdns_batch.rdata = pdns_cache_table_create(pdns_batch.cxt, 1024, NULL);
 	load_settings();
 }
 
@@ -332,18 +297,18 @@ void
 ingest_begin_row(const char *target)
 {
 	/* rows from another subtransaction start a batch of their own */
-	if (batch.cxt != NULL && batch.subid != GetCurrentSubTransactionId())
+	if (pdns_batch.cxt != NULL && pdns_batch.subid != GetCurrentSubTransactionId())
 	{
-		if (batch.keys > 0 || batch.rejects != NIL)
+		if (pdns_batch.keys > 0 || pdns_batch.rejects != NIL)
 			run_merge();
 		batch_reset();
 	}
-	if (batch.cxt == NULL)
+	if (pdns_batch.cxt == NULL)
 	{
 		batch_start();
-		batch.subid = GetCurrentSubTransactionId();
+		pdns_batch.subid = GetCurrentSubTransactionId();
 	}
-	batch.target = target;
+	pdns_batch.target = target;
 }
 
 /* ---- adding ---- */
@@ -351,7 +316,7 @@ ingest_begin_row(const char *target)
 static struct varlena *
 copy_varlena(const void *data, size_t len)
 {
-	struct varlena *v = MemoryContextAlloc(batch.cxt, VARHDRSZ + len);
+	struct varlena *v = MemoryContextAlloc(pdns_batch.cxt, VARHDRSZ + len);
 
 	SET_VARSIZE(v, VARHDRSZ + len);
 	memcpy(VARDATA(v), data, len);
@@ -405,7 +370,7 @@ add_positive(const ingest_obs *o, int64 period)
 		probe.hash = hash_bytes_extended(o->bailiwick, (int) o->bailiwick_len, probe.hash);
 	for (probe.probe = 0;; probe.probe++)
 	{
-		r = hash_search(batch.rrsets, &probe, HASH_ENTER, &found);
+		r = pdns_rrset_table_insert(pdns_batch.rrsets, probe, &found);
 		if (!found || (r->rrtype == o->rrtype && r->lossy == o->lossy &&
 					   same_bytes(r->rrname, o->rrname, o->rrname_len) &&
 					   same_bytes(r->rdata, rdata, rdata_len) &&
@@ -434,7 +399,7 @@ add_positive(const ingest_obs *o, int64 period)
 		r->lossy = o->lossy;
 		r->first = r->last = o->time;
 		r->count = 0;
-		batch.keys++;
+		pdns_batch.keys++;
 	}
 	widen(&r->first, &r->last, &r->count, o);
 
@@ -442,12 +407,12 @@ add_positive(const ingest_obs *o, int64 period)
 	ok.period = period;
 	ok.sensor_id = o->sensor_id;
 	memcpy(ok.rrset, r->key, DIGEST_LEN);
-	e = hash_search(batch.obs, &ok, HASH_ENTER, &found);
+	e = pdns_obs_table_insert(pdns_batch.obs, ok, &found);
 	if (!found)
 	{
 		e->first = e->last = o->time;
 		e->count = 0;
-		batch.keys++;
+		pdns_batch.keys++;
 	}
 	widen(&e->first, &e->last, &e->count, o);
 	return r->rrname;
@@ -466,13 +431,13 @@ add_negative(const ingest_obs *o, int64 period)
 	nk.rrtype = o->rrtype;
 	nk.rcode = o->rcode;
 	name_digest(o->rrname, o->rrname_len, nk.name);
-	e = hash_search(batch.negs, &nk, HASH_ENTER, &found);
+	e = pdns_neg_table_insert(pdns_batch.negs, nk, &found);
 	if (!found)
 	{
 		e->rrname = copy_varlena(o->rrname, o->rrname_len);
 		e->first = e->last = o->time;
 		e->count = 0;
-		batch.keys++;
+		pdns_batch.keys++;
 	}
 	widen(&e->first, &e->last, &e->count, o);
 	return e->rrname;
@@ -500,13 +465,13 @@ add_client(const ingest_obs *o, int64 period, const struct varlena *rrname)
 	ck.rrtype = o->rrtype;
 	memcpy(ck.client, &pseudo.inet_data, sizeof(inet_struct));
 	name_digest(o->rrname, o->rrname_len, ck.name);
-	e = hash_search(batch.clients, &ck, HASH_ENTER, &found);
+	e = pdns_client_table_insert(pdns_batch.clients, ck, &found);
 	if (!found)
 	{
 		e->rrname = rrname ? rrname : copy_varlena(o->rrname, o->rrname_len);
 		e->first = e->last = o->time;
 		e->count = 0;
-		batch.keys++;
+		pdns_batch.keys++;
 	}
 	widen(&e->first, &e->last, &e->count, o);
 }
@@ -518,7 +483,7 @@ add_client(const ingest_obs *o, int64 period, const struct varlena *rrname)
 void
 ingest_add(const ingest_obs *o)
 {
-	int64		period = period_start_usec(o->time, batch.period);
+	int64		period = period_start_usec(o->time, pdns_batch.period);
 	const struct varlena *rrname = NULL;
 
 	if (o->client_only)
@@ -527,28 +492,28 @@ ingest_add(const ingest_obs *o)
 		rrname = add_positive(o, period);
 	else
 		rrname = add_negative(o, period);
-	if (o->client != NULL && batch.record_clients)
+	if (o->client != NULL && pdns_batch.record_clients)
 		add_client(o, period, rrname);
 }
 
 void
 ingest_reject(const char *sensor, const uint8 *raw, size_t rawlen, const char *reason)
 {
-	MemoryContext old = MemoryContextSwitchTo(batch.cxt);
+	MemoryContext old = MemoryContextSwitchTo(pdns_batch.cxt);
 	reject_entry *r = palloc(sizeof(reject_entry));
 
-	r->target = pstrdup(batch.target);
+	r->target = pstrdup(pdns_batch.target);
 	r->sensor = sensor ? pstrdup(sensor) : NULL;
 	r->reason = pstrdup(reason);
 	r->raw = (bytea *) copy_varlena(raw, rawlen);
-	batch.rejects = lappend(batch.rejects, r);
+	pdns_batch.rejects = lappend(pdns_batch.rejects, r);
 	MemoryContextSwitchTo(old);
 }
 
 /* ---- caches ---- */
 
 static cache_entry *
-cache_lookup(HTAB *table, const char *prefix, size_t prefixlen,
+cache_lookup(pdns_cache_table_hash *table, const char *prefix, size_t prefixlen,
 			 const char *text, size_t len, bool *found)
 {
 	cache_key	k;
@@ -556,7 +521,7 @@ cache_lookup(HTAB *table, const char *prefix, size_t prefixlen,
 
 	k.hash = hash_bytes_extended((const unsigned char *) text, (int) len,
 								 hash_bytes_extended((const unsigned char *) prefix, (int) prefixlen, 0));
-	e = hash_search(table, &k, HASH_ENTER, found);
+	e = pdns_cache_table_insert(table, k, found);
 	if (*found)
 	{
 		/* the text is kept, so a hash collision is caught here */
@@ -565,7 +530,7 @@ cache_lookup(HTAB *table, const char *prefix, size_t prefixlen,
 			return e;
 		return NULL;
 	}
-	e->raw = MemoryContextAlloc(batch.cxt, prefixlen + len + 1);
+	e->raw = MemoryContextAlloc(pdns_batch.cxt, prefixlen + len + 1);
 	memcpy(e->raw, prefix, prefixlen);
 	memcpy(e->raw + prefixlen, text, len);
 	e->rawlen = prefixlen + len;
@@ -580,7 +545,7 @@ ingest_name(const char *text, size_t len, const uint8 **key, size_t *keylen,
 			const char **reason)
 {
 	bool		found;
-	cache_entry *e = cache_lookup(batch.names, "", 0, text, len, &found);
+	cache_entry *e = cache_lookup(pdns_batch.names, "", 0, text, len, &found);
 	dn_key		k;
 	dn_error	err;
 
@@ -596,7 +561,7 @@ ingest_name(const char *text, size_t len, const uint8 **key, size_t *keylen,
 		char		buf[256];
 
 		dn_error_describe(&err, buf, sizeof(buf));
-		*reason = MemoryContextStrdup(batch.cxt, buf);
+		*reason = MemoryContextStrdup(pdns_batch.cxt, buf);
 		if (e != NULL)
 			e->reason = *reason;
 		return false;
@@ -604,14 +569,14 @@ ingest_name(const char *text, size_t len, const uint8 **key, size_t *keylen,
 	if (e == NULL)
 	{
 		/* a hash collision with another cached text: keep the result here */
-		uint8	   *copy = MemoryContextAlloc(batch.cxt, k.len + 1);
+		uint8	   *copy = MemoryContextAlloc(pdns_batch.cxt, k.len + 1);
 
 		memcpy(copy, k.bytes, k.len);
 		*key = copy;
 		*keylen = k.len;
 		return true;
 	}
-	e->value = MemoryContextAlloc(batch.cxt, k.len + 1);
+	e->value = MemoryContextAlloc(pdns_batch.cxt, k.len + 1);
 	memcpy(e->value, k.bytes, k.len);
 	e->valuelen = k.len;
 	*key = e->value;
@@ -625,7 +590,7 @@ ingest_rdata(uint16 rrtype, const char *text, size_t len,
 {
 	bool		found;
 	uint16		t = rrtype;
-	cache_entry *e = cache_lookup(batch.rdata, (const char *) &t, sizeof(t), text, len, &found);
+	cache_entry *e = cache_lookup(pdns_batch.rdata, (const char *) &t, sizeof(t), text, len, &found);
 	struct varlena *set;
 	rrset_error err;
 	uint8_t    *payload;
@@ -641,7 +606,7 @@ ingest_rdata(uint16 rrtype, const char *text, size_t len,
 	payload = rrset_build(rrtype, &text, &len, 1, NULL, &plen, &err);
 	if (payload == NULL)
 	{
-		*reason = MemoryContextStrdup(batch.cxt, err.reason);
+		*reason = MemoryContextStrdup(pdns_batch.cxt, err.reason);
 		if (e != NULL)
 			e->reason = *reason;
 		return false;
@@ -686,7 +651,7 @@ ingest_rdata_set(uint16 rrtype, const char *const *texts, const size_t *lens, si
 		uint16		t = rrtype;
 		char		prefix[3] = {(char) (t >> 8), (char) (t & 0xFF), 'S'};
 
-		e = cache_lookup(batch.rdata, prefix, sizeof(prefix), key.data, key.len, &found);
+		e = cache_lookup(pdns_batch.rdata, prefix, sizeof(prefix), key.data, key.len, &found);
 	}
 	pfree(key.data);
 	if (e != NULL && found)
@@ -698,7 +663,7 @@ ingest_rdata_set(uint16 rrtype, const char *const *texts, const size_t *lens, si
 	payload = rrset_build(rrtype, texts, lens, n, NULL, &plen, &err);
 	if (payload == NULL)
 	{
-		*reason = MemoryContextStrdup(batch.cxt, err.reason);
+		*reason = MemoryContextStrdup(pdns_batch.cxt, err.reason);
 		*bad = err.element > 0 ? err.element - 1 : -1;
 		if (e != NULL)
 			e->reason = *reason;
@@ -775,324 +740,22 @@ static void
 run_merge(void)
 {
 	elog(DEBUG1, "pdns: merging a batch of %ld keys held in %zu bytes",
-		 batch.keys, MemoryContextMemAllocated(batch.cxt, true));
+		 pdns_batch.keys, MemoryContextMemAllocated(pdns_batch.cxt, true));
 	pdns_spi_run_keeping_search_path("SELECT pdns._merge_batch()");
 }
 
 void
 ingest_merge_if_full(void)
 {
-	if (batch.cxt != NULL && batch.keys >= batch.max_keys)
+	if (pdns_batch.cxt != NULL && pdns_batch.keys >= pdns_batch.max_keys)
 		run_merge();
 }
 
 void
 ingest_merge(void)
 {
-	if (batch.cxt != NULL && (batch.keys > 0 || batch.rejects != NIL))
+	if (pdns_batch.cxt != NULL && (pdns_batch.keys > 0 || pdns_batch.rejects != NIL))
 		run_merge();
-}
-
-/* ---- reading back (called by pdns._merge_batch()) ---- */
-
-static Datum
-time_datum(int64 usec)
-{
-	return TimestampTzGetDatum(usec - UNIX_TO_PG_USEC);
-}
-
-static Datum
-uuid_datum(const uint8 *digest)
-{
-	pg_uuid_t  *u = palloc(sizeof(pg_uuid_t));
-
-	memcpy(u->data, digest, UUID_LEN);
-	return UUIDPGetDatum(u);
-}
-
-static void
-put_row(ReturnSetInfo *rsinfo, Datum *values, bool *nulls)
-{
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-}
-
-/* Every entry of the three per-period tables starts with its period. */
-StaticAssertDecl(offsetof(obs_entry, key.period) == 0 && offsetof(neg_entry, key.period) == 0 &&
-				 offsetof(client_entry, key.period) == 0, "period first");
-
-static inline int64
-entry_period(const void *entry)
-{
-	return *(const int64 *) entry;
-}
-
-static int
-entry_period_cmp(const void *a, const void *b)
-{
-	int64		x = entry_period(*(void *const *) a);
-	int64		y = entry_period(*(void *const *) b);
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The first of table's entries in period order whose period is period, or
- * ix->n if there is none; builds the index on first use.
- */
-static long
-period_index_first(period_index *ix, HTAB *table, int64 period)
-{
-	long		lo = 0,
-				hi;
-
-	if (!ix->built)
-	{
-		HASH_SEQ_STATUS seq;
-		void	   *e;
-
-		ix->n = 0;
-		ix->entries = MemoryContextAlloc(batch.cxt, (hash_get_num_entries(table) + 1) * sizeof(void *));
-		hash_seq_init(&seq, table);
-		while ((e = hash_seq_search(&seq)) != NULL)
-			ix->entries[ix->n++] = e;
-		qsort(ix->entries, ix->n, sizeof(void *), entry_period_cmp);
-		ix->built = true;
-	}
-	hi = ix->n;
-	while (lo < hi)
-	{
-		long		mid = lo + (hi - lo) / 2;
-
-		if (entry_period(ix->entries[mid]) < period)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * Calls emit for each entry of table, or with for_period not NULL, for
- * those of that period only.
- */
-static void
-for_each_entry(FunctionCallInfo fcinfo, HTAB *table, period_index *ix,
-			   void (*emit) (ReturnSetInfo *rsinfo, void *entry))
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (table == NULL)
-		return;
-	if (PG_ARGISNULL(0))
-	{
-		HASH_SEQ_STATUS seq;
-		void	   *e;
-
-		hash_seq_init(&seq, table);
-		while ((e = hash_seq_search(&seq)) != NULL)
-			emit(rsinfo, e);
-	}
-	else
-	{
-		int64		period = PG_GETARG_TIMESTAMPTZ(0) + UNIX_TO_PG_USEC;
-
-		for (long i = period_index_first(ix, table, period);
-			 i < ix->n && entry_period(ix->entries[i]) == period; i++)
-			emit(rsinfo, ix->entries[i]);
-	}
-}
-
-Datum
-pdns_batch_rrsets(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	HASH_SEQ_STATUS seq;
-	rrset_entry *r;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (batch.rrsets == NULL)
-		return (Datum) 0;
-	hash_seq_init(&seq, batch.rrsets);
-	while ((r = hash_seq_search(&seq)) != NULL)
-	{
-		Datum		values[9];
-		bool		nulls[9] = {false};
-
-		values[0] = uuid_datum(r->key);
-		values[1] = PointerGetDatum(r->rrname);
-		values[2] = UInt16GetDatum(r->rrtype);
-		values[3] = PointerGetDatum(r->bailiwick);
-		nulls[3] = r->bailiwick == NULL;
-		values[4] = PointerGetDatum(r->rdata);
-		values[5] = time_datum(r->first);
-		values[6] = time_datum(r->last);
-		values[7] = Int64GetDatum(r->count);
-		values[8] = BoolGetDatum(r->lossy);
-		put_row(rsinfo, values, nulls);
-	}
-	return (Datum) 0;
-}
-
-static void
-emit_observations(ReturnSetInfo *rsinfo, void *entry)
-{
-	obs_entry *e = entry;
-	Datum		values[6];
-	bool		nulls[6] = {false};
-
-	values[0] = time_datum(e->key.period);
-	values[1] = uuid_datum(e->key.rrset);
-	values[2] = Int32GetDatum(e->key.sensor_id);
-	values[3] = time_datum(e->first);
-	values[4] = time_datum(e->last);
-	values[5] = Int64GetDatum(e->count);
-	put_row(rsinfo, values, nulls);
-}
-
-Datum
-pdns_batch_observations(PG_FUNCTION_ARGS)
-{
-	for_each_entry(fcinfo, batch.obs, &batch.obs_by_period, emit_observations);
-	return (Datum) 0;
-}
-
-static void
-emit_negatives(ReturnSetInfo *rsinfo, void *entry)
-{
-	neg_entry *e = entry;
-	Datum		values[8];
-	bool		nulls[8] = {false};
-
-	values[0] = time_datum(e->key.period);
-	values[1] = PointerGetDatum(e->rrname);
-	values[2] = UInt16GetDatum(e->key.rrtype);
-	values[3] = Int16GetDatum((int16) e->key.rcode);
-	values[4] = Int32GetDatum(e->key.sensor_id);
-	values[5] = time_datum(e->first);
-	values[6] = time_datum(e->last);
-	values[7] = Int64GetDatum(e->count);
-	put_row(rsinfo, values, nulls);
-}
-
-Datum
-pdns_batch_negatives(PG_FUNCTION_ARGS)
-{
-	for_each_entry(fcinfo, batch.negs, &batch.negs_by_period, emit_negatives);
-	return (Datum) 0;
-}
-
-static void
-emit_clients(ReturnSetInfo *rsinfo, void *entry)
-{
-	client_entry *e = entry;
-	inet		client = {0};	/* put_row copies it into the tuple */
-	Datum		values[8];
-	bool		nulls[8] = {false};
-
-	memcpy(&client.inet_data, e->key.client, sizeof(inet_struct));
-	SET_INET_VARSIZE(&client);
-	values[0] = time_datum(e->key.period);
-	values[1] = InetPGetDatum(&client);
-	values[2] = PointerGetDatum(e->rrname);
-	values[3] = UInt16GetDatum(e->key.rrtype);
-	values[4] = Int32GetDatum(e->key.sensor_id);
-	values[5] = time_datum(e->first);
-	values[6] = time_datum(e->last);
-	values[7] = Int64GetDatum(e->count);
-	put_row(rsinfo, values, nulls);
-}
-
-Datum
-pdns_batch_clients(PG_FUNCTION_ARGS)
-{
-	for_each_entry(fcinfo, batch.clients, &batch.clients_by_period, emit_clients);
-	return (Datum) 0;
-}
-
-Datum
-pdns_batch_rejects(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	ListCell   *lc;
-
-	InitMaterializedSRF(fcinfo, 0);
-	foreach(lc, batch.rejects)
-	{
-		reject_entry *r = lfirst(lc);
-		Datum		values[4];
-		bool		nulls[4] = {false};
-
-		values[0] = CStringGetTextDatum(r->target);
-		values[1] = r->sensor ? CStringGetTextDatum(r->sensor) : (Datum) 0;
-		nulls[1] = r->sensor == NULL;
-		values[2] = CStringGetTextDatum(r->reason);
-		values[3] = PointerGetDatum(r->raw);
-		put_row(rsinfo, values, nulls);
-	}
-	return (Datum) 0;
-}
-
-static void
-note_period(HTAB *seen, int64 period)
-{
-	bool		found;
-
-	hash_search(seen, &period, HASH_ENTER, &found);
-}
-
-static int
-int64_cmp(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * Every period the batch touches, in order: pdns._merge_batch() merges
- * each into its own partitions, one after the other.
- */
-Datum
-pdns_batch_periods(PG_FUNCTION_ARGS)
-{
-	HASHCTL		ctl;
-	HTAB	   *periods;
-	HASH_SEQ_STATUS seq;
-	void	   *e;
-	int64	   *p;
-	int64	   *sorted;
-	Datum	   *values;
-	int			n = 0;
-
-	if (batch.cxt == NULL)
-		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
-	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(int64);
-	ctl.hcxt = CurrentMemoryContext;
-	periods = hash_create("pdns batch periods", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-
-	hash_seq_init(&seq, batch.obs);
-	while ((e = hash_seq_search(&seq)) != NULL)
-		note_period(periods, ((obs_entry *) e)->key.period);
-	hash_seq_init(&seq, batch.negs);
-	while ((e = hash_seq_search(&seq)) != NULL)
-		note_period(periods, ((neg_entry *) e)->key.period);
-	hash_seq_init(&seq, batch.clients);
-	while ((e = hash_seq_search(&seq)) != NULL)
-		note_period(periods, ((client_entry *) e)->key.period);
-
-	sorted = palloc((hash_get_num_entries(periods) + 1) * sizeof(int64));
-	hash_seq_init(&seq, periods);
-	while ((p = hash_seq_search(&seq)) != NULL)
-		sorted[n++] = *p;
-	qsort(sorted, n, sizeof(int64), int64_cmp);
-	values = palloc((n + 1) * sizeof(Datum));
-	for (int i = 0; i < n; i++)
-		values[i] = time_datum(sorted[i]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(values, n, TIMESTAMPTZOID, sizeof(TimestampTz),
-										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 /* Called by pdns._merge_batch() once everything is merged. */

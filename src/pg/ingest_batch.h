@@ -1,0 +1,208 @@
+/*
+ * ingest_batch.h
+ *		The ingestion batch's own structures, shared by the code that fills
+ *		it (ingest_batch.c) and the code that reads it back for the merge
+ *		(ingest_readback.c).  Not for the format parsers: they use ingest.h.
+ */
+#ifndef PDNS_INGEST_BATCH_H
+#define PDNS_INGEST_BATCH_H
+
+#include "ingest.h"
+
+#include "digest.h"
+#include "nodes/pg_list.h"
+#include "time_parse.h"
+
+/* Microseconds between the Unix and PostgreSQL epochs. */
+#define UNIX_TO_PG_USEC ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
+
+/*
+ * The batch's RRsets, keyed by a fast hash of their content (and a probe
+ * number, for the rare hashes that collide); the SHA-256 digest that
+ * identifies an RRset in the store is computed once per new entry.
+ */
+typedef struct rrset_probe
+{
+	uint64		hash;
+	uint64		probe;
+} rrset_probe;
+
+typedef struct rrset_entry
+{
+	rrset_probe probe;			/* hash key */
+	char		status;			/* simplehash's */
+	uint8		key[DIGEST_LEN];	/* digest of the content below */
+	struct varlena *rrname;
+	struct varlena *bailiwick;	/* NULL when unknown */
+	struct varlena *rdata;
+	uint16		rrtype;
+	bool		lossy;
+	int64		first;
+	int64		last;
+	int64		count;
+} rrset_entry;
+
+typedef struct obs_key
+{
+	int64		period;
+	int32		sensor_id;
+	uint8		rrset[DIGEST_LEN];
+} obs_key;
+
+typedef struct obs_entry
+{
+	obs_key		key;
+	char		status;
+	int64		first;
+	int64		last;
+	int64		count;
+} obs_entry;
+
+typedef struct neg_key
+{
+	int64		period;
+	int32		sensor_id;
+	uint16		rrtype;
+	uint16		rcode;
+	uint8		name[DIGEST_LEN];
+} neg_key;
+
+typedef struct neg_entry
+{
+	neg_key		key;
+	char		status;
+	struct varlena *rrname;
+	int64		first;
+	int64		last;
+	int64		count;
+} neg_entry;
+
+typedef struct client_key
+{
+	int64		period;
+	int32		sensor_id;
+	uint16		rrtype;
+	uint8		client[sizeof(inet_struct)];
+	uint8		name[DIGEST_LEN];
+} client_key;
+
+typedef struct client_entry
+{
+	client_key	key;			/* holds the pseudonym */
+	char		status;
+	const struct varlena *rrname;	/* shared with the RRset or negative entry */
+	int64		first;
+	int64		last;
+	int64		count;
+} client_entry;
+
+/*
+ * Caches of parsed raw text: the key is a 64-bit hash of the text, and the
+ * entry keeps the text, so that a collision is caught (and not cached).
+ */
+typedef struct cache_key
+{
+	uint64		hash;
+} cache_key;
+
+typedef struct cache_entry
+{
+	cache_key	key;
+	char		status;
+	char	   *raw;
+	size_t		rawlen;
+	void	   *value;			/* dnsname key bytes or rrset varlena; NULL: bad */
+	size_t		valuelen;
+	const char *reason;			/* when value is NULL */
+} cache_entry;
+
+
+/*
+ * The batch's tables are open-addressing hash tables (PostgreSQL's
+ * simplehash) with their entries inline: a lookup reads one cache line where
+ * dynahash read two at random (the bucket, then the element), and lookups
+ * were most of the time a line spends in the batch (bench/README.md).
+ * Entries move when a table grows: no pointer to an entry is kept across
+ * an insertion into its table.  Defined in ingest_batch.c.
+ */
+#define SH_PREFIX pdns_rrset_table
+#define SH_ELEMENT_TYPE rrset_entry
+#define SH_KEY_TYPE rrset_probe
+#define SH_SCOPE extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
+#define SH_PREFIX pdns_obs_table
+#define SH_ELEMENT_TYPE obs_entry
+#define SH_KEY_TYPE obs_key
+#define SH_SCOPE extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
+#define SH_PREFIX pdns_neg_table
+#define SH_ELEMENT_TYPE neg_entry
+#define SH_KEY_TYPE neg_key
+#define SH_SCOPE extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
+#define SH_PREFIX pdns_client_table
+#define SH_ELEMENT_TYPE client_entry
+#define SH_KEY_TYPE client_key
+#define SH_SCOPE extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
+#define SH_PREFIX pdns_cache_table
+#define SH_ELEMENT_TYPE cache_entry
+#define SH_KEY_TYPE cache_key
+#define SH_SCOPE extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
+typedef struct reject_entry
+{
+	char	   *target;
+	char	   *sensor;
+	char	   *reason;
+	bytea	   *raw;
+} reject_entry;
+
+/*
+ * The entries of one per-period table ordered by period, made when the merge
+ * first asks for one period's rows: the merge writes each period into its
+ * own partition.
+ */
+typedef struct period_index
+{
+	void	  **entries;
+	uint32		n;
+	bool		built;
+} period_index;
+
+typedef struct batch_state
+{
+	MemoryContext cxt;
+	pdns_rrset_table_hash *rrsets;
+	pdns_obs_table_hash *obs;
+	pdns_neg_table_hash *negs;
+	pdns_client_table_hash *clients;
+	pdns_cache_table_hash *names;
+	pdns_cache_table_hash *rdata;
+	List	   *rejects;
+	period_index obs_by_period;
+	period_index negs_by_period;
+	period_index clients_by_period;
+	long		keys;			/* distinct keys in the four tables */
+	SubTransactionId subid;		/* the (sub)transaction the batch belongs to */
+	const char *target;
+	/* settings, read at the first row of a batch */
+	bool		have_settings;
+	period_kind period;
+	bool		record_clients;
+	long		max_keys;
+} batch_state;
+
+extern batch_state pdns_batch;
+
+#endif							/* PDNS_INGEST_BATCH_H */
