@@ -154,7 +154,7 @@ CREATE TABLE negative_observations (
 ) PARTITION BY RANGE (period);
 COMMENT ON TABLE negative_observations IS 'negative answers per name, type, rcode, period and sensor';
 CREATE TABLE _template_negative_observations (LIKE negative_observations,
-	PRIMARY KEY (rrname, rrtype, rcode, period, sensor_id));
+	PRIMARY KEY (rrname, rrtype, rcode, period, sensor_id)) WITH (fillfactor = 80);
 
 -- Which (pseudonymized) clients asked for what, per period.
 CREATE TABLE client_observations (
@@ -169,8 +169,12 @@ CREATE TABLE client_observations (
 ) PARTITION BY RANGE (period);
 COMMENT ON TABLE client_observations IS
 	'client activity per period; client addresses are pseudonymized before they get here';
+-- Room on each page, as for observations: a later batch's counts for the
+-- same client, name and period update the row in place (HOT), without new
+-- entries in both indexes (at full benchmark scale the one-day ingestion
+-- took 9 % less time, bench/README.md).
 CREATE TABLE _template_client_observations (LIKE client_observations,
-	PRIMARY KEY (client, rrname, rrtype, period, sensor_id));
+	PRIMARY KEY (client, rrname, rrtype, period, sensor_id)) WITH (fillfactor = 80);
 CREATE INDEX ON _template_client_observations (rrname, rrtype);
 
 -- Everything that could not be ingested, verbatim, with the reason.

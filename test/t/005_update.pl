@@ -182,6 +182,20 @@ for my $from (@released)
 	ok($got eq $want, "$from: after the update every member object is as a new install makes it")
 	  or show_difference($got, $want);
 
+	# partitions made before the update are stored as new ones will be
+	is($node->safe_psql($db, q{
+		SELECT string_agg(c.relname || ': ' || coalesce(array_to_string(c.reloptions, ','), 'none'), '; ')
+		FROM pdns.partitioned_tables() p
+		JOIN pg_class pc ON pc.oid = p
+		JOIN pg_class t ON t.relname = '_template_' || pc.relname AND t.relnamespace = pc.relnamespace
+		JOIN pg_inherits i ON i.inhparent = p
+		JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE c.reloptions IS DISTINCT FROM t.reloptions}), '',
+		"$from: every partition has its template's storage options");
+	ok($node->safe_psql($db, q{SELECT count(*) FROM pg_inherits
+		WHERE inhparent = 'pdns.client_observations'::regclass}) > 0,
+		"$from: (there are client partitions made before the update)");
+
 	store_is_model($node, $db, $model, "$from: the update kept every row");
 	is_deeply(answers($db), $before, "$from: the lookups answer as before the update");
 
