@@ -29,7 +29,14 @@
 
 PG_FUNCTION_INFO_V1(pdns_batch_reset);
 
-/* Hashes and equality of the tables' keys (see ingest_batch.h). */
+/*
+ * Hashes and equality of the tables' keys (see ingest_batch.h).  Names and
+ * rdata come from whoever can make a monitored resolver look something up:
+ * every hash takes a seed drawn once per backend, so that nobody can
+ * choose inputs that pile up in one place of a table (hash flooding).
+ */
+static uint64 hash_seed = 0;
+
 static inline uint32
 fold64(uint64 h)
 {
@@ -48,14 +55,14 @@ mix64(uint64 x)
 	return x;
 }
 
-/* A digest's first octets: already uniformly distributed. */
+/* A digest's first octets, scrambled with the seed. */
 static inline uint64
 digest_bits(const uint8 *digest)
 {
 	uint64		bits;
 
 	memcpy(&bits, digest, sizeof(bits));
-	return bits;
+	return mix64(bits ^ hash_seed);
 }
 
 static inline uint32
@@ -91,7 +98,7 @@ client_hash(const client_key *k)
 {
 	return fold64(digest_bits(k->name) ^
 				  hash_bytes_extended(k->client, sizeof(k->client),
-									  (uint64) k->period ^ ((uint64) k->sensor_id << 44) ^ k->rrtype));
+									  hash_seed ^ (uint64) k->period ^ ((uint64) k->sensor_id << 44) ^ k->rrtype));
 }
 
 static inline bool
@@ -279,6 +286,11 @@ batch_start(void)
 		RegisterXactCallback(batch_xact_callback, NULL);
 		RegisterSubXactCallback(batch_subxact_callback, NULL);
 		callbacks = true;
+		/* once per backend: the tables of a batch depend on it */
+		if (!pg_strong_random(&hash_seed, sizeof(hash_seed)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not draw a random seed for the ingestion batch")));
 	}
 	pdns_batch.cxt = AllocSetContextCreate(TopMemoryContext, "pdns ingest batch",
 									  ALLOCSET_DEFAULT_SIZES);
@@ -364,7 +376,7 @@ add_positive(const ingest_obs *o, int64 period)
 	bool		found;
 
 	probe.hash = hash_bytes_extended(o->rrname, (int) o->rrname_len,
-									 ((uint64) o->rrtype << 2) | (o->lossy << 1) | (o->bailiwick != NULL));
+									 hash_seed ^ (((uint64) o->rrtype << 2) | (o->lossy << 1) | (o->bailiwick != NULL)));
 	probe.hash = hash_bytes_extended(rdata, (int) rdata_len, probe.hash);
 	if (o->bailiwick)
 		probe.hash = hash_bytes_extended(o->bailiwick, (int) o->bailiwick_len, probe.hash);
@@ -520,7 +532,7 @@ cache_lookup(pdns_cache_table_hash *table, const char *prefix, size_t prefixlen,
 	cache_entry *e;
 
 	k.hash = hash_bytes_extended((const unsigned char *) text, (int) len,
-								 hash_bytes_extended((const unsigned char *) prefix, (int) prefixlen, 0));
+								 hash_bytes_extended((const unsigned char *) prefix, (int) prefixlen, hash_seed));
 	e = pdns_cache_table_insert(table, k, found);
 	if (*found)
 	{
