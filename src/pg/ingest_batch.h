@@ -27,19 +27,20 @@ typedef struct rrset_probe
 	uint64		probe;
 } rrset_probe;
 
+/* (Entries are ordered so that they hold no padding but their end's.) */
 typedef struct rrset_entry
 {
 	rrset_probe probe;			/* hash key */
-	char		status;			/* simplehash's */
 	uint8		key[DIGEST_LEN];	/* digest of the content below */
 	struct varlena *rrname;
 	struct varlena *bailiwick;	/* NULL when unknown */
 	struct varlena *rdata;
-	uint16		rrtype;
-	bool		lossy;
 	int64		first;
 	int64		last;
 	int64		count;
+	uint16		rrtype;
+	bool		lossy;
+	char		status;			/* simplehash's */
 } rrset_entry;
 
 typedef struct obs_key
@@ -108,12 +109,12 @@ typedef struct cache_key
 typedef struct cache_entry
 {
 	cache_key	key;
-	char		status;
 	char	   *raw;
-	size_t		rawlen;
 	void	   *value;			/* dnsname key bytes or rrset varlena; NULL: bad */
-	size_t		valuelen;
 	const char *reason;			/* when value is NULL */
+	uint32		rawlen;
+	uint32		valuelen;
+	char		status;
 } cache_entry;
 
 
