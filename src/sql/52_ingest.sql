@@ -64,6 +64,25 @@ CREATE FUNCTION _batch_periods() RETURNS timestamptz[]
 CREATE FUNCTION _batch_reset() RETURNS void
 	AS 'MODULE_PATHNAME', 'pdns_batch_reset' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
+-- Ingesting transactions write to the store one at a time: each takes
+-- this lock before its first write (a new sensor's row, a merge) and keeps
+-- it to its end.  A transaction that merges more than once (a COPY of more
+-- than batch_keys keys, several statements in one transaction) locks rows
+-- in several passes, each in key order but not all together, and two such
+-- transactions sharing keys would deadlock.  Sessions that share keys
+-- waited for each other's commits anyway; their lines are still read and
+-- parsed side by side.  A row lock, not an advisory one, so that only
+-- roles that may update the settings can take it (callers are SECURITY
+-- DEFINER).
+CREATE FUNCTION _store_write_lock() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM FROM pdns.settings FOR NO KEY UPDATE;
+END
+$$;
+
 -- A sensor's number, made on first sight.
 CREATE FUNCTION _sensor_id(sensor_name text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
@@ -74,6 +93,7 @@ DECLARE
 BEGIN
 	SELECT s.id INTO result FROM pdns.sensors s WHERE s.name = sensor_name;
 	IF NOT FOUND THEN
+		PERFORM pdns._store_write_lock();
 		INSERT INTO pdns.sensors AS s (name) VALUES (sensor_name)
 		ON CONFLICT (name) DO UPDATE SET name = excluded.name
 		RETURNING s.id INTO result;
@@ -111,9 +131,10 @@ END
 $$;
 
 -- Merge this session's batch into the store.  Every INSERT takes its rows
--- in key order (the partitioned tables period by period, in order), so
--- concurrent merges lock rows in one order and cannot deadlock; ON
--- CONFLICT makes the counts add up exactly.
+-- in key order (the partitioned tables period by period, in order), and a
+-- transaction merges only while it holds _store_write_lock(), so
+-- concurrent merges cannot deadlock; ON CONFLICT makes the counts add up
+-- exactly.
 CREATE FUNCTION _merge_batch() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -125,6 +146,7 @@ DECLARE
 	neg_parts text[];
 	client_parts text[];
 BEGIN
+	PERFORM pdns._store_write_lock();
 	-- The partitions first: making one takes strong locks, best taken
 	-- before any row lock.
 	SELECT array_agg(partition_table ORDER BY period) INTO obs_parts
