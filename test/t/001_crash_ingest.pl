@@ -32,7 +32,9 @@ my $dir = PostgreSQL::Test::Utils::tempdir;
 # as "xid pid", when that session's COPY is in the phase:
 #   parse    between 10% and 60% of its lines read, nothing merged yet;
 #   merge    every line read, merging (it has the store's rrsets open);
-#   between  between 30% and 80% of its lines read and merged at least once.
+#   between  between 30% and 80% of its lines read and merged at least once;
+#   waiting  waiting for its turn to write to the store (a heavyweight lock:
+#            the row lock of pdns._store_write_lock()).
 # A merge is seen by the RowExclusiveLock it holds on pdns.rrsets until
 # the transaction ends; progress by pg_stat_progress_copy.
 $node->safe_psql(
@@ -47,6 +49,7 @@ BEGIN
 	LOOP
 		PERFORM pg_stat_clear_snapshot();
 		SELECT a.pid, coalesce(a.backend_xid::text, '') AS xid, p.bytes_processed AS done,
+		       a.wait_event_type IS NOT DISTINCT FROM 'Lock' AS waiting,
 		       EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND l.granted
 		                 AND l.relation = 'pdns.rrsets'::regclass) AS merged
 		INTO r
@@ -56,6 +59,7 @@ BEGIN
 		   WHEN 'parse' THEN r.done BETWEEN total / 10 AND total * 6 / 10 AND NOT r.merged
 		   WHEN 'merge' THEN r.done = total AND r.merged
 		   WHEN 'between' THEN r.done BETWEEN total * 3 / 10 AND total * 8 / 10 AND r.merged
+		   WHEN 'waiting' THEN r.waiting
 		   END) THEN
 			RETURN r.xid || ' ' || r.pid;
 		END IF;
@@ -255,10 +259,11 @@ start_copy($s1, $d1);
 wait_phase($monitor, 'a', 'parse', $d1);
 crash_and_check('killed while parsing', $s1, $s2, $monitor);
 
-# 2. Killed while two COPYs are in their merge, one in an explicit
-# transaction and one on its own, just after a third session committed
-# its batch.  The two merges wait for the third's rows until it commits,
-# then go on adding to the same rows.
+# 2. Killed while one COPY is in its merge and another waits for its turn
+# to write, one in an explicit transaction and one on its own, just after a
+# third session committed its batch.  Both wait for the third's commit
+# (ingesting transactions write to the store in turns); the first in line
+# then reads the rest of its lines and merges them into the same rows.
 $s1 = session('a');
 $s2 = session('b');
 $s3 = session('c');
@@ -269,12 +274,13 @@ my $d2 = batch('d2', 60000, sensors => [ 'sensor-1', 'doomed-d2' ]);
 my $d3 = batch('d3', 60000, sensors => [ 'sensor-2', 'doomed-d3' ]);
 $s2->query_safe('BEGIN');
 start_copy($s2, $d2);
+wait_phase($monitor, 'b', 'waiting', $d2);
 start_copy($s3, $d3);
-wait_phase($monitor, 'b', 'merge', $d2);
-wait_phase($monitor, 'c', 'merge', $d3);
+wait_phase($monitor, 'c', 'waiting', $d3);
 $s1->query_safe('COMMIT');
 model_add($model, $c3);
-crash_and_check('killed while merging', $s1, $s2, $s3, $monitor);
+wait_phase($monitor, 'b', 'merge', $d2);
+crash_and_check('killed while merging, another batch waiting for its turn', $s1, $s2, $s3, $monitor);
 
 # 3. Batches larger than batch_keys merge as they go: killed after a COPY
 # has merged part of its lines and is reading more.  Before it, one such
