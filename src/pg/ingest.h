@@ -17,7 +17,11 @@
 
 #include "access/htup.h"
 #include "access/tupdesc.h"
+#include "datatype/timestamp.h"
 #include "utils/inet.h"
+
+/* Microseconds between the Unix and PostgreSQL epochs (ingest_obs times are Unix). */
+#define UNIX_TO_PG_USEC ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
 
 /* One observation, normalized.  Pointers need only live during the call. */
 typedef struct ingest_obs

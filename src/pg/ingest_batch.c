@@ -14,9 +14,7 @@
 #include "common/hashfn.h"
 #include "digest.h"
 #include "executor/spi.h"
-#include "funcapi.h"
 #include "lib/stringinfo.h"
-#include "utils/array.h"
 #include "miscadmin.h"
 #include "rrset_codec.h"
 #include "time_parse.h"
@@ -24,8 +22,6 @@
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
-#include "utils/timestamp.h"
-#include "utils/uuid.h"
 
 PG_FUNCTION_INFO_V1(pdns_batch_reset);
 

@@ -13,9 +13,6 @@
 #include "nodes/pg_list.h"
 #include "time_parse.h"
 
-/* Microseconds between the Unix and PostgreSQL epochs. */
-#define UNIX_TO_PG_USEC ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
-
 /*
  * The batch's RRsets, keyed by a fast hash of their content (and a probe
  * number, for the rare hashes that collide); the SHA-256 digest that

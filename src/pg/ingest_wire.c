@@ -25,8 +25,6 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#define UNIX_TO_PG_USEC ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
-
 /* Column numbers of pdns.wire_in and pdns.wire_rejects_in. */
 enum
 {
