@@ -135,6 +135,61 @@ rrset_attnums(TupleDesc desc, AttrNumber *attnums)
 	}
 }
 
+/* The longest address host() prints, and a uuid's text, with their NULs. */
+#define HOST_TEXT_SIZE sizeof("xxxx:xxxx:xxxx:xxxx:xxxx:xxxx:255.255.255.255/128")
+#define UUID_TEXT_SIZE sizeof("00000000-0000-0000-0000-000000000000")
+
+/*
+ * The address as host() prints it, into buf; its length.  (A row's cursor
+ * holds it: the text functions' round trip through fmgr and sprintf was a
+ * tenth of a dense /24's lookup.)
+ */
+static int
+format_host(const inet *address, char *buf)
+{
+	const unsigned char *octets = ip_addr(unconstify(inet *, address));
+	char	   *p = buf;
+	char	   *slash;
+
+	if (ip_family(unconstify(inet *, address)) == PGSQL_AF_INET)
+	{
+		for (int i = 0; i < 4; i++)
+		{
+			if (i > 0)
+				*p++ = '.';
+			if (octets[i] >= 100)
+				*p++ = '0' + octets[i] / 100;
+			if (octets[i] >= 10)
+				*p++ = '0' + octets[i] / 10 % 10;
+			*p++ = '0' + octets[i] % 10;
+		}
+		return p - buf;
+	}
+	if (pg_inet_net_ntop(PGSQL_AF_INET6, octets, 128, buf, HOST_TEXT_SIZE) == NULL)
+		elog(ERROR, "could not format an inet value");
+	if ((slash = strchr(buf, '/')) != NULL)
+		*slash = '\0';
+	return strlen(buf);
+}
+
+/* The key as uuid_out() prints it, into buf; its length. */
+static int
+format_uuid(const pg_uuid_t *key, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	char	   *p = buf;
+
+	for (int i = 0; i < UUID_LEN; i++)
+	{
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			*p++ = '-';
+		*p++ = hex[key->data[i] >> 4];
+		*p++ = hex[key->data[i] & 0xF];
+	}
+	*p = '\0';
+	return p - buf;
+}
+
 /* The lookup_row of an RRset found at address (all but truncated). */
 static void
 make_row(TupleTableSlot *rrset, const AttrNumber *attnums, Datum address,
@@ -142,8 +197,8 @@ make_row(TupleTableSlot *rrset, const AttrNumber *attnums, Datum address,
 {
 	Datum		v[N_RRSET_COLUMNS];
 	bool		n[N_RRSET_COLUMNS];
-	text	   *host;
-	char	   *key;
+	char		host[HOST_TEXT_SIZE];
+	char		key[UUID_TEXT_SIZE];
 	const char *fields[2];
 	int			lengths[2];
 
@@ -169,12 +224,10 @@ make_row(TupleTableSlot *rrset, const AttrNumber *attnums, Datum address,
 	nulls[ROW_LOSSY] = n[RRSET_LOSSY];
 
 	/* the cursor: the address as host() prints it, and the RRset's key */
-	host = DatumGetTextPP(DirectFunctionCall1(network_host, address));
-	key = DatumGetCString(DirectFunctionCall1(uuid_out, v[RRSET_KEY]));
-	fields[0] = VARDATA_ANY(host);
-	lengths[0] = VARSIZE_ANY_EXHDR(host);
+	fields[0] = host;
+	lengths[0] = format_host(DatumGetInetPP(address), host);
 	fields[1] = key;
-	lengths[1] = strlen(key);
+	lengths[1] = format_uuid(DatumGetUUIDP(v[RRSET_KEY]), key);
 	values[ROW_CURSOR] = PointerGetDatum(lookup_cursor_make(2, fields, lengths));
 	nulls[ROW_CURSOR] = false;
 }
