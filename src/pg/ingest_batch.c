@@ -51,6 +51,13 @@ mix64(uint64 x)
 	return x;
 }
 
+/* The period and sensor of a per-period key, in one word. */
+static inline uint64
+period_sensor_bits(int64 period, int32 sensor_id)
+{
+	return (uint64) period ^ ((uint64) sensor_id << 44);
+}
+
 /* A digest's first octets, scrambled with the seed. */
 static inline uint64
 digest_bits(const uint8 *digest)
@@ -64,7 +71,7 @@ digest_bits(const uint8 *digest)
 static inline uint32
 obs_hash(const obs_key *k)
 {
-	return fold64(digest_bits(k->rrset) ^ mix64((uint64) k->period ^ ((uint64) k->sensor_id << 44)));
+	return fold64(digest_bits(k->rrset) ^ mix64(period_sensor_bits(k->period, k->sensor_id)));
 }
 
 static inline bool
@@ -78,8 +85,8 @@ static inline uint32
 neg_hash(const neg_key *k)
 {
 	return fold64(digest_bits(k->name) ^
-				  mix64((uint64) k->period ^ ((uint64) k->sensor_id << 44) ^
-							  ((uint64) k->rrtype << 16) ^ k->rcode));
+				  mix64(period_sensor_bits(k->period, k->sensor_id) ^
+						((uint64) k->rrtype << 16) ^ k->rcode));
 }
 
 static inline bool
@@ -94,7 +101,7 @@ client_hash(const client_key *k)
 {
 	return fold64(digest_bits(k->name) ^
 				  hash_bytes_extended(k->client, sizeof(k->client),
-									  hash_seed ^ (uint64) k->period ^ ((uint64) k->sensor_id << 44) ^ k->rrtype));
+									  hash_seed ^ period_sensor_bits(k->period, k->sensor_id) ^ k->rrtype));
 }
 
 static inline bool

@@ -136,7 +136,7 @@ rrset_attnums(TupleDesc desc, AttrNumber *attnums)
 }
 
 /* The longest address host() prints, and a uuid's text, with their NULs. */
-#define HOST_TEXT_SIZE sizeof("xxxx:xxxx:xxxx:xxxx:xxxx:xxxx:255.255.255.255/128")
+#define HOST_TEXT_SIZE sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128")
 #define UUID_TEXT_SIZE sizeof("00000000-0000-0000-0000-000000000000")
 
 /*
