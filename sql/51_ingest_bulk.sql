@@ -43,9 +43,15 @@ SELECT sum(o.count) AS in_periods FROM observations o JOIN rrsets r ON r.key = o
 WHERE r.rrname << 'bulk.example';
 SELECT sum(count) AS client_activity FROM client_observations WHERE rrname << 'bulk.example';
 
--- The bad side: exactly the 100 bad lines, verbatim, with their reasons.
+-- The bad side: exactly the 100 bad lines, verbatim, with their reasons --
+-- but for the lines whose client field is not an address ("1.2.3"): they
+-- may hold a client address anywhere, so every address in them is
+-- pseudonymized (docs/privacy.md).
 SELECT count(*) AS rejects FROM rejects WHERE target = 'native-text';
 SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY reason;
 SELECT count(*) AS verbatim FROM rejects r
 WHERE EXISTS (SELECT 1 FROM bulk b WHERE b.line = r.raw AND b.i % 100 = 0);
+SELECT count(*) AS addresses_pseudonymized FROM rejects r
+WHERE reason = 'bad client address "1.2.3"'
+  AND position('\t192.0.2.1' IN convert_from(raw, 'UTF8')) = 0;
 SELECT DISTINCT encode(raw, 'hex') AS binary_line_octets FROM rejects WHERE raw = '\xfffe2062696e617279206a756e6b2001';

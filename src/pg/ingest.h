@@ -71,7 +71,43 @@ extern bool ingest_name(const char *text, size_t len, const uint8 **key,
 						size_t *keylen, const char **reason);
 extern bool ingest_rdata(uint16 rrtype, const char *text, size_t len,
 						 const struct varlena **rrset, const char **reason);
+/*
+ * The number of a sensor name for an observation (provisional, negative,
+ * for a sensor new to the store), or INGEST_SENSOR_REFUSED when the
+ * sender may not send lines for it (ingest_sensor_refusal() says why;
+ * ingest_admit() rejects such observations).
+ */
+#define INGEST_SENSOR_REFUSED PG_INT32_MIN
 extern int32 ingest_sensor_id(const char *name, size_t len);
+extern const char *ingest_sensor_refusal(void);
+
+/* The largest count one line may carry (SQL: pdns.line_count_max()). */
+#define INGEST_LINE_COUNT_MAX INT64CONST(1000000000)
+/* Stored counts saturate here (SQL: pdns.count_ceiling()). */
+#define INGEST_COUNT_CEILING INT64CONST(4611686018427387903)
+
+/*
+ * May the store take this observation?  Its sensor, count, times and
+ * period within the bounds (ingest_admit.c); false with the reason in why.
+ * Parsers call it for each observation before adding any of a line's.
+ */
+extern bool ingest_admit(const ingest_obs *o, char *why, size_t whylen);
+
+/* Octets as valid text, other octets as \xHH (ingest_escape.c), palloc'd. */
+extern char *ingest_escape_text(const char *s, size_t len, size_t max);
+
+/*
+ * Rejects without client addresses in the clear (ingest_redact.c): what a
+ * parser learnt of the row decides what is pseudonymized -- only the
+ * client addresses read from its fields once it split, every address
+ * before that, nothing in binary rows.  Results palloc'd.
+ */
+extern void ingest_row_redaction_begin(void);
+extern void ingest_row_split(void);
+extern void ingest_row_binary(void);
+extern void ingest_row_client(const inet *client);
+extern bytea *ingest_redact_line(const uint8 *raw, size_t len);
+extern char *ingest_redact_text(const char *text);
 
 /*
  * The RRset of n rdata of one type (sources that log whole answers:

@@ -22,6 +22,7 @@
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(pdns_batch_reset);
 
@@ -163,10 +164,6 @@ client_equal(const client_key *a, const client_key *b)
 #include "lib/simplehash.h"
 
 batch_state pdns_batch;
-static HTAB *sensor_ids = NULL; /* name -> id, for the backend's life */
-static char last_sensor[NAMEDATALEN * 2];	/* the last name looked up there */
-static size_t last_sensor_len = 0;
-static int32 last_sensor_id = 0;
 static char *default_sensor = NULL;
 static int	line_encoding = 0;
 
@@ -186,13 +183,12 @@ batch_reset(void)
 	memset(&pdns_batch, 0, sizeof(pdns_batch));
 }
 
-/* Sensors numbered in an aborted transaction are gone: forget them. */
+/* What a transaction knew of sensors and periods ends with it. */
 static void
-forget_sensor_ids(void)
+forget_transaction(void)
 {
-	if (sensor_ids != NULL)
-		hash_destroy(sensor_ids);
-	sensor_ids = NULL;
+	ingest_sensors_forget();
+	ingest_admit_forget();
 }
 
 static void
@@ -208,12 +204,10 @@ batch_xact_callback(XactEvent event, void *arg)
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
-			forget_sensor_ids();
-			batch_reset();
-			break;
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_PARALLEL_COMMIT:
 		case XACT_EVENT_PREPARE:
+			forget_transaction();
 			batch_reset();
 			break;
 		default:
@@ -233,7 +227,6 @@ batch_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	 */
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		forget_sensor_ids();
 		if (pdns_batch.cxt != NULL && mySubid <= pdns_batch.subid)
 			batch_reset();
 	}
@@ -242,13 +235,21 @@ batch_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 static void
 load_settings(void)
 {
-	int64		seconds;
+	int64		seconds,
+				now;
+	Datum		age;
 	bool		isnull;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	/* the interval as seconds: its text form follows the session's IntervalStyle */
-	if (SPI_execute("SELECT extract(epoch FROM partition_interval)::bigint, record_clients, batch_keys "
+	/*
+	 * The interval as seconds (its text form follows the session's
+	 * IntervalStyle); the time bounds as microseconds from now.
+	 */
+	if (SPI_execute("SELECT extract(epoch FROM partition_interval)::bigint, record_clients, batch_keys, "
+					"batch_bytes, (extract(epoch FROM future_skew) * 1000000)::bigint, "
+					"(extract(epoch FROM least(retention, max_age)) * 1000000)::bigint, max_periods "
 					"FROM pdns.settings", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -275,6 +276,15 @@ load_settings(void)
 													  SPI_tuptable->tupdesc, 2, &isnull));
 	pdns_batch.max_keys = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
 												 SPI_tuptable->tupdesc, 3, &isnull));
+	pdns_batch.max_bytes = (Size) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+														  SPI_tuptable->tupdesc, 4, &isnull));
+	now = GetCurrentTimestamp() + UNIX_TO_PG_USEC;
+	pdns_batch.latest_time = now + DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+															   SPI_tuptable->tupdesc, 5, &isnull));
+	age = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6, &isnull);
+	pdns_batch.earliest_time = isnull ? PG_INT64_MIN : now - DatumGetInt64(age);
+	pdns_batch.max_periods = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 7, &isnull));
 	SPI_finish();
 	pdns_batch.have_settings = true;
 }
@@ -324,6 +334,7 @@ ingest_begin_row(const char *target)
 		pdns_batch.subid = GetCurrentSubTransactionId();
 	}
 	pdns_batch.target = target;
+	ingest_row_redaction_begin();
 }
 
 /* ---- adding ---- */
@@ -363,7 +374,8 @@ widen(int64 *first, int64 *last, int64 *count, const ingest_obs *o)
 		*first = o->time;
 	if (end > *last)
 		*last = end;
-	*count += o->count;
+	/* saturate (counts are at most INGEST_LINE_COUNT_MAX a line) */
+	*count = Min(*count + o->count, INGEST_COUNT_CEILING);
 }
 
 /* Returns the entry's copy of the name, for the client entry to share. */
@@ -501,6 +513,9 @@ ingest_add(const ingest_obs *o)
 	int64		period = period_start_usec(o->time, pdns_batch.period);
 	const struct varlena *rrname = NULL;
 
+	ingest_admit_period(period);
+	ingest_sensor_landed(o->sensor_id);
+
 	if (o->client_only)
 		;
 	else if (o->rdata != NULL)
@@ -517,10 +532,14 @@ ingest_reject(const char *sensor, const uint8 *raw, size_t rawlen, const char *r
 	MemoryContext old = MemoryContextSwitchTo(pdns_batch.cxt);
 	reject_entry *r = palloc(sizeof(reject_entry));
 
+	/*
+	 * Valid text whatever the line held, and no client address in the
+	 * clear (ingest_redact.c).
+	 */
 	r->target = pstrdup(pdns_batch.target);
-	r->sensor = sensor ? pstrdup(sensor) : NULL;
-	r->reason = pstrdup(reason);
-	r->raw = (bytea *) copy_varlena(raw, rawlen);
+	r->sensor = sensor ? ingest_escape_text(sensor, strlen(sensor), NAMEDATALEN * 2 - 1) : NULL;
+	r->reason = ingest_redact_text(ingest_escape_text(reason, strlen(reason), 1024));
+	r->raw = ingest_redact_line(raw, rawlen);
 	pdns_batch.rejects = lappend(pdns_batch.rejects, r);
 	MemoryContextSwitchTo(old);
 }
@@ -692,63 +711,6 @@ ingest_rdata_set(uint16 rrtype, const char *const *texts, const size_t *lens, si
 	return true;
 }
 
-int32
-ingest_sensor_id(const char *name, size_t len)
-{
-	typedef struct sensor_entry
-	{
-		char		name[NAMEDATALEN * 2];
-		int32		id;
-	} sensor_entry;
-	sensor_entry *e;
-	char		key[NAMEDATALEN * 2];
-	bool		found;
-
-	if (len >= sizeof(key))
-		len = sizeof(key) - 1;
-	/* lines from one sensor come in runs: remember the last one */
-	if (sensor_ids != NULL && last_sensor_len == len && memcmp(last_sensor, name, len) == 0)
-		return last_sensor_id;
-	if (sensor_ids == NULL)
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(key);
-		ctl.entrysize = sizeof(sensor_entry);
-		sensor_ids = hash_create("pdns sensor ids", 64, &ctl, HASH_ELEM | HASH_STRINGS);
-	}
-	memset(key, 0, sizeof(key));
-	memcpy(key, name, len);
-	e = hash_search(sensor_ids, key, HASH_FIND, &found);
-	if (found)
-	{
-		memcpy(last_sensor, name, len);
-		last_sensor_len = len;
-		last_sensor_id = e->id;
-		return e->id;
-	}
-
-	{
-		Oid			argtypes[1] = {TEXTOID};
-		Datum		args[1] = {PointerGetDatum(cstring_to_text_with_len(key, (int) len))};
-		bool		isnull;
-		int32		id;
-
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute_with_args("SELECT pdns._sensor_id($1)", 1, argtypes, args, NULL,
-								  false, 1) != SPI_OK_SELECT || SPI_processed != 1)
-			elog(ERROR, "pdns._sensor_id failed");
-		id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-		SPI_finish();
-
-		/* (an abort forgets every id: the new row may go with it) */
-		e = hash_search(sensor_ids, key, HASH_ENTER, &found);
-		e->id = id;
-		return id;
-	}
-}
-
 /* ---- merging ---- */
 
 static void
@@ -756,13 +718,17 @@ run_merge(void)
 {
 	elog(DEBUG1, "pdns: merging a batch of %ld keys held in %zu bytes",
 		 pdns_batch.keys, MemoryContextMemAllocated(pdns_batch.cxt, true));
-	pdns_spi_run_keeping_search_path("SELECT pdns._merge_batch()");
+	ingest_sensors_number();
+	(void) pdns_call_internal("_merge_batch", 0, NULL, NULL, NULL);
 }
 
 void
 ingest_merge_if_full(void)
 {
-	if (pdns_batch.cxt != NULL && pdns_batch.keys >= pdns_batch.max_keys)
+	/* by keys, and by bytes: large lines fill memory before many keys */
+	if (pdns_batch.cxt != NULL &&
+		(pdns_batch.keys >= pdns_batch.max_keys ||
+		 MemoryContextMemAllocated(pdns_batch.cxt, true) >= pdns_batch.max_bytes))
 		run_merge();
 }
 

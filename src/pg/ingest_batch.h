@@ -9,6 +9,8 @@
 
 #include "ingest.h"
 
+#include "utils/hsearch.h"
+
 #include "digest.h"
 #include "nodes/pg_list.h"
 #include "time_parse.h"
@@ -199,8 +201,24 @@ typedef struct batch_state
 	period_kind period;
 	bool		record_clients;
 	long		max_keys;
+	Size		max_bytes;
+	int64		latest_time;	/* Unix microseconds: now + future_skew */
+	int64		earliest_time;	/* now - least(retention, max_age), or INT64_MIN */
+	long		max_periods;
+	/* sensors new to the store (ingest_sensors.c) */
+	HTAB	   *provisional;	/* name -> provisional number */
+	List	   *new_sensors;	/* their names, in order of number */
+	List	   *new_sensor_ids; /* 0, -1 once a line landed, then the real id */
 } batch_state;
 
 extern batch_state pdns_batch;
+
+/* ingest_sensors.c, ingest_admit.c: per-transaction state */
+extern void ingest_sensors_forget(void);
+extern void ingest_sensor_landed(int32 id);
+extern void ingest_sensors_number(void);
+extern int32 ingest_sensor_number(int32 id);
+extern void ingest_admit_forget(void);
+extern void ingest_admit_period(int64 period);
 
 #endif							/* PDNS_INGEST_BATCH_H */

@@ -110,6 +110,7 @@ ingest_native_line(const char *line, size_t len, bool csv)
 		REJECT("malformed line: %s", reason);
 	if (f.count < NATIVE_MIN_FIELDS || f.count > NATIVE_MAX_FIELDS)
 		REJECT("expected %d to %d fields, found %d", NATIVE_MIN_FIELDS, NATIVE_MAX_FIELDS, f.count);
+	ingest_row_split();
 
 	sensor = FIELD_EMPTY(&f, 1) ? ingest_default_sensor() : f.value[1];
 	if (!parse_time_usec(f.value[0], f.len[0], &o.time, &reason))
@@ -119,7 +120,11 @@ ingest_native_line(const char *line, size_t len, bool csv)
 	if (!FIELD_EMPTY(&f, 2))
 	{
 		if (!ingest_parse_address(f.value[2], f.len[2], &client))
+		{
+			ingest_row_client(NULL);
 			REJECT("bad client address \"%.64s\"", f.value[2]);
+		}
+		ingest_row_client(&client);
 		o.client = &client;
 	}
 	if (!FIELD_EMPTY(&f, 3))
@@ -159,6 +164,9 @@ ingest_native_line(const char *line, size_t len, bool csv)
 	{
 		if (!parse_uint(f.value[10], f.len[10], INT64_MAX, &n) || n == 0)
 			REJECT("bad count \"%.32s\" (a whole number from 1)", f.value[10]);
+		if (n > (uint64) INGEST_LINE_COUNT_MAX)
+			REJECT("count %.32s is out of range (1 to " INT64_FORMAT " a line)", f.value[10],
+				   (int64) INGEST_LINE_COUNT_MAX);
 		o.count = (int64) n;
 	}
 	if (!FIELD_EMPTY(&f, 11) && !dns_rcode_from_text(f.value[11], f.len[11], &o.rcode))
@@ -174,6 +182,8 @@ ingest_native_line(const char *line, size_t len, bool csv)
 			REJECT("bad %s rdata \"%.64s\": %s", type, f.value[8], reason);
 		}
 	}
+	if (!ingest_admit(&o, why, sizeof(why)))
+		REJECT("%s", why);
 	ingest_add(&o);
 	pfree(scratch);
 #undef REJECT

@@ -178,7 +178,7 @@ emit_observations(ReturnSetInfo *rsinfo, void *entry)
 
 	values[0] = time_datum(e->key.period);
 	values[1] = uuid_datum(e->key.rrset);
-	values[2] = Int32GetDatum(e->key.sensor_id);
+	values[2] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
 	values[3] = time_datum(e->first);
 	values[4] = time_datum(e->last);
 	values[5] = Int64GetDatum(e->count);
@@ -203,7 +203,7 @@ emit_negatives(ReturnSetInfo *rsinfo, void *entry)
 	values[1] = PointerGetDatum(e->rrname);
 	values[2] = UInt16GetDatum(e->key.rrtype);
 	values[3] = Int16GetDatum((int16) e->key.rcode);
-	values[4] = Int32GetDatum(e->key.sensor_id);
+	values[4] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
 	values[5] = time_datum(e->first);
 	values[6] = time_datum(e->last);
 	values[7] = Int64GetDatum(e->count);
@@ -231,7 +231,7 @@ emit_clients(ReturnSetInfo *rsinfo, void *entry)
 	values[1] = InetPGetDatum(&client);
 	values[2] = PointerGetDatum(e->rrname);
 	values[3] = UInt16GetDatum(e->key.rrtype);
-	values[4] = Int32GetDatum(e->key.sensor_id);
+	values[4] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
 	values[5] = time_datum(e->first);
 	values[6] = time_datum(e->last);
 	values[7] = Int64GetDatum(e->count);

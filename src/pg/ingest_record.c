@@ -8,7 +8,6 @@
 
 #include "json_lite.h"
 #include "log_record.h"
-#include "lib/stringinfo.h"
 #include "rrtype_table.h"
 
 /*
@@ -31,41 +30,16 @@ ingest_log_scratch(void)
 	return &scratch_out;
 }
 
-/*
- * Text for a reject reason from octets of the line: printable ASCII as it
- * is, every other octet as \xHH, so that the reason is valid text whatever
- * the line held.
- */
-static char *
-printable(const char *s, size_t len)
-{
-	StringInfoData b;
-	size_t		i;
-
-	initStringInfo(&b);
-	for (i = 0; i < len && s[i] != '\0'; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (c >= 0x20 && c < 0x7F)
-			appendStringInfoChar(&b, (char) c);
-		else
-			appendStringInfo(&b, "\\x%02x", c);
-	}
-	return b.data;
-}
-
 static char *
 slice(log_str s, size_t max)
 {
-	return printable(s.ptr, Min(s.len, max));
+	return ingest_escape_text(s.ptr, s.len, max);
 }
 
 void
 ingest_log_reject(const char *line, size_t len, const char *reason)
 {
-	ingest_reject(ingest_default_sensor(), (const uint8 *) line, len,
-				  printable(reason, strlen(reason)));
+	ingest_reject(ingest_default_sensor(), (const uint8 *) line, len, reason);
 }
 
 void
@@ -83,6 +57,7 @@ ingest_log_records(const log_out *out, const char *line, size_t len)
 
 	if (out->n == 0)
 		return;
+	ingest_row_split();
 	obs = palloc0(sizeof(ingest_obs) * out->n);
 	clients = palloc(sizeof(inet) * out->n);
 	for (i = 0; i < out->n; i++)
@@ -122,7 +97,11 @@ ingest_log_records(const log_out *out, const char *line, size_t len)
 		if (r->client.len > 0)
 		{
 			if (!ingest_parse_address(r->client.ptr, r->client.len, &clients[i]))
+			{
+				ingest_row_client(NULL);
 				REJECT("bad client address \"%s\"", slice(r->client, 64));
+			}
+			ingest_row_client(&clients[i]);
 			o->client = &clients[i];
 		}
 		if (r->server.len > 0)
@@ -150,6 +129,11 @@ ingest_log_records(const log_out *out, const char *line, size_t len)
 				REJECT("bad %s rdata \"%s\": %s", type,
 					   slice(r->rdata[bad >= 0 ? bad : 0], 64), reason);
 			}
+		}
+		if (!ingest_admit(o, why, sizeof(why)))
+		{
+			ingest_reject(sensor, (const uint8 *) line, len, why);
+			return;
 		}
 	}
 #undef REJECT

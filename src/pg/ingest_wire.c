@@ -79,6 +79,7 @@ ingest_wire_message(HeapTuple row, TupleDesc desc)
 	dns_message m;
 	char		why[DNS_PROBLEM_MAX + 64];
 
+	ingest_row_binary();
 	d = heap_getattr(row, WIRE_MESSAGE, desc, &isnull);
 	if (isnull)
 		return;
@@ -118,6 +119,12 @@ ingest_wire_message(HeapTuple row, TupleDesc desc)
 		return;
 	}
 	o.sensor_id = ingest_sensor_id(sensor, strlen(sensor));
+	if (!ingest_admit(&o, why, sizeof(why)))
+	{
+		ingest_reject(sensor, msg, len, why);
+		dns_message_free(&m);
+		return;
+	}
 
 	/* the RRsets, each an observation of its own (who asked: once, below) */
 	client = o.client;
@@ -170,6 +177,8 @@ ingest_capture_reject(HeapTuple row, TupleDesc desc)
 	const char *source = text_column(row, desc, CAPREJ_SOURCE, "?");
 	const char *reason = text_column(row, desc, CAPREJ_REASON, "no reason given");
 	char	   *why = psprintf("%s (%s)", reason, source);
+
+	ingest_row_binary();
 
 	ingest_reject(text_column(row, desc, CAPREJ_SENSOR, ingest_default_sensor()),
 				  raw ? (const uint8 *) VARDATA_ANY(raw) : (const uint8 *) "",

@@ -33,6 +33,8 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
 #include "utils/uuid.h"
 
 /* rdata(rrset): the presentation form of the elements (rrset_funcs.c) */
@@ -259,6 +261,35 @@ next_address(IndexScanDesc scan, TupleTableSlot *heap_slot, Buffer *vm_buffer, S
 }
 
 /*
+ * More matched than the page holds: every row of the answer says so.  The
+ * rows are copied into a new tuplestore with truncated set (a page is at
+ * most max_results rows, and both stores spill past work_mem).
+ */
+static void
+mark_truncated(ReturnSetInfo *rsinfo)
+{
+	MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	Tuplestorestate *marked = tuplestore_begin_heap(false, false, work_mem);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(rsinfo->setDesc, &TTSOpsMinimalTuple);
+	Datum		values[N_ROW_COLUMNS];
+	bool		nulls[N_ROW_COLUMNS];
+
+	MemoryContextSwitchTo(old);
+
+	while (tuplestore_gettupleslot(rsinfo->setResult, true, false, slot))
+	{
+		slot_getallattrs(slot);
+		memcpy(values, slot->tts_values, sizeof(values));
+		memcpy(nulls, slot->tts_isnull, sizeof(nulls));
+		values[ROW_TRUNCATED] = BoolGetDatum(true);
+		tuplestore_putvalues(marked, rsinfo->setDesc, values, nulls);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(rsinfo->setResult);
+	rsinfo->setResult = marked;
+}
+
+/*
  * Put the rows of one page of q into the tuplestore of this set-returning
  * call: at most max_results, each with truncated telling whether more
  * matched.
@@ -284,10 +315,12 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 	Buffer		vm_buffer = InvalidBuffer;
 	inet	   *start = q->low;
 	int64		found = 0;
-	int64		capacity = 64;
-	Datum	   *values = palloc(sizeof(Datum) * N_ROW_COLUMNS * capacity);
-	bool	   *nulls = palloc(sizeof(bool) * N_ROW_COLUMNS * capacity);
+	Datum		values[N_ROW_COLUMNS];
+	bool		nulls[N_ROW_COLUMNS];
 	bool		truncated = false;
+	MemoryContext row_cxt = AllocSetContextCreate(CurrentMemoryContext, "pdns address row",
+												  ALLOCSET_SMALL_SIZES);
+	MemoryContext old;
 
 	rrset_attnums(RelationGetDescr(rrsets), attnums);
 	/* the next page starts at the cursor's address: an index bound */
@@ -299,6 +332,11 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 	address_scan->xs_want_itup = true;
 	index_rescan(address_scan, range, 2, NULL, 0);
 	rrset_scan = index_beginscan(rrsets, rrsets_index, snapshot, 1, 0);
+	/*
+	 * Rows go to the tuplestore as they are found: it spills to disk past
+	 * work_mem, so an answer of any size holds bounded memory.
+	 */
+	InitMaterializedSRF(fcinfo, 0);
 
 	while (next_address(address_scan, address_slot, &vm_buffer, snapshot))
 	{
@@ -324,14 +362,13 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 			truncated = true;	/* one more matched than the page holds */
 			break;
 		}
-		if (found == capacity)
-		{
-			capacity *= 2;
-			values = repalloc(values, sizeof(Datum) * N_ROW_COLUMNS * capacity);
-			nulls = repalloc(nulls, sizeof(bool) * N_ROW_COLUMNS * capacity);
-		}
-		make_row(rrset_slot, attnums, address,
-				 values + found * N_ROW_COLUMNS, nulls + found * N_ROW_COLUMNS);
+		old = MemoryContextSwitchTo(row_cxt);
+		make_row(rrset_slot, attnums, address, values, nulls);
+		values[ROW_TRUNCATED] = BoolGetDatum(false);
+		nulls[ROW_TRUNCATED] = false;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(row_cxt);
 		found++;
 	}
 
@@ -346,14 +383,9 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 	table_close(rrsets, NoLock);
 	table_close(addresses, NoLock);
 
-	InitMaterializedSRF(fcinfo, 0);
-	for (int64 i = 0; i < found; i++)
-	{
-		values[i * N_ROW_COLUMNS + ROW_TRUNCATED] = BoolGetDatum(truncated);
-		nulls[i * N_ROW_COLUMNS + ROW_TRUNCATED] = false;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
-							 values + i * N_ROW_COLUMNS, nulls + i * N_ROW_COLUMNS);
-	}
+	MemoryContextDelete(row_cxt);
+	if (truncated)
+		mark_truncated(rsinfo);
 }
 
 static inet *

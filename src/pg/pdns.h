@@ -87,13 +87,11 @@ extern void dnsname_report(const dn_error *err, int sqlstate, const char *what,
 extern char *dnsname_key_to_cstring(const uint8_t *key, size_t keylen);
 
 /*
- * Run one SQL statement through SPI and give the session back the
- * search_path it had.  pg_partman 4.x sets search_path at session level
- * (set_config(..., false)) and resets it to the value it found -- inside our
- * SECURITY DEFINER functions, their SET clause's value, which would then
- * outlive them.  Every call path that can reach pg_partman goes through here.
+ * Call the internal function pdns.<name>(args) through fmgr (spi_util.c):
+ * no EXECUTE grant is needed, SECURITY DEFINER and SET clauses apply.
  */
-extern void pdns_spi_run_keeping_search_path(const char *sql);
+extern Datum pdns_call_internal(const char *name, int nargs, const Oid *argtypes,
+								const Datum *args, bool *isnull);
 
 /* Settings, defined at load time by module.c. */
 extern void public_suffix_define_settings(void);

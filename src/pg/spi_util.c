@@ -1,41 +1,50 @@
 /*
  * spi_util.c
- *		SPI helpers shared by the glue.
+ *		Calling the extension's internal SQL functions from C.
  */
 #include "pdns.h"
 
-#include "executor/spi.h"
-#include "miscadmin.h"
-#include "utils/guc.h"
+#include "catalog/namespace.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 
 PG_FUNCTION_INFO_V1(pdns_run_maintenance);
 
-void
-pdns_spi_run_keeping_search_path(const char *sql)
+/*
+ * Call pdns.<name>(args) through fmgr.  Internal functions are executable
+ * by nobody but the extension's owner (56_roles.sql); a call through fmgr
+ * checks no EXECUTE grant, and a SECURITY DEFINER function still runs as
+ * its owner with its own SET clauses.  The name is qualified, so the
+ * caller's search_path plays no part in finding it.
+ */
+Datum
+pdns_call_internal(const char *name, int nargs, const Oid *argtypes, const Datum *args,
+				   bool *isnull)
 {
-	char	   *saved = pstrdup(GetConfigOption("search_path", false, false));
-	int			rc;
+	List	   *qualified = list_make2(makeString("pdns"), makeString(pstrdup(name)));
+	Oid			fn = LookupFuncName(qualified, nargs, argtypes, false);
+	FmgrInfo	flinfo;
+	LOCAL_FCINFO(fcinfo, FUNC_MAX_ARGS);
+	Datum		result;
+	int			i;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute(sql, false, 0);
-	if (rc < 0)
-		elog(ERROR, "SPI_execute of \"%s\" failed: %s", sql, SPI_result_code_string(rc));
-	SPI_finish();
-	if (strcmp(saved, GetConfigOption("search_path", false, false)) != 0)
-		(void) set_config_option("search_path", saved,
-								 superuser() ? PGC_SUSET : PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SET, true, 0, false);
-	pfree(saved);
+	fmgr_info(fn, &flinfo);
+	InitFunctionCallInfoData(*fcinfo, &flinfo, nargs, InvalidOid, NULL, NULL);
+	for (i = 0; i < nargs; i++)
+	{
+		fcinfo->args[i].value = args[i];
+		fcinfo->args[i].isnull = false;
+	}
+	result = FunctionCallInvoke(fcinfo);
+	if (isnull)
+		*isnull = fcinfo->isnull;
+	return result;
 }
 
-/*
- * run_maintenance(): pg_partman's maintenance for the store's tables
- * (pdns._run_maintenance()), leaving the session's search_path alone.
- */
+/* run_maintenance(): the store's maintenance (pdns._run_maintenance()). */
 Datum
 pdns_run_maintenance(PG_FUNCTION_ARGS)
 {
-	pdns_spi_run_keeping_search_path("SELECT pdns._run_maintenance()");
+	(void) pdns_call_internal("_run_maintenance", 0, NULL, NULL, NULL);
 	PG_RETURN_VOID();
 }

@@ -38,9 +38,51 @@ BEGIN
 END
 $$;
 
--- Register one table with pg_partman.  pg_partman makes partitions around
--- now; the periods of older data are made on demand by _partitions
--- (a backfill of old data makes only the partitions it needs).
+-- The start of the period that holds a time (UTC, as the ingestion's C
+-- code computes it: hours, days, ISO weeks from Monday, calendar months).
+CREATE FUNCTION _period_start(t timestamptz) RETURNS timestamptz
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.date_trunc(CASE s.partition_interval
+	                                 WHEN '1 hour' THEN 'hour' WHEN '1 day' THEN 'day'
+	                                 WHEN '1 week' THEN 'week' ELSE 'month' END,
+	                             t AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+	FROM pdns.settings s
+$$;
+
+-- pg_partman's suffix format for the store's interval: the partitions pdns
+-- makes are named as pg_partman names its own (4.x: observations_p2024_01_31;
+-- 5.x: observations_p20240131), so that its maintenance knows them.
+CREATE FUNCTION _partition_suffix_format() RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN (SELECT major FROM pdns._partman()) >= 5 THEN
+	           CASE WHEN s.partition_interval < interval '1 day' THEN 'YYYYMMDD_HH24MISS' ELSE 'YYYYMMDD' END
+	       ELSE
+	           CASE s.partition_interval WHEN '1 hour' THEN 'YYYY_MM_DD_HH24MI'
+	                                     WHEN '1 month' THEN 'YYYY_MM' ELSE 'YYYY_MM_DD' END
+	       END
+	FROM pdns.settings s
+$$;
+
+-- The name of the partition of parent for the period starting at period.
+CREATE FUNCTION _partition_name(parent regclass, period timestamptz) RETURNS name
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+	SELECT (c.relname || '_p' || pg_catalog.to_char(period, pdns._partition_suffix_format()))::name
+	FROM pg_catalog.pg_class c WHERE c.oid = parent
+$$;
+
+-- Register one table with pg_partman, so that its background worker
+-- premakes partitions and applies the retention.  pdns writes the
+-- configuration row itself instead of calling create_parent(): code that
+-- runs with the extension owner's rights never runs pg_partman's functions
+-- (they put the caller's temporary schema ahead of pg_catalog on the
+-- search_path), and pdns makes every partition itself (_make_partition).
 CREATE FUNCTION _partman_register(parent regclass) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -50,46 +92,69 @@ DECLARE
 	pm record;
 	s pdns.settings;
 BEGIN
+	IF parent NOT IN (SELECT t FROM pdns.partitioned_tables() t) THEN
+		RAISE EXCEPTION 'table % is not one of the store''s partitioned tables', parent
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	SELECT * INTO STRICT pm FROM pdns._partman();
 	SELECT * INTO STRICT s FROM pdns.settings;
-	-- the template: pdns._template_<table> (50_store.sql)
-	EXECUTE format('SELECT %I.create_parent(p_parent_table := $1, p_control := %L, '
-	               'p_type := %L, p_interval := $2, p_premake := $3, p_template_table := $4)',
-	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END)
-		USING parent::text, s.partition_interval::text, s.premake,
+	EXECUTE format('INSERT INTO %I.part_config (parent_table, control, partition_type, '
+	               'partition_interval, premake, datetime_string, template_table, retention, '
+	               'retention_keep_table, infinite_time_partitions, automatic_maintenance) '
+	               'VALUES ($1, %L, %L, $2, $3, $4, $5, $6, false, true, %L) '
+	               'ON CONFLICT (parent_table) DO NOTHING',
+	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END, 'on')
+		USING parent::text, s.partition_interval::text, s.premake, pdns._partition_suffix_format(),
 		      format('pdns.%I', '_template_' || (SELECT c.relname FROM pg_catalog.pg_class c
-		                                          WHERE c.oid = parent));
-	EXECUTE format('UPDATE %I.part_config SET retention = $2, retention_keep_table = false, '
-	               'infinite_time_partitions = true WHERE parent_table = $1', pm.nspname)
-		USING parent::text, s.retention::text;
-	-- No default partition: rows always get a partition of their own first
-	-- (_partitions).  A default partition would have to be locked
-	-- exclusively, until the ingesting transaction ends, by every new
-	-- partition attached, and readers of the table would wait on it.
-	EXECUTE format('DROP TABLE IF EXISTS %s', parent::text || '_default');
+		                                          WHERE c.oid = parent)),
+		      s.retention::text;
 END
 $$;
 
--- The partition of each of these periods, from the partitions' bounds.
+-- Make the partition of parent for the period starting at period, with the
+-- keys, indexes and storage options of its template table, by fixed,
+-- schema-qualified SQL.
+CREATE FUNCTION _make_partition(parent regclass, period timestamptz) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+DECLARE
+	template text := '_template_' || (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = parent);
+	child name := pdns._partition_name(parent, period);
+	options text;
+BEGIN
+	SELECT pg_catalog.string_agg(format('%I = %L', o.option_name, o.option_value), ', ')
+	INTO options
+	FROM pg_catalog.pg_class c, pg_catalog.pg_options_to_table(c.reloptions) o
+	WHERE c.oid = format('pdns.%I', template)::regclass;
+	EXECUTE format('CREATE TABLE pdns.%I (LIKE pdns.%I INCLUDING ALL)%s',
+	               child, template, coalesce(' WITH (' || options || ')', ''));
+	EXECUTE format('ALTER TABLE %s ATTACH PARTITION pdns.%I FOR VALUES FROM (%L) TO (%L)',
+	               parent, child, period,
+	               period + (SELECT s.partition_interval FROM pdns.settings s));
+END
+$$;
+
+-- The partition of each of these periods, where it exists.
 CREATE FUNCTION _partitions_of(parent regclass, periods timestamptz[])
 RETURNS TABLE (period timestamptz, partition_table text)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $$
-	WITH bounds AS MATERIALIZED (	-- parsed once, not once per period
-		SELECT c.relname::text AS name, b[1]::timestamptz AS low, b[2]::timestamptz AS high
-		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid,
-		     regexp_match(pg_get_expr(c.relpartbound, c.oid), $r$FROM \('([^']+)'\) TO \('([^']+)'\)$r$) b
-		WHERE i.inhparent = parent
-	)
-	SELECT p, (SELECT name FROM bounds WHERE p >= low AND p < high)
-	FROM unnest(periods) p
+	SELECT p, c.relname::text
+	FROM pg_catalog.unnest(periods) p
+	LEFT JOIN pg_catalog.pg_class c
+	       ON c.relnamespace = 'pdns'::regnamespace AND c.relname = pdns._partition_name(parent, p)
+	      AND c.relispartition
+	      AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid AND i.inhparent = parent)
 	ORDER BY p
 $$;
 
--- The partitions of a partitioned table for these periods, made first
--- where pg_partman has not made them yet.  Called by pdns._merge_batch().
+-- The partitions of one of the store's partitioned tables for these
+-- periods, made first where they do not exist yet.  Called by
+-- pdns._merge_batch() and by maintenance; nobody else may call it.
 CREATE FUNCTION _partitions(parent regclass, periods timestamptz[])
 RETURNS TABLE (period timestamptz, partition_table text)
 LANGUAGE plpgsql SECURITY DEFINER
@@ -97,49 +162,80 @@ SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $$
 DECLARE
-	pm record;
-	missing timestamptz[];
+	p timestamptz;
+	wanted timestamptz[] := periods;
 BEGIN
+	IF parent NOT IN (SELECT t FROM pdns.partitioned_tables() t) THEN
+		RAISE EXCEPTION 'table % is not one of the store''s partitioned tables', parent
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	IF periods IS NULL OR cardinality(periods) = 0 THEN
 		RETURN;
 	END IF;
-	SELECT array_agg(o.period) INTO missing
-	FROM pdns._partitions_of(parent, periods) o WHERE o.partition_table IS NULL;
-	IF missing IS NOT NULL THEN
-		SELECT * INTO STRICT pm FROM pdns._partman();
+	IF EXISTS (SELECT 1 FROM pdns._partitions_of(parent, periods) o WHERE o.partition_table IS NULL) THEN
 		-- one session at a time makes partitions for a table
 		PERFORM pg_catalog.pg_advisory_xact_lock('pdns._partitions'::regproc::oid::integer,
 		                                         parent::oid::integer);
 		IF NOT pdns._partman_managed(parent) THEN
+			-- the first partitions: those of now and premake periods ahead too,
+			-- as pg_partman's create_parent() would have made them
 			PERFORM pdns._partman_register(parent);
+			SELECT periods || pg_catalog.array_agg(pdns._period_start(pg_catalog.now() + s.partition_interval * i))
+			INTO wanted
+			FROM pdns.settings s, pg_catalog.generate_series(0, s.premake) i;
 		END IF;
-		EXECUTE format('SELECT %I.create_partition_time($1, $2, false)', pm.nspname)
-			USING parent::text, missing;
+		FOR p IN SELECT DISTINCT o.period FROM pdns._partitions_of(parent, wanted) o
+		         WHERE o.partition_table IS NULL LOOP
+			PERFORM pdns._make_partition(parent, p);
+		END LOOP;
 	END IF;
 	RETURN QUERY SELECT * FROM pdns._partitions_of(parent, periods);
 END
 $$;
 
+-- The store's own maintenance, by fixed SQL: partitions made ahead
+-- (premake periods after the current one) and those wholly older than the
+-- retention dropped.  pg_partman's background worker does the same from
+-- the configuration _partman_register() wrote.
 CREATE FUNCTION _run_maintenance() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
 AS $$
 DECLARE
-	pm record;
+	s pdns.settings;
 	parent regclass;
+	now_period timestamptz := pdns._period_start(pg_catalog.now());
+	ahead timestamptz[];
+	child record;
 BEGIN
-	SELECT * INTO STRICT pm FROM pdns._partman();
+	SELECT * INTO STRICT s FROM pdns.settings;
+	SELECT pg_catalog.array_agg(pdns._period_start(now_period + s.partition_interval * i))
+	INTO ahead FROM pg_catalog.generate_series(0, s.premake) i;
 	FOR parent IN SELECT * FROM pdns.partitioned_tables() LOOP
-		IF pdns._partman_managed(parent) THEN
-			EXECUTE format('SELECT %I.run_maintenance($1)', pm.nspname) USING parent::text;
+		IF NOT pdns._partman_managed(parent) THEN
+			CONTINUE;		-- nothing ingested yet: partitioning may still change
 		END IF;
+		PERFORM pdns._partitions(parent, ahead);
+		IF s.retention IS NULL THEN
+			CONTINUE;
+		END IF;
+		FOR child IN
+			SELECT c.oid::regclass AS partition
+			FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid,
+			     pg_catalog.regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid),
+			                             $r$TO \('([^']+)'\)$r$) b
+			WHERE i.inhparent = parent AND b[1]::timestamptz <= pg_catalog.now() - s.retention
+		LOOP
+			EXECUTE format('DROP TABLE %s', child.partition);
+		END LOOP;
 	END LOOP;
 END
 $$;
 
--- Run pg_partman's maintenance for the store's tables: premake partitions,
--- apply the retention.  The background worker does this on its own; call
--- it from cron (or by hand) where the worker is not configured.
+-- Run the store's maintenance: premake partitions, apply the retention.
+-- pg_partman's background worker does this on its own; call it from cron
+-- (or by hand) where the worker is not configured.
 CREATE FUNCTION run_maintenance() RETURNS void
 	AS 'MODULE_PATHNAME', 'pdns_run_maintenance' LANGUAGE C VOLATILE STRICT;
 
@@ -151,7 +247,13 @@ CREATE FUNCTION configure(
 	retention interval DEFAULT NULL,
 	keep_forever boolean DEFAULT false,
 	record_clients boolean DEFAULT NULL,
-	batch_keys integer DEFAULT NULL)
+	batch_keys integer DEFAULT NULL,
+	batch_bytes bigint DEFAULT NULL,
+	future_skew interval DEFAULT NULL,
+	max_age interval DEFAULT NULL,
+	any_age boolean DEFAULT false,
+	max_periods integer DEFAULT NULL,
+	bound_sensors_only boolean DEFAULT NULL)
 RETURNS pdns.settings
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -175,7 +277,12 @@ BEGIN
 		premake = coalesce(configure.premake, s.premake),
 		retention = CASE WHEN keep_forever THEN NULL ELSE coalesce(configure.retention, s.retention) END,
 		record_clients = coalesce(configure.record_clients, s.record_clients),
-		batch_keys = coalesce(configure.batch_keys, s.batch_keys)
+		batch_keys = coalesce(configure.batch_keys, s.batch_keys),
+		batch_bytes = coalesce(configure.batch_bytes, s.batch_bytes),
+		future_skew = coalesce(configure.future_skew, s.future_skew),
+		max_age = CASE WHEN any_age THEN NULL ELSE coalesce(configure.max_age, s.max_age) END,
+		max_periods = coalesce(configure.max_periods, s.max_periods),
+		bound_sensors_only = coalesce(configure.bound_sensors_only, s.bound_sensors_only)
 	RETURNING * INTO result;
 	IF registered THEN
 		EXECUTE format('UPDATE %I.part_config SET retention = $2 WHERE parent_table = ANY ($1)',
@@ -185,5 +292,6 @@ BEGIN
 	RETURN result;
 END
 $$;
-COMMENT ON FUNCTION configure(interval, integer, interval, boolean, boolean, integer) IS
+COMMENT ON FUNCTION configure(interval, integer, interval, boolean, boolean, integer, bigint,
+	interval, interval, boolean, integer, boolean) IS
 	'change the store settings (partitioning only before the first ingestion)';

@@ -3,11 +3,11 @@
 --
 -- Every target is a table of raw lines that stays empty: a C row trigger
 -- parses each line into this session's batch, and a statement trigger
--- merges the batch when the COPY (or INSERT) ends.  Load raw lines so that
--- COPY neither splits nor re-encodes them:
---
---   COPY pdns.ingest_text FROM STDIN
---       WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02', ENCODING 'LATIN1');
+-- merges the batch when the COPY (or INSERT) ends (docs/ingest.md says
+-- how to load lines).  The functions here are internal: nobody but the
+-- extension's owner may call them (56_roles.sql); the C triggers call the
+-- merge and the sensor functions through fmgr, with the owner's rights
+-- (SECURITY DEFINER) and without an EXECUTE grant to the sender.
 
 CREATE FUNCTION _ingest_row() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'pdns_ingest_row' LANGUAGE C;
@@ -83,7 +83,9 @@ BEGIN
 END
 $$;
 
--- A sensor's number, made on first sight.
+-- A sensor's number, made when its first line lands in the store (the
+-- merge calls it for the sensors of the lines it writes; a rejected line
+-- makes no sensor).
 CREATE FUNCTION _sensor_id(sensor_name text) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -123,8 +125,8 @@ BEGIN
 		               'ON CONFLICT (%s) DO UPDATE SET '
 		               'time_first = least(o.time_first, excluded.time_first), '
 		               'time_last = greatest(o.time_last, excluded.time_last), '
-		               'count = o.count + excluded.count',
-		               partitions[i], columns, batch_function, sort, conflict)
+		               'count = least(o.count + excluded.count, %s)',
+		               partitions[i], columns, batch_function, sort, conflict, pdns.count_ceiling())
 			USING periods[i];
 	END LOOP;
 END
@@ -162,7 +164,7 @@ BEGIN
 		ON CONFLICT (key) DO UPDATE SET
 			time_first = least(r.time_first, excluded.time_first),
 			time_last = greatest(r.time_last, excluded.time_last),
-			count = r.count + excluded.count
+			count = least(r.count + excluded.count, pdns.count_ceiling())
 		RETURNING r.key, r.rrtype, r.rdata, (r.xmax = 0) AS created
 	), new AS (
 		SELECT * FROM merged WHERE created

@@ -80,7 +80,7 @@ BEGIN ATOMIC
 		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype,
 		        pdns._cursor_field(after_cursor, 3)::uuid))
 		ORDER BY r.rrname, r.rrtype, r.key
-		LIMIT max_results + 1
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
 	) s
 	ORDER BY rrname, rrtype, key
 	LIMIT max_results;
@@ -115,7 +115,7 @@ BEGIN ATOMIC
 		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
 		        pdns._cursor_field(after_cursor, 2)::uuid))
 		ORDER BY pdns.forward_key(r.rrname), r.key
-		LIMIT max_results + 1
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
 	) s
 	ORDER BY fkey, key
 	LIMIT max_results;
@@ -151,7 +151,7 @@ BEGIN ATOMIC
 		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype,
 		        pdns._cursor_field(after_cursor, 3)::uuid))
 		ORDER BY n.name, n.rrtype, n.rrset_key
-		LIMIT max_results + 1
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
 	) s
 	ORDER BY matched, rrtype, key
 	LIMIT max_results;
@@ -185,7 +185,7 @@ BEGIN ATOMIC
 		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
 		        pdns._cursor_field(after_cursor, 2)::uuid))
 		ORDER BY pdns.forward_key(n.name), n.rrset_key
-		LIMIT max_results + 1
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
 	) s
 	ORDER BY fkey, key
 	LIMIT max_results;
@@ -226,7 +226,7 @@ BEGIN ATOMIC
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR e.rrset_key > pdns._cursor_field(after_cursor, 1)::uuid)
 		ORDER BY e.rrset_key
-		LIMIT max_results + 1
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
 	) s
 	ORDER BY key
 	LIMIT max_results;
