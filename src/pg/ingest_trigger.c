@@ -178,8 +178,36 @@ pdns_ingest_flush(PG_FUNCTION_ARGS)
 }
 
 /*
+ * pdns.raw_lines_in (format text, line bytea): a line of any format as
+ * octets (pdns-load), so that no octet can upset COPY itself.
+ */
+static void
+raw_line(TriggerData *td)
+{
+	TupleDesc	desc = td->tg_relation->rd_att;
+	bool		isnull;
+	Datum		value = heap_getattr(td->tg_trigtuple, 1, desc, &isnull);
+	const ingest_format *format;
+	bytea	   *line;
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("a row of pdns.raw_lines_in needs its format")));
+	format = lookup_format(TextDatumGetCString(value));
+	value = heap_getattr(td->tg_trigtuple, 2, desc, &isnull);
+	if (isnull)
+		return;
+	line = DatumGetByteaPP(value);
+	if (VARSIZE_ANY_EXHDR(line) == 0)
+		return;
+	ingest_begin_row(format->name);
+	format->parse(RelationGetRelid(td->tg_relation), VARDATA_ANY(line), VARSIZE_ANY_EXHDR(line));
+}
+
+/*
  * Targets with typed columns (whole messages, not lines):
- *	 EXECUTE FUNCTION pdns._ingest_typed_row('wire' | 'capture-reject')
+ *	 EXECUTE FUNCTION pdns._ingest_typed_row('wire' | 'capture-reject' | 'raw-lines')
  */
 Datum
 pdns_ingest_typed_row(PG_FUNCTION_ARGS)
@@ -201,6 +229,8 @@ pdns_ingest_typed_row(PG_FUNCTION_ARGS)
 		ingest_begin_row("capture");
 		ingest_capture_reject(td->tg_trigtuple, td->tg_relation->rd_att);
 	}
+	else if (strcmp(format, "raw-lines") == 0)
+		raw_line(td);
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -35,4 +35,15 @@ CREATE TRIGGER ingest BEFORE INSERT ON wire_rejects_in FOR EACH ROW
 CREATE TRIGGER ingest_merge AFTER INSERT ON wire_rejects_in FOR EACH STATEMENT
 	EXECUTE FUNCTION _ingest_flush();
 
-GRANT INSERT ON wire_in, wire_rejects_in TO pdns_ingest;
+-- Lines of any of the line formats (57_sensor_targets.sql, 52_ingest.sql), as octets: what pdns-load sends
+-- (docs/ingest.md, "Loading lines").  No octet of a line can make COPY
+-- itself fail, so a bad line is a reject and never costs its neighbours.
+CREATE TABLE raw_lines_in (format text, line bytea);
+COMMENT ON TABLE raw_lines_in IS
+	'COPY target: one line of a format (native-text, native-csv, passivedns, zeek, suricata, cof) as octets';
+CREATE TRIGGER ingest BEFORE INSERT ON raw_lines_in FOR EACH ROW
+	EXECUTE FUNCTION _ingest_typed_row('raw-lines');
+CREATE TRIGGER ingest_merge AFTER INSERT ON raw_lines_in FOR EACH STATEMENT
+	EXECUTE FUNCTION _ingest_flush();
+
+GRANT INSERT ON wire_in, wire_rejects_in, raw_lines_in TO pdns_ingest;
