@@ -247,10 +247,14 @@ load_settings(void)
 	 * The interval as seconds (its text form follows the session's
 	 * IntervalStyle); the time bounds as microseconds from now.
 	 */
+	/* (read through jsonb: settings of 0.6 are missing, NULL, before it) */
 	if (SPI_execute("SELECT extract(epoch FROM partition_interval)::bigint, record_clients, batch_keys, "
-					"batch_bytes, (extract(epoch FROM future_skew) * 1000000)::bigint, "
-					"(extract(epoch FROM least(retention, max_age)) * 1000000)::bigint, max_periods "
-					"FROM pdns.settings", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+					"coalesce((to_jsonb(s) ->> 'batch_bytes')::bigint, 536870912), "
+					"(extract(epoch FROM coalesce((to_jsonb(s) ->> 'future_skew')::interval, "
+					"'1 hour')) * 1000000)::bigint, "
+					"(extract(epoch FROM least(retention, (to_jsonb(s) ->> 'max_age')::interval)) "
+					"* 1000000)::bigint, coalesce((to_jsonb(s) ->> 'max_periods')::integer, 10000) "
+					"FROM pdns.settings s", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("pdns.settings must hold exactly one row")));

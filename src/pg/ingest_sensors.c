@@ -56,6 +56,9 @@ admission(const char *name)
 	namestrcpy(sender, GetUserNameFromId(GetUserId(), false));
 	args[0] = PointerGetDatum(cstring_to_text(name));
 	args[1] = NameGetDatum(sender);
+	/* before 0.6 (no bindings): every name is taken, and numbered at once */
+	if (!pdns_internal_exists("_sensor_admission", 2, argtypes))
+		return DatumGetInt32(pdns_call_internal("_sensor_id", 1, argtypes, args, NULL));
 	return DatumGetInt32(pdns_call_internal("_sensor_admission", 2, argtypes, args, NULL));
 }
 

@@ -92,6 +92,8 @@ extern char *dnsname_key_to_cstring(const uint8_t *key, size_t keylen);
  */
 extern Datum pdns_call_internal(const char *name, int nargs, const Oid *argtypes,
 								const Datum *args, bool *isnull);
+/* Does the installed version's SQL have it?  (The library serves them all.) */
+extern bool pdns_internal_exists(const char *name, int nargs, const Oid *argtypes);
 
 /* Settings, defined at load time by module.c. */
 extern void public_suffix_define_settings(void);

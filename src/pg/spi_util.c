@@ -17,12 +17,26 @@ PG_FUNCTION_INFO_V1(pdns_run_maintenance);
  * its owner with its own SET clauses.  The name is qualified, so the
  * caller's search_path plays no part in finding it.
  */
+static Oid
+internal_function(const char *name, int nargs, const Oid *argtypes, bool missing_ok)
+{
+	List	   *qualified = list_make2(makeString("pdns"), makeString(pstrdup(name)));
+
+	return LookupFuncName(qualified, nargs, argtypes, missing_ok);
+}
+
+/* Does this version of the extension's SQL have the function? */
+bool
+pdns_internal_exists(const char *name, int nargs, const Oid *argtypes)
+{
+	return OidIsValid(internal_function(name, nargs, argtypes, true));
+}
+
 Datum
 pdns_call_internal(const char *name, int nargs, const Oid *argtypes, const Datum *args,
 				   bool *isnull)
 {
-	List	   *qualified = list_make2(makeString("pdns"), makeString(pstrdup(name)));
-	Oid			fn = LookupFuncName(qualified, nargs, argtypes, false);
+	Oid			fn = internal_function(name, nargs, argtypes, false);
 	FmgrInfo	flinfo;
 	LOCAL_FCINFO(fcinfo, FUNC_MAX_ARGS);
 	Datum		result;

@@ -61,11 +61,11 @@ WITH m AS (
 		       || coalesce(E'\npartitioned by ' || CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, '')
 		       || coalesce((SELECT string_agg(E'\nindex ' || regexp_replace(pg_get_indexdef(x.indexrelid), ' ON .*? USING', ' USING')
 		                                      || coalesce(' with ' || array_to_string(i.reloptions, ','), ''),
-		                                      '' ORDER BY 1)
+		                                      '' ORDER BY i.relname)
 		                    FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), '')
-		       || coalesce((SELECT string_agg(E'\nconstraint ' || k.conname || ' ' || pg_get_constraintdef(k.oid), '' ORDER BY 1)
+		       || coalesce((SELECT string_agg(E'\nconstraint ' || k.conname || ' ' || pg_get_constraintdef(k.oid), '' ORDER BY k.conname)
 		                    FROM pg_constraint k WHERE k.conrelid = c.oid), '')
-		       || coalesce((SELECT string_agg(E'\ntrigger ' || pg_get_triggerdef(t.oid), '' ORDER BY 1)
+		       || coalesce((SELECT string_agg(E'\ntrigger ' || pg_get_triggerdef(t.oid), '' ORDER BY t.tgname)
 		                    FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal), '')
 		       || coalesce((SELECT string_agg(format(E'\ncomment on column %s: %s', d.objsubid, d.description), '' ORDER BY d.objsubid)
 		                    FROM pg_description d WHERE d.classoid = 'pg_class'::regclass AND d.objoid = c.oid
@@ -90,9 +90,9 @@ WITH m AS (
 		FROM pg_opclass c WHERE c.oid = m.objid)
 	WHEN 'pg_opfamily'::regclass THEN
 		coalesce((SELECT string_agg(E'\n' || pg_describe_object('pg_amop'::regclass, a.oid, 0)
-		                            || ' purpose ' || a.amoppurpose::text, '' ORDER BY 1)
+		                            || ' purpose ' || a.amoppurpose::text, '' ORDER BY a.amopstrategy, a.amoplefttype, a.amoprighttype)
 		          FROM pg_amop a WHERE a.amopfamily = m.objid), '')
-		|| coalesce((SELECT string_agg(E'\n' || pg_describe_object('pg_amproc'::regclass, p.oid, 0), '' ORDER BY 1)
+		|| coalesce((SELECT string_agg(E'\n' || pg_describe_object('pg_amproc'::regclass, p.oid, 0), '' ORDER BY p.amprocnum, p.amproclefttype, p.amprocrighttype)
 		             FROM pg_amproc p WHERE p.amprocfamily = m.objid), '')
 	WHEN 'pg_cast'::regclass THEN (
 		SELECT format('function %s context %s method %s', c.castfunc::regprocedure, c.castcontext, c.castmethod)
