@@ -108,6 +108,9 @@ static void
 test_zeek(void)
 {
 	zeek_state	z;
+	const char *txt_chain = "a.example.com CNAME x1 @1700000000: b.example.com; "
+		"b.example.com CNAME x1 @1700000000: c.example.net; "
+		"c.example.net TXT x1 @1700000000: \"foo\"";
 
 	zeek_state_init(&z);
 	CHECK_STR(zk(&z, "1.0\tC1\t10.0.0.1"), "ERR no #fields header before this line (start each load with the log's header lines)");
@@ -178,15 +181,9 @@ test_zeek(void)
 	 * name, and the names dropped)
 	 */
 	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"a.example.com\",\"rcode\":0,"
-				 "\"answers\":[\"b.example.com\",\"c.example.net\",\"TXT 3 foo\"]}"),
-			  "a.example.com CNAME x1 @1700000000: b.example.com; "
-			  "b.example.com CNAME x1 @1700000000: c.example.net; "
-			  "c.example.net TXT x1 @1700000000: \"foo\"");
+				 "\"answers\":[\"b.example.com\",\"c.example.net\",\"TXT 3 foo\"]}"), txt_chain);
 	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"a.example.com\",\"qtype\":16,\"rcode\":0,"
-				 "\"answers\":[\"b.example.com\",\"c.example.net\",\"TXT 3 foo\"]}"),
-			  "a.example.com CNAME x1 @1700000000: b.example.com; "
-			  "b.example.com CNAME x1 @1700000000: c.example.net; "
-			  "c.example.net TXT x1 @1700000000: \"foo\"");
+				 "\"answers\":[\"b.example.com\",\"c.example.net\",\"TXT 3 foo\"]}"), txt_chain);
 	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"s.example\",\"rcode\":0,"
 				 "\"answers\":[\"t.example\",\"SPF 4 v=x1\"]}"),
 			  "s.example CNAME x1 @1700000000: t.example; "
