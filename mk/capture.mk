@@ -18,7 +18,7 @@ CAPTURE_CORE    = src/core/packet_decode.c src/core/ip_defrag.c src/core/tcp_str
 CAPTURE_CFLAGS  = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -pthread \
                   -Isrc/core -Isrc/bin/capture -I$(CAPTURE_GEN) \
                   -I$(shell $(PG_CONFIG) --includedir)
-CAPTURE_LIBS    = -L$(shell $(PG_CONFIG) --libdir) -lpcap -lfstrm -lprotobuf-c -lpq -pthread
+CAPTURE_LIBS    = -L$(shell $(PG_CONFIG) --libdir) -lpcap -lfstrm -lprotobuf-c -lpq -lz -pthread
 
 EXTRA_CLEAN    += $(CAPTURE_BIN) $(CAPTURE_GEN)
 

@@ -9,7 +9,7 @@ PACKAGES="
   postgresql-15-partman
   libidn2-dev libpsl-dev publicsuffix
   libldns-dev libmaxminddb-dev libssl-dev
-  libpcap-dev libfstrm-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev
+  libpcap-dev libfstrm-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev zlib1g-dev
   tcpdump
 "
 

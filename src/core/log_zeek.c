@@ -17,17 +17,20 @@
  *	   SOA, SRV or CNAME it is the rdata of that type (MX, SOA and SRV
  *	   rebuilt with placeholders and flagged lossy, as Zeek logs only their
  *	   name); when the query type is ANY, or unknown and the line holds no
- *	   address, it cannot be typed and is skipped; otherwise it is a CNAME
- *	   of the current owner, and becomes the owner of the answers after it
- *	   (CNAME chains);
+ *	   address, TXT or SPF answer, it cannot be typed and is skipped;
+ *	   otherwise it is a CNAME of the current owner, and becomes the owner
+ *	   of the answers after it (CNAME chains).  An unknown query type with
+ *	   such an answer in the line is thus read as a query of that answer's
+ *	   type, the same as when the qtype is logged;
  *	 - an empty answer is an error (it would make an empty owner name).
  *
  * Answers of one owner and type form one RRset (they came in one
  * response).  A response with another rcode than NOERROR is a negative
- * answer for (query, qtype); NOERROR without answers is NODATA when the
- * query type is one whose answers Zeek logs and the response was not
- * truncated.  Lines without a response (rcode unset) or without a query
- * name observe nothing.  Only class IN is stored.
+ * answer for (query, qtype), and an error when the qtype is unset (a
+ * negative answer is stored per query type); NOERROR without answers is
+ * NODATA when the query type is one whose answers Zeek logs and the
+ * response was not truncated.  Lines without a response (rcode unset) or
+ * without a query name observe nothing.  Only class IN is stored.
  */
 #include "log_zeek.h"
 
@@ -197,6 +200,24 @@ typedef struct zk_rr
 	bool		lossy;
 } zk_rr;
 
+/*
+ * The type an answer's own form tells: A or AAAA for an address, TXT or
+ * SPF for Zeek's "TXT n s" / "SPF n s"; 0 for a name or a summary.
+ */
+static uint16_t
+answer_form_type(log_str a)
+{
+	if (log_is_ipv4(a.ptr, a.len))
+		return RR_A;
+	if (log_is_ipv6(a.ptr, a.len))
+		return RR_AAAA;
+	if (a.len > 4 && memcmp(a.ptr, "TXT ", 4) == 0)
+		return RR_TXT;
+	if (a.len > 4 && memcmp(a.ptr, "SPF ", 4) == 0)
+		return RR_SPF;
+	return 0;
+}
+
 static bool
 is_summary(log_str a)
 {
@@ -333,7 +354,7 @@ emit(zk_values *zv, log_out *out, log_error *err)
 	size_t		nrr = 0,
 				i,
 				j;
-	bool		any_addr = false;
+	bool		any_typed = false;
 	uint16_t	name_type;
 	log_str		cur;
 	static zk_rr rr_buf[ZEEK_MAX_ANSWERS];
@@ -377,6 +398,14 @@ emit(zk_values *zv, log_out *out, log_error *err)
 		log_record *r;
 		bool		truncated = zv->set[ZK_TC] && log_str_is(zv->v[ZK_TC], "T");
 
+		if (qtype == 0 && rcode != 0)
+		{
+			char		rc[DNS_CODE_TEXT_MAX];
+
+			dns_rcode_to_text(rcode, rc);
+			return log_fail(err, "rcode %s without qtype: a negative answer is stored for a query type",
+							rc);
+		}
 		if (qtype == 0 || (rcode == 0 && (!is_logged_type(qtype) || truncated)))
 			return true;
 		NEW_RECORD(r);
@@ -389,9 +418,8 @@ emit(zk_values *zv, log_out *out, log_error *err)
 	/* infer owner and type of each answer */
 	rrs = rr_buf;
 	for (i = 0; i < zv->nanswers; i++)
-		if (log_is_ipv4(zv->answers[i].ptr, zv->answers[i].len) ||
-			log_is_ipv6(zv->answers[i].ptr, zv->answers[i].len))
-			any_addr = true;
+		if (answer_form_type(zv->answers[i]) != 0)
+			any_typed = true;
 	switch (qtype)
 	{
 		case RR_NS:
@@ -406,7 +434,8 @@ emit(zk_values *zv, log_out *out, log_error *err)
 			name_type = 0;
 			break;
 		case 0:
-			name_type = any_addr ? RR_CNAME : 0;
+			/* an address, TXT or SPF answer: the names before it are a chain */
+			name_type = any_typed ? RR_CNAME : 0;
 			break;
 		default:
 			name_type = RR_CNAME;
@@ -422,21 +451,16 @@ emit(zk_values *zv, log_out *out, log_error *err)
 		rr->lossy = false;
 		if (a.len == 0)
 			return log_fail(err, "an empty answer");	/* no name, no address */
-		if (log_is_ipv4(a.ptr, a.len))
-			rr->type = RR_A, rr->rdata = a;
-		else if (log_is_ipv6(a.ptr, a.len))
-			rr->type = RR_AAAA, rr->rdata = a;
-		else if (a.len > 4 && memcmp(a.ptr, "TXT ", 4) == 0)
+		rr->type = answer_form_type(a);
+		if (rr->type == RR_A || rr->type == RR_AAAA)
+			rr->rdata = a;
+		else if (rr->type == RR_TXT || rr->type == RR_SPF)
 		{
-			if (!txt_answer(out, a, "TXT", &rr->rdata))
-				return log_fail(err, "bad TXT answer \"%.*s\"", (int) (a.len > 64 ? 64 : a.len), a.ptr);
-			rr->type = RR_TXT;
-		}
-		else if (a.len > 4 && memcmp(a.ptr, "SPF ", 4) == 0)
-		{
-			if (!txt_answer(out, a, "SPF", &rr->rdata))
-				return log_fail(err, "bad SPF answer \"%.*s\"", (int) (a.len > 64 ? 64 : a.len), a.ptr);
-			rr->type = RR_SPF;
+			const char *word = rr->type == RR_TXT ? "TXT" : "SPF";
+
+			if (!txt_answer(out, a, word, &rr->rdata))
+				return log_fail(err, "bad %s answer \"%.*s\"", word,
+								(int) (a.len > 64 ? 64 : a.len), a.ptr);
 		}
 		else if (is_summary(a) || name_type == 0)
 			continue;

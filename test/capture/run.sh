@@ -68,7 +68,8 @@
 #                   "test:hello": its 10 frames are rejected with reason
 #                   dnstap-content-type, nothing crashes, the exit status is 0.
 #
-#   Also: the same packets as pcapng give the same rows; a torn dnstap file
+#   Also: the same packets as pcapng give the same rows; so do the same
+#   files gzip-compressed and through a pipe; a torn dnstap file
 #   keeps its frames; --dnstap-socket serves concurrent writers; a live
 #   capture on lo (where allowed) sees what is sent.
 #
@@ -153,6 +154,21 @@ table="$WORK/table.txt"
         run "$n" --dnstap "$f"
         summary "$n" "$f"
     done
+    # The same bytes gzip-compressed (a name without .gz: told by content),
+    # through a pipe, and both: the same counts and md5 as the file itself.
+    mkdir -p "$WORK/gz"
+    gzip -c "$CORPORA/pcap/dnscap-2.1.1/frags.pcap" > "$WORK/gz/frags.pcap"
+    run frags_gz "$WORK/gz/frags.pcap"
+    summary frags_gz "pcap/dnscap-2.1.1/frags.pcap(gzip)"
+    cat "$CORPORA/pcap/dnscap-2.1.1/frags.pcap" | run frags_pipe -
+    summary frags_pipe "pcap/dnscap-2.1.1/frags.pcap(pipe)"
+    cat "$WORK/gz/frags.pcap" | run frags_gzpipe -
+    summary frags_gzpipe "pcap/dnscap-2.1.1/frags.pcap(gzip,pipe)"
+    gzip -c "$CORPORA/dnstap/dsc-dotdoh.dnstap" > "$WORK/gz/dsc-dotdoh.dnstap.gz"
+    run dotdoh_gz --dnstap "$WORK/gz/dsc-dotdoh.dnstap.gz"
+    summary dotdoh_gz "dnstap/dsc-dotdoh.dnstap(gzip)"
+    cat "$WORK/gz/dsc-dotdoh.dnstap.gz" | run dotdoh_gzpipe --dnstap -
+    summary dotdoh_gzpipe "dnstap/dsc-dotdoh.dnstap(gzip,pipe)"
 } > "$table"
 
 if [ "${1:-}" = "--update" ]; then
@@ -251,12 +267,50 @@ check "odd dnstap frames" "$?/$(awk -F'\t' '/^(messages|rejects)\./ { printf "%s
 
 # pcapng: the same packets in a pcapng file give the same rows (the rejects'
 # source column names the file, so it is left out).
+nosource() {
+    awk -F'\t' 'BEGIN { OFS = "\t" } /^REJECT/ { $4 = "" } { print }' "$@"
+}
 for f in dnso1tcp-bighole frags; do
     "$ROOT/test/capture/pcap2pcapng.pl" "$CORPORA/pcap/dnscap-2.1.1/$f.pcap" > "$WORK/$f.pcapng"
-    "$BIN" --dump --sensor test "$WORK/$f.pcapng" | awk -F'\t' 'BEGIN { OFS = "\t" } /^REJECT/ { $4 = "" } { print }' > "$WORK/$f.ng"
-    awk -F'\t' 'BEGIN { OFS = "\t" } /^REJECT/ { $4 = "" } { print }' "$WORK/$(echo "pcap/dnscap-2.1.1/$f.pcap" | tr '/.' '__').dump" > "$WORK/$f.classic"
+    "$BIN" --dump --sensor test "$WORK/$f.pcapng" | nosource > "$WORK/$f.ng"
+    nosource "$WORK/$(echo "pcap/dnscap-2.1.1/$f.pcap" | tr '/.' '__').dump" > "$WORK/$f.classic"
     check "$f as pcapng" "$(cmp -s "$WORK/$f.ng" "$WORK/$f.classic" && wc -l < "$WORK/$f.ng")" "$(wc -l < "$WORK/$f.classic")"
 done
+
+# gzip and pipes, whole dumps against the plain file's (the rejects' source
+# column names the input, so it is left out): a capture with a reject, the
+# pcapng file above, the table's rows; a file of two gzip members (as
+# `cat a.gz b.gz` makes) reads as one stream; a torn gzip file keeps the
+# packets before the tear and fails (exit status 1) with its reason.
+B=pcap/dnscap-2.1.1/dnso1tcp-bighole.pcap
+nosource "$WORK/$(echo "$B" | tr '/.' '__').dump" > "$WORK/bighole.want"
+gzip -c "$CORPORA/$B" > "$WORK/gz/bighole.pcap.gz"
+for how in gzip pipe gzip-pipe; do
+    case $how in
+        gzip) "$BIN" --dump --sensor test "$WORK/gz/bighole.pcap.gz" ;;
+        pipe) cat "$CORPORA/$B" | "$BIN" --dump --sensor test - ;;
+        gzip-pipe) cat "$WORK/gz/bighole.pcap.gz" | "$BIN" --dump --sensor test - ;;
+    esac > "$WORK/bighole.$how.dump"
+    check "bighole ($how) exit status" "$?" 0
+    check "bighole ($how) = file" "$(nosource "$WORK/bighole.$how.dump" | cmp -s - "$WORK/bighole.want" && wc -l < "$WORK/bighole.want")" 77
+done
+gzip -c "$WORK/dnso1tcp-bighole.pcapng" | "$BIN" --dump --sensor test - | nosource > "$WORK/bighole.ng.gz"
+check "bighole as pcapng, gzip, pipe" "$(cmp -s "$WORK/bighole.ng.gz" "$WORK/bighole.want" && echo same)" same
+for n in frags_gz frags_pipe frags_gzpipe; do
+    check "$n = frags.pcap" "$(cmp -s "$WORK/$n.dump" "$WORK/${D}_frags_pcap.dump" && echo same)" same
+done
+nosource "$WORK/dnstap_dsc-dotdoh_dnstap.dump" > "$WORK/dotdoh.want"
+for n in dotdoh_gz dotdoh_gzpipe; do
+    check "$n = dsc-dotdoh.dnstap" "$(nosource "$WORK/$n.dump" | cmp -s - "$WORK/dotdoh.want" && echo same)" same
+done
+F=$CORPORA/pcap/dnscap-2.1.1/frags.pcap
+{ head -c 30000 "$F" | gzip -c; tail -c +30001 "$F" | gzip -c; } > "$WORK/gz/two-members"
+"$BIN" --dump --sensor test "$WORK/gz/two-members" > "$WORK/two-members.dump"
+check "two gzip members" "$?/$(cmp -s "$WORK/two-members.dump" "$WORK/${D}_frags_pcap.dump" && echo same)" "0/same"
+size=$(wc -c < "$WORK/gz/frags.pcap")
+head -c $((size - 100)) "$WORK/gz/frags.pcap" > "$WORK/gz/torn"
+"$BIN" --dump --stats --sensor test "$WORK/gz/torn" > /dev/null 2> "$WORK/torn-gz.stats"
+check "torn gzip" "$?/$(grep -c 'gzip: the compressed data ends early' "$WORK/torn-gz.stats")/$([ "$(stat torn-gz packets)" -gt 400 ] && echo most-packets)" "1/1/most-packets"
 
 # A torn Frame Streams file: the frames before the tear land, the rest is
 # one dnstap-file reject, and the exit status says the file was damaged.

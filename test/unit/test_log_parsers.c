@@ -108,6 +108,9 @@ static void
 test_zeek(void)
 {
 	zeek_state	z;
+	const char *txt_chain = "a.example.com CNAME x1 @1700000000: b.example.com; "
+		"b.example.com CNAME x1 @1700000000: c.example.net; "
+		"c.example.net TXT x1 @1700000000: \"foo\"";
 
 	zeek_state_init(&z);
 	CHECK_STR(zk(&z, "1.0\tC1\t10.0.0.1"), "ERR no #fields header before this line (start each load with the log's header lines)");
@@ -134,6 +137,8 @@ test_zeek(void)
 			  "nd.example A x1 @1700000000 c=10.0.0.1 s=10.0.0.53:");
 	CHECK_STR(zk(&z, "1700000000\t10.0.0.1\t10.0.0.53\tnd.example\t1\t1\t0\tT\t-\t-"), "");
 	CHECK_STR(zk(&z, "1700000000\t10.0.0.1\t10.0.0.53\tq.example\t1\t1\t-\tF\t-\t-"), "");
+	CHECK_STR(zk(&z, "1700000000\t10.0.0.1\t10.0.0.53\tnx.example\t1\t-\t3\tF\t-\t-"),
+			  "ERR rcode NXDOMAIN without qtype: a negative answer is stored for a query type");
 	CHECK_STR(zk(&z, "1700000000\t10.0.0.1\t10.0.0.53\tq.example\t3\t16\t0\tF\tTXT 1 x\t0"),
 			  "ERR class 3 is not stored (only IN)");
 	CHECK_STR(zk(&z, "XXXXXXXXXX.XXXXXX\t10.0.0.1\t10.0.0.53\tq.example\t1\t1\t0\tF\t192.0.2.1\t1"),
@@ -170,6 +175,32 @@ test_zeek(void)
 			  "x.example A rcode=3 x1 @1700000000:");
 	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"x.example\",\"qtype\":1,\"rcode\":0,\"answers\":\"1.2.3.4\"}"),
 			  "ERR \"answers\" is not an array");
+	/*
+	 * qtype unset: a TXT answer, like an address, makes the names before it
+	 * a CNAME chain, as with "qtype":16 (the TXT was attached to the query
+	 * name, and the names dropped)
+	 */
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"a.example.com\",\"rcode\":0,"
+				 "\"answers\":[\"b.example.com\",\"c.example.net\",\"TXT 3 foo\"]}"), txt_chain);
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"a.example.com\",\"qtype\":16,\"rcode\":0,"
+				 "\"answers\":[\"b.example.com\",\"c.example.net\",\"TXT 3 foo\"]}"), txt_chain);
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"s.example\",\"rcode\":0,"
+				 "\"answers\":[\"t.example\",\"SPF 4 v=x1\"]}"),
+			  "s.example CNAME x1 @1700000000: t.example; "
+			  "t.example SPF x1 @1700000000: \"v=x1\"");
+	/* qtype unset, a TXT of the query name itself: nothing to chain */
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"a.example.com\",\"rcode\":0,\"answers\":[\"TXT 3 foo\"]}"),
+			  "a.example.com TXT x1 @1700000000: \"foo\"");
+	/* qtype unset, only names: they cannot be typed */
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"a.example.com\",\"rcode\":0,\"answers\":[\"b.example.com\"]}"),
+			  "");
+	/* a negative answer needs its query type: rejected, not silently dropped */
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"nx.example\",\"rcode\":3}"),
+			  "ERR rcode NXDOMAIN without qtype: a negative answer is stored for a query type");
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"sf.example\",\"rcode\":2,\"answers\":[\"192.0.2.1\"]}"),
+			  "ERR rcode SERVFAIL without qtype: a negative answer is stored for a query type");
+	/* NOERROR without answers nor qtype observes nothing (NODATA of no type) */
+	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"nd.example\",\"rcode\":0}"), "");
 	/* an empty answer would become the empty owner of the next (found by fuzz_sensor_logs) */
 	CHECK_STR(zk(&z, "{\"ts\":1700000000,\"query\":\"x.example\",\"qtype\":13,\"rcode\":0,"
 				 "\"answers\":[\"a.example\",\"\",\"b.example\"]}"),

@@ -8,11 +8,14 @@
  * bytes can still be rejected rather than lost.  A file whose content type
  * is not "protobuf:dnstap.Dnstap" has each of its frames rejected with
  * that reason.  Rows whose time the frame cannot give carry the time the
- * frame was read.
+ * frame was read.  Files come through input_stream.c (large blocks, gzip);
+ * a pipe or a gzip stream cannot seek, so its torn tail is rejected
+ * without its bytes.
  */
 #include "dnstap_input.h"
 
 #include "dnstap_decode.h"
+#include "input_stream.h"
 #include "record.h"
 #include "sink.h"
 #include "stats.h"
@@ -163,6 +166,16 @@ reject_tail(dt_stream *s, dt_file *f, uint64_t offset, const char *code, const c
 	free(buf);
 }
 
+/* Time-based work while a pipe has no frame; false once a stop is asked for. */
+static bool
+file_idle(void)
+{
+	if (stopping || sink_failed())
+		return false;
+	sink_tick();
+	return !stopping && !sink_failed();
+}
+
 bool
 dnstap_read_file(const char *path)
 {
@@ -171,14 +184,15 @@ dnstap_read_file(const char *path)
 	struct fstrm_rdwr *rdwr;
 	struct fstrm_reader *r;
 	bool		ok = true;
+	char		err[512];
 
 	memset(&s, 0, sizeof(s));
 	s.name = path;
 	f.offset = 0;
-	f.fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	f.fp = input_open(path, file_idle, err, sizeof(err));
 	if (f.fp == NULL)
 	{
-		fprintf(stderr, "pdns-capture: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "pdns-capture: %s\n", err);
 		return false;
 	}
 	s.decoder = dt_decoder_create();
@@ -216,7 +230,7 @@ dnstap_read_file(const char *path)
 				stream_frame(&s, data, len);
 			else
 			{
-				if (res != fstrm_res_stop)
+				if (res != fstrm_res_stop && !stopping)
 				{
 					char		detail[200];
 
@@ -235,8 +249,7 @@ dnstap_read_file(const char *path)
 	}
 	fstrm_reader_destroy(&r);
 	dt_decoder_destroy(s.decoder);
-	if (f.fp != stdin)
-		fclose(f.fp);
+	fclose(f.fp);
 	return ok;
 }
 

@@ -7,23 +7,21 @@
  * microseconds.  A live capture, and a capture file that is a pipe (as in
  * "tcpdump -U -w - | pdns-capture --copy -"), wake at least every 200 ms so
  * that batches commit on time and idle reassemblies expire even when no
- * packet comes.
+ * packet comes.  Files come through input_stream.c, which reads them in
+ * large blocks and inflates gzip-compressed ones.
  */
 #include "pcap_input.h"
 
+#include "input_stream.h"
 #include "packets.h"
 #include "sink.h"
 #include "stats.h"
 
-#include <errno.h>
 #include <pcap/pcap.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
-#include <unistd.h>
 
 static pcap_t *volatile live;
 static volatile sig_atomic_t stop_requested;
@@ -95,60 +93,26 @@ set_filter(pcap_t *p, const char *filter, const char *what)
 	return true;
 }
 
-/*
- * Open a capture file.  A pipe or FIFO ("-" is standard input) is opened
- * unbuffered, so that poll() on its descriptor tells whether a packet is
- * waiting: *stream_fd is then set, otherwise it is -1.
- */
-static pcap_t *
-open_file(const char *path, int *stream_fd, char *err)
-{
-	struct stat st;
-	FILE	   *fp;
-	pcap_t	   *p;
-	bool		is_stdin = strcmp(path, "-") == 0;
-
-	*stream_fd = -1;
-	if (is_stdin ? fstat(0, &st) != 0 : stat(path, &st) != 0)
-		return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
-	if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) && !S_ISCHR(st.st_mode))
-		return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
-	fp = is_stdin ? fdopen(dup(0), "rb") : fopen(path, "rb");
-	if (fp == NULL)
-	{
-		snprintf(err, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	setvbuf(fp, NULL, _IONBF, 0);
-	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
-	if (p == NULL)
-		fclose(fp);
-	else
-		*stream_fd = fileno(fp);
-	return p;
-}
-
-/* Wait up to 200 ms for a stream to have data; time-based work meanwhile. */
+/* Time-based work while a pipe has no packet; false once a stop is asked for. */
 static bool
-stream_ready(int fd)
+file_idle(void)
 {
-	struct pollfd pfd = {.fd = fd,.events = POLLIN};
 	struct timeval now;
 
-	if (poll(&pfd, 1, 200) > 0)
-		return true;
+	if (stop_requested || sink_failed())
+		return false;
 	gettimeofday(&now, NULL);
 	packets_idle((int64_t) now.tv_sec * 1000000 + now.tv_usec);
 	sink_tick();
-	return false;
+	return !stop_requested && !sink_failed();
 }
 
 bool
 pcap_read_file(const char *path, const char *filter)
 {
 	char		err[PCAP_ERRBUF_SIZE];
-	int			stream_fd;
-	pcap_t	   *p = open_file(path, &stream_fd, err);
+	FILE	   *fp = input_open(path, file_idle, err, sizeof(err));
+	pcap_t	   *p;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	pd_link		link;
@@ -156,9 +120,16 @@ pcap_read_file(const char *path, const char *filter)
 				rc = 0;
 	uint64_t	number = 0;
 
-	if (p == NULL)
+	if (fp == NULL)
 	{
 		fprintf(stderr, "pdns-capture: %s\n", err);
+		return false;
+	}
+	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+	if (p == NULL)
+	{
+		fprintf(stderr, "pdns-capture: %s: %s\n", path, err);
+		fclose(fp);
 		return false;
 	}
 	if (!map_link(pcap_datalink(p), &link))
@@ -176,8 +147,6 @@ pcap_read_file(const char *path, const char *filter)
 	source = packets_source(path);
 	while (!stop_requested && !sink_failed())
 	{
-		if (stream_fd >= 0 && !stream_ready(stream_fd))
-			continue;
 		if ((rc = pcap_next_ex(p, &h, &data)) != 1)
 			break;
 		packets_frame(link, data, h->caplen, h->len, ts_of(h), source, ++number);
