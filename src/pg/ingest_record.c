@@ -75,7 +75,17 @@ ingest_log_records(const log_out *out, const char *line, size_t len)
 		return; \
 	} while (0)
 
-	/* first normalize every record: a line is stored whole or not at all */
+	/* the clients first: a reject for any other field knows what to hide */
+	for (i = 0; i < out->n; i++)
+	{
+		const log_record *r = &out->records[i];
+
+		if (r->client.len > 0)
+			ingest_row_client(ingest_parse_address(r->client.ptr, r->client.len, &clients[i])
+							  ? &clients[i] : NULL);
+	}
+
+	/* then normalize every record: a line is stored whole or not at all */
 	for (i = 0; i < out->n; i++)
 	{
 		const log_record *r = &out->records[i];
@@ -97,11 +107,7 @@ ingest_log_records(const log_out *out, const char *line, size_t len)
 		if (r->client.len > 0)
 		{
 			if (!ingest_parse_address(r->client.ptr, r->client.len, &clients[i]))
-			{
-				ingest_row_client(NULL);
 				REJECT("bad client address \"%s\"", slice(r->client, 64));
-			}
-			ingest_row_client(&clients[i]);
 			o->client = &clients[i];
 		}
 		if (r->server.len > 0)
