@@ -1,12 +1,15 @@
--- Time partitions, made and retired by pg_partman.
+-- Time partitions: made by pdns's own SQL, premade and retired by
+-- pg_partman's background worker or by pdns.run_maintenance().
 --
 -- The partitioned tables are registered with pg_partman when the first
 -- batch is merged (not at CREATE EXTENSION: partitions made then would
 -- belong to the extension, and pg_dump would leave their rows out), and a
 -- batch that reaches into periods with no partition yet gets them made
--- first.  From then on pg_partman's maintenance premakes partitions ahead
--- and drops those older than the retention: run it with pg_partman's
--- background worker (docs/ingest.md), or by calling pdns.run_maintenance().
+-- first.  From then on maintenance premakes partitions ahead and drops
+-- those older than the retention: pg_partman's background worker
+-- (docs/ingest.md) from the configuration pdns registered, or
+-- pdns.run_maintenance().  No code running with the extension owner's
+-- rights calls pg_partman's functions (see _partman_register).
 
 CREATE FUNCTION partitioned_tables() RETURNS SETOF regclass
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
