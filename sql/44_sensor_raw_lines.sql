@@ -26,9 +26,11 @@ TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
 -- it logs only the first string of an RR).
 SELECT rrname, rdata(rdata), lossy, count FROM rrsets ORDER BY lossy;
 SELECT bool_and((rdata(rdata))[1] = E'"a\\\\b\\009\\"||\\233"') AS exact_octets FROM rrsets;
--- The reject keeps the line's raw octets, 0xFF 0xFE included.
+-- The reject keeps the line's raw octets, 0xFF 0xFE included -- but for its
+-- client address, pseudonymized (docs/privacy.md, "Rejects").
 SELECT target, reason,
-       raw = '\x313730303030303030307c7c31302e302e302e317c7c31302e302e302e35337c7c494e7c7cfffe2e6578616d706c652e7c7c417c7c312e322e332e3939397c7c36307c7c31'::bytea AS raw_exact
+       raw = overlay('\x313730303030303030307c7c31302e302e302e317c7c31302e302e302e35337c7c494e7c7cfffe2e6578616d706c652e7c7c417c7c312e322e332e3939397c7c36307c7c31'::bytea
+                     placing convert_to(host(pseudonymize('10.0.0.1')), 'UTF8') from 13 for 8) AS raw_exact
 FROM rejects;
 -- Without ENCODING 'LATIN1' the same bytes cannot pass as UTF-8: COPY fails
 -- (the whole statement), which is why the option is part of the recipe.

@@ -11,6 +11,8 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 $SUDO make -s install
 
-# pg_virtualenv creates a cluster, exports PG* for it, runs the command and
+# pg_virtualenv creates a cluster (in a temporary directory: -t, so that a
+# cluster left behind by an interrupted run cannot refuse this one),
+# exports PG* for it, runs the command and
 # removes the cluster.  The suites' own summary closes the output.
-exec pg_virtualenv -v 15 make -s test
+exec pg_virtualenv -t -v 15 make -s test

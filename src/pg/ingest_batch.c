@@ -359,7 +359,9 @@ name_digest(const uint8 *key, size_t len, uint8 out[DIGEST_LEN])
 	digest_part part = {key, len};
 
 	if (digest128(&part, 1, out) != 0)
-		elog(ERROR, "out of memory computing a digest");
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory computing the digest of a name")));
 }
 
 /* Widen a window with a sighting (or a window: time .. time_last). */
@@ -422,7 +424,9 @@ add_positive(const ingest_obs *o, int64 period)
 		};
 
 		if (digest128(parts, 4, r->key) != 0)
-			elog(ERROR, "out of memory computing a digest");
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory computing the digest of an RRset")));
 		r->rrname = copy_varlena(o->rrname, o->rrname_len);
 		r->bailiwick = o->bailiwick ? copy_varlena(o->bailiwick, o->bailiwick_len) : NULL;
 		r->rdata = copy_varlena(rdata, rdata_len);

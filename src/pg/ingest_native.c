@@ -111,6 +111,7 @@ ingest_native_line(const char *line, size_t len, bool csv)
 	if (f.count < NATIVE_MIN_FIELDS || f.count > NATIVE_MAX_FIELDS)
 		REJECT("expected %d to %d fields, found %d", NATIVE_MIN_FIELDS, NATIVE_MAX_FIELDS, f.count);
 	ingest_row_split();
+	sensor = FIELD_EMPTY(&f, 1) ? ingest_default_sensor() : f.value[1];
 	/* the client first: a reject for any other field knows what to hide */
 	if (!FIELD_EMPTY(&f, 2))
 	{
@@ -123,7 +124,6 @@ ingest_native_line(const char *line, size_t len, bool csv)
 		o.client = &client;
 	}
 
-	sensor = FIELD_EMPTY(&f, 1) ? ingest_default_sensor() : f.value[1];
 	if (!parse_time_usec(f.value[0], f.len[0], &o.time, &reason))
 		REJECT("bad time \"%.64s\": %s", f.value[0], reason);
 	o.sensor_id = ingest_sensor_id(sensor, strlen(sensor));

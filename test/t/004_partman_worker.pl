@@ -21,12 +21,13 @@ my $node = pdns_node('worker',
 	'pg_partman_bgw.role' => "'" . getpwuid($<) . "'");
 
 # The first batch registers the tables (four days premade); old data makes
-# its own partition, which the retention will drop.
+# its own partition, which the retention, set after it (lines older than
+# the retention are rejected), will drop.
 $node->safe_psql('pdns', <<'EOF');
-SELECT pdns.configure(retention => '30 days');
 INSERT INTO pdns.ingest_text VALUES
 	(format(E'%s\tworker\t10.0.0.1\t\tnow.example\tA\t\t\t192.0.2.1', extract(epoch FROM now())::bigint)),
 	(format(E'%s\tworker\t10.0.0.1\t\told.example\tA\t\t\t192.0.2.2', extract(epoch FROM now() - interval '90 days')::bigint));
+SELECT pdns.configure(retention => '30 days');
 UPDATE public.part_config SET premake = 8;
 EOF
 
