@@ -16,8 +16,10 @@ OBJS         = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 # The install script is built from ordered fragments, one per concern.
 SQL_SRCS     = $(sort $(wildcard src/sql/*.sql))
 DATA_built   = pdns--$(EXTVERSION).sql
-# Install scripts of released versions, frozen, and the update scripts
-# between versions (ALTER EXTENSION pdns UPDATE; test/t/005_update.pl).
+# The first release's install script, kept as the base, and the update
+# scripts between versions (ALTER EXTENSION pdns UPDATE): CREATE EXTENSION
+# pdns VERSION 'x' of an older release runs the base and the updates to x
+# (test/t/005_update.pl builds every release so).
 DATA         = $(sort $(wildcard updates/pdns--*.sql))
 EXTRA_CLEAN  = pdns--$(EXTVERSION).sql
 

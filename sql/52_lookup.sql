@@ -290,3 +290,15 @@ SELECT * FROM pg_temp.ip_answers() ORDER BY q;
 
 -- A cursor that is not one of ours.
 SELECT count(*) FROM lookup_rrset('www.example.com', after_cursor => 'not a cursor!');
+
+-- DNSDB's ANY leaves the DNSSEC types out; ANY-DNSSEC asks for them alone.
+SELECT string_agg(DISTINCT rrtype::text, ' ') AS any_types FROM lookup_rrset('example.com');
+SELECT string_agg(DISTINCT rrtype::text, ' ') AS dnssec_types FROM lookup_rrset('example.com', 'ANY-DNSSEC');
+SELECT string_agg(DISTINCT rrtype::text, ' ') AS asked_by_name FROM lookup_rrset('example.com', 'DNSKEY');
+
+-- A name inside rdata written as U-labels is stored as A-labels, as owner
+-- names are, and found by either form.
+SET pdns.line_encoding = utf8;
+INSERT INTO ingest_text VALUES (E'1700000000\tlk\t\t\tshop.example.com\tCNAME\tIN\t300\twww.b\u00fccher.de.');
+SELECT rrname, rdata FROM lookup_rdata_name('www.b\u00fccher.de');
+SELECT rrname, rdata FROM lookup_rdata_name('www.xn--bcher-kva.de');

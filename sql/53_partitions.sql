@@ -49,7 +49,17 @@ SELECT count(*) AS old_partitions_left FROM partitions WHERE partition < 'observ
    AND parent = 'pdns.observations'::regclass;
 SELECT count(*) AS periods_after, (SELECT count(*) FROM rrsets) = :rrsets_before AS all_time_kept
 FROM observations;
-SELECT retention FROM configure(keep_forever => true);
+
+-- The all-time aggregate keeps the RRsets last seen before the retention,
+-- unless retention_drops_rrsets says otherwise: then maintenance deletes
+-- them, and their rdata rows go along.
+SELECT count(*) > 0 AS have_old_rrsets FROM rrsets WHERE time_last < now() - interval '400 days';
+SELECT retention, retention_drops_rrsets FROM configure(retention_drops_rrsets => true);
+SELECT run_maintenance();
+SELECT count(*) AS old_rrsets_left FROM rrsets WHERE time_last < now() - interval '400 days';
+SELECT count(*) AS orphan_rdata_rows FROM rdata_addresses a
+WHERE NOT EXISTS (SELECT 1 FROM rrsets r WHERE r.key = a.rrset_key);
+SELECT retention, retention_drops_rrsets FROM configure(keep_forever => true, retention_drops_rrsets => false);
 
 -- New old data still finds (and makes) its partition.
 INSERT INTO ingest_text VALUES (E'1500000000\tpt\t\t\tbackfill.example\tA\t\t\t192.0.2.1');

@@ -47,6 +47,19 @@ INSERT INTO wire_rejects_in VALUES
 	('2023-11-14 22:13:20+00', 'tap0', 'dnso1tcp-midmiss.pcap packet 17', 'TCP segment missing: message lost', '\x0102');
 SELECT target, sensor, reason, raw FROM rejects WHERE target = 'capture';
 
+-- The bailiwick of an authoritative answer (AA) is the zone of the SOA or NS
+-- RRset in its authority section; a resolver's answer (no AA), or an
+-- authoritative one without SOA or NS there, leaves it unknown
+-- (docs/capture.md, "Bailiwick").
+INSERT INTO wire_in (time, sensor, client, message) VALUES
+	('2023-11-14 22:13:20+00', 'tap0', '192.0.2.7', '\x1234850000010001000100000377777706706c65786f70076578616d706c650000010001c00c0001000100000e100004c0000207c0100002000100000e100006036e7331c010'),
+	('2023-11-14 22:13:21+00', 'tap0', '192.0.2.7', '\x1234818000010001000100000377777706706c65786f70076578616d706c650000010001c00c0001000100000e100004c0000207c0100002000100000e100006036e7331c010'),
+	('2023-11-14 22:13:22+00', 'tap0', '192.0.2.7', '\x1234850000010001000000000377777706706c65786f70076578616d706c650000010001c00c0001000100000e100004c0000207');
+SELECT rrname, rrtype, bailiwick, rdata(rdata), count FROM rrsets
+WHERE rrname <<= 'plexop.example' ORDER BY rrname, rrtype, bailiwick NULLS LAST;
+SELECT rrname, rrtype, bailiwick FROM lookup_rrset('*.plexop.example', bailiwick => 'plexop.example')
+ORDER BY rrname;
+
 -- dns_message() and the store agree on what a message holds.
 SELECT m.owner, m.rrtype, rdata(m.rdata) FROM messages, dns_message(msg) m
 WHERE n = 1 AND m.section <> 'additional' ORDER BY 1, 2;
