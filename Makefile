@@ -34,8 +34,9 @@ REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 LOAD_EXTENSIONS = --load-extension=pg_partman --load-extension=btree_gist --load-extension=$(EXTENSION)
 REGRESS_OPTS = $(LOAD_EXTENSIONS)
 
-# Test data from outside the project (see ../shared/corpora/README.md).
-PDNS_CORPORA ?= $(abspath $(CURDIR)/../shared/corpora)
+# Test data from outside the project, carried in test/corpora (see its
+# README.md for each file's origin and licence).
+PDNS_CORPORA ?= $(CURDIR)/test/corpora
 export PDNS_CORPORA
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)

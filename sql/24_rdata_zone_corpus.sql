@@ -1,5 +1,5 @@
 -- rdata through ldns, checked against dnspython's zone test corpus
--- (../shared/corpora/dnspython-zone): every record of `example` is parsed
+-- (test/corpora/dnspython-zone): every record of `example` is parsed
 -- as rdata of its type (relative names completed with the zone's origin),
 -- printed, and parsed again; its text is compared with dnspython's
 -- re-serialisation in example2.good (absolute names), both as rdata (do

@@ -1,4 +1,4 @@
--- Every DNS message in the packet captures of ../shared/corpora/pcap:
+-- Every DNS message in the packet captures of test/corpora/pcap:
 -- framed by pdns-capture (UDP, TCP reassembly, fragments, VLAN, IPv6,
 -- tunnels), parsed by dns_message(), and ingested into the store.
 SET search_path = pdns, public;

@@ -1,7 +1,7 @@
 -- MaxMind databases through libmaxminddb: the setting, lookups, jsonb
 -- conversion of every data type, networks, typed helpers, metadata, errors,
 -- and reopening a file that changed.  Expected values come from the JSON the
--- test databases were built from (../shared/corpora/maxmind-db/source-data)
+-- test databases were built from (test/corpora/maxmind-db/source-data)
 -- and from write-test-data.pl, which wrote the MaxMind-DB-test-* files.
 SET search_path = pdns, public;
 

@@ -1,4 +1,4 @@
--- Corrupt MaxMind databases: every file of ../shared/corpora/maxmind-db/
+-- Corrupt MaxMind databases: every file of test/corpora/maxmind-db/
 -- bad-data (collected by libmaxminddb and maxminddb-golang because they
 -- crashed or confused some reader) and the deliberately broken test
 -- databases.  Each is opened, described and searched at 300 addresses; every

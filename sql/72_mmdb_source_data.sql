@@ -1,6 +1,6 @@
 -- Every network of the GeoLite2-ASN, GeoIP2-ISP, GeoIP2-City and
 -- GeoIP2-Country test databases, looked up and compared with the JSON the
--- databases were built from (../shared/corpora/maxmind-db/source-data).
+-- databases were built from (test/corpora/maxmind-db/source-data).
 --
 -- For each network of the JSON, its first and its last address are looked
 -- up.  A network inside ::/96 with a prefix of 96 or more is an IPv4
