@@ -29,10 +29,12 @@ PG_CFLAGS   += -Wall -Wextra -Wno-unused-parameter
 CORE_LIBS    = -lidn2 -lpsl -lldns -lmaxminddb -lcrypto
 SHLIB_LINK  += $(CORE_LIBS)
 
-REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+# The regression suite (pg_regress) lives in test/regress: sql/ and
+# expected/ there; results/ and regression.diffs are written there too.
+REGRESS      = $(patsubst test/regress/sql/%.sql,%,$(sort $(wildcard test/regress/sql/*.sql)))
 # pdns requires these; pg_regress does not cascade.
 LOAD_EXTENSIONS = --load-extension=pg_partman --load-extension=btree_gist --load-extension=$(EXTENSION)
-REGRESS_OPTS = $(LOAD_EXTENSIONS)
+REGRESS_OPTS = --inputdir=test/regress --outputdir=test/regress $(LOAD_EXTENSIONS)
 
 # Test data from outside the project, carried in test/corpora (see its
 # README.md for each file's origin and licence).
