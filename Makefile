@@ -16,8 +16,10 @@ OBJS         = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 # The install script is built from ordered fragments, one per concern.
 SQL_SRCS     = $(sort $(wildcard src/sql/*.sql))
 DATA_built   = pdns--$(EXTVERSION).sql
-# Install scripts of released versions, frozen, and the update scripts
-# between versions (ALTER EXTENSION pdns UPDATE; test/t/005_update.pl).
+# The first release's install script, kept as the base, and the update
+# scripts between versions (ALTER EXTENSION pdns UPDATE): CREATE EXTENSION
+# pdns VERSION 'x' of an older release runs the base and the updates to x
+# (test/t/005_update.pl builds every release so).
 DATA         = $(sort $(wildcard updates/pdns--*.sql))
 EXTRA_CLEAN  = pdns--$(EXTVERSION).sql
 
@@ -27,13 +29,16 @@ PG_CFLAGS   += -Wall -Wextra -Wno-unused-parameter
 CORE_LIBS    = -lidn2 -lpsl -lldns -lmaxminddb -lcrypto
 SHLIB_LINK  += $(CORE_LIBS)
 
-REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+# The regression suite (pg_regress) lives in test/regress: sql/ and
+# expected/ there; results/ and regression.diffs are written there too.
+REGRESS      = $(patsubst test/regress/sql/%.sql,%,$(sort $(wildcard test/regress/sql/*.sql)))
 # pdns requires these; pg_regress does not cascade.
 LOAD_EXTENSIONS = --load-extension=pg_partman --load-extension=btree_gist --load-extension=$(EXTENSION)
-REGRESS_OPTS = $(LOAD_EXTENSIONS)
+REGRESS_OPTS = --inputdir=test/regress --outputdir=test/regress $(LOAD_EXTENSIONS)
 
-# Test data from outside the project (see ../shared/corpora/README.md).
-PDNS_CORPORA ?= $(abspath $(CURDIR)/../shared/corpora)
+# Test data from outside the project, carried in test/corpora (see its
+# README.md for each file's origin and licence).
+PDNS_CORPORA ?= $(CURDIR)/test/corpora
 export PDNS_CORPORA
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)

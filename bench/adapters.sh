@@ -2,7 +2,7 @@
 # Sensor adapters benchmark: lines per second of COPY into each sensor
 # target (passivedns, Zeek, Suricata, COF) against plain COPY of the same
 # lines into a one-column text table, measured in the same run with the
-# same COPY options.  Names come from ../shared/corpora/top-domains.
+# same COPY options.  Names come from test/corpora/top-domains.
 #
 #   bench/adapters.sh [lines-per-format]      (default 1000000)
 #
@@ -10,7 +10,7 @@
 # (pdns_bench_adapters) it drops at the end.  Not part of the test suite.
 set -eu
 N=${1:-1000000}
-CORPORA=${PDNS_CORPORA:-$(dirname "$0")/../../shared/corpora}
+CORPORA=${PDNS_CORPORA:-$(dirname "$0")/../test/corpora}
 NAMES="$CORPORA/top-domains/opendns-top-domains.txt"
 DB=pdns_bench_adapters
 WORK=$(mktemp -d)

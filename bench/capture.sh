@@ -22,7 +22,7 @@ TCP=${TCP:-10000}
 RUNS=${RUNS:-3}
 OUT=bench/out
 BIN=src/bin/pdns-capture
-CORPORA=${PDNS_CORPORA:-../shared/corpora}
+CORPORA=${PDNS_CORPORA:-test/corpora}
 DOMAINS=$CORPORA/top-domains/opendns-top-domains.txt
 FILE=$OUT/dns-bench-$PAIRS-$TCP.pcap
 

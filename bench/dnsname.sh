@@ -4,7 +4,7 @@
 #   bench/dnsname.sh          SCALE=1: 2 000 000 names; SCALE=0.1 for a quick run
 #
 # Builds bench/namegen, writes SCALE x 2 million distinct names from the
-# registered domains of ../shared/corpora/top-domains with a Zipf-like
+# registered domains of test/corpora/top-domains with a Zipf-like
 # fan-out of subdomains, and measures, against plain PostgreSQL on the same
 # names in the same run: COPY into a dnsname column vs a text COLLATE "C"
 # column; CREATE INDEX; bytes per value and index sizes; exact lookups vs a

@@ -6,7 +6,7 @@
 # seconds per pgbench round, the corpora, where generated files go.
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-3}
-: "${PDNS_CORPORA:=$(cd .. && pwd)/shared/corpora}"
+: "${PDNS_CORPORA:=$(pwd)/test/corpora}"
 out=$(pwd)/bench/out
 mkdir -p "$out"
 

@@ -1,7 +1,7 @@
 /*
  * namegen.c
  *		Deterministic benchmark data built on the registered domains of
- *		../shared/corpora/top-domains (OpenDNS top and random 10k lists,
+ *		test/corpora/top-domains (OpenDNS top and random 10k lists,
  *		Moz top 500): distinct host names with a realistic subdomain
  *		fan-out (bench/dnsname.sh), and native observation lines over
  *		RRsets of those names (bench/store.sh).

@@ -6,12 +6,12 @@
 # (pgbench).
 #
 # Needs a running server in PG* where pdns is installed, a superuser, and
-# the corpora (PDNS_CORPORA, default ../shared/corpora).  RUNS=n sets the
+# the corpora (PDNS_CORPORA, default test/corpora).  RUNS=n sets the
 # repetitions per measurement (the best is kept), STATEMENTS=n the pgbench
 # statements per run.
 set -eu
 cd "$(dirname "$0")/.."
-: "${PDNS_CORPORA:=$(cd .. && pwd)/shared/corpora}"
+: "${PDNS_CORPORA:=$(pwd)/test/corpora}"
 export PDNS_CORPORA
 RUNS=${RUNS:-3}
 db=pdns_bench_enrichment

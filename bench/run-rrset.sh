@@ -4,7 +4,7 @@
 #   bench/run-rrset.sh [N]     N generated responses (default 200000)
 #
 # Builds bench/dnsgen, writes N DNS responses with a realistic record mix
-# (names from ../shared/corpora/top-domains when present), loads them into
+# (names from test/corpora/top-domains when present), loads them into
 # a scratch database (pdns_bench_rrset, dropped at the end) on the server
 # named by the PG* environment, where pdns must be installed, and runs
 # bench/rrset.sql, which times both sides of each comparison in the same
@@ -15,7 +15,7 @@ n=${1:-200000}
 out=bench/out
 mkdir -p "$out"
 ${CC:-cc} -O2 -Wall -Wextra -o "$out/dnsgen" bench/dnsgen.c
-names=${PDNS_CORPORA:-../shared/corpora}/top-domains/opendns-top-domains.txt
+names=${PDNS_CORPORA:-test/corpora}/top-domains/opendns-top-domains.txt
 [ -r "$names" ] || names=
 "$out/dnsgen" copy "$n" $names > "$out/messages.copy"
 echo "generated $n responses ($(wc -c < "$out/messages.copy") bytes of COPY text)"

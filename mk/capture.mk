@@ -14,7 +14,10 @@ CAPTURE_GEN     = src/bin/capture/gen
 CAPTURE_PB      = $(CAPTURE_GEN)/dnstap.pb-c.c
 CAPTURE_SRCS    = $(sort $(wildcard src/bin/capture/*.c))
 CAPTURE_HDRS    = $(wildcard src/bin/capture/*.h) $(wildcard src/core/*.h)
-CAPTURE_CORE    = src/core/packet_decode.c src/core/ip_defrag.c src/core/tcp_stream.c
+# Packets, IP reassembly and TCP streams are the tool's own code
+# (src/bin/capture), not the extension's; their unit tests and fuzz harness
+# link them from here.
+CAPTURE_DECODE  = src/bin/capture/packet_decode.c src/bin/capture/ip_defrag.c src/bin/capture/tcp_stream.c
 CAPTURE_CFLAGS  = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -pthread \
                   -Isrc/core -Isrc/bin/capture -I$(CAPTURE_GEN) \
                   -I$(shell $(PG_CONFIG) --includedir)
@@ -33,8 +36,8 @@ $(CAPTURE_PB): src/bin/capture/dnstap.proto
 	@mkdir -p $(CAPTURE_GEN)
 	protoc-c --c_out=$(CAPTURE_GEN) --proto_path=src/bin/capture dnstap.proto
 
-$(CAPTURE_BIN): $(CAPTURE_SRCS) $(CAPTURE_CORE) $(CAPTURE_PB) $(CAPTURE_HDRS) mk/capture.mk
-	$(CC) $(CAPTURE_CFLAGS) -o $@ $(CAPTURE_SRCS) $(CAPTURE_CORE) $(CAPTURE_PB) $(CAPTURE_LIBS)
+$(CAPTURE_BIN): $(CAPTURE_SRCS) $(CAPTURE_PB) $(CAPTURE_HDRS) mk/capture.mk
+	$(CC) $(CAPTURE_CFLAGS) -o $@ $(CAPTURE_SRCS) $(CAPTURE_PB) $(CAPTURE_LIBS)
 
 install-capture: $(CAPTURE_BIN)
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'
@@ -42,6 +45,18 @@ install-capture: $(CAPTURE_BIN)
 
 uninstall-capture:
 	rm -f '$(DESTDIR)$(bindir)/pdns-capture'
+
+# The unit tests and the fuzz harness of that code.
+CAPTURE_UNIT = $(UNIT_BIN)/test_packet_decode $(UNIT_BIN)/test_ip_defrag $(UNIT_BIN)/test_tcp_stream
+$(CAPTURE_UNIT): $(UNIT_BIN)/%: test/unit/%.c $(CAPTURE_DECODE) $(CAPTURE_HDRS) test/unit/unit.h
+	@mkdir -p $(UNIT_BIN)
+	$(CLANG) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc/core -Isrc/bin/capture \
+		-Itest/unit -o $@ $< $(CAPTURE_DECODE)
+
+$(FUZZ_BIN)/fuzz_packet: test/fuzz/fuzz_packet.c $(CAPTURE_DECODE) $(CAPTURE_HDRS)
+	@mkdir -p $(FUZZ_BIN)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core \
+		-Isrc/bin/capture -o $@ $< $(CAPTURE_DECODE)
 
 # The dnstap harness links the protobuf-c decoder rather than the core.
 $(FUZZ_BIN)/fuzz_dnstap: test/fuzz/fuzz_dnstap.c src/bin/capture/dnstap_decode.c $(CAPTURE_PB)

@@ -18,7 +18,7 @@ run() {
     else
         failed=$((failed + 1))
         failed_names="$failed_names $name"
-        [ -f regression.diffs ] && [ "$name" = regress ] && head -200 regression.diffs
+        [ -f test/regress/regression.diffs ] && [ "$name" = regress ] && head -200 test/regress/regression.diffs
     fi
 }
 

@@ -48,7 +48,7 @@ export PGHOST="$DEMO_DIR" PGPORT="$DEMO_PORT" PGUSER=postgres
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS pdns_demo" 2>/dev/null
 psql -X -q -d postgres -c "CREATE DATABASE pdns_demo"
 # A real capture from the test corpora, when it is there.
-capture=$top/../shared/corpora/pcap/dnscap-2.1.1/dns.pcap
+capture=$top/test/corpora/pcap/dnscap-2.1.1/dns.pcap
 have_capture=false
 [ -f "$capture" ] && have_capture=true
 psql -X -q -d pdns_demo -v ON_ERROR_STOP=1 -v "top=$top" -v "capture=$capture" -v "have_capture=$have_capture" \

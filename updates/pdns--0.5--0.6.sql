@@ -3,6 +3,31 @@
 -- compares every member object of the two.
 \echo Use "ALTER EXTENSION pdns UPDATE TO '0.6'" to load this file. \quit
 
+-- The operators of the types move to schema public, on every session's
+-- default search_path (docs/dnsname.md, "Schemas").
+ALTER OPERATOR pdns.< (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.<= (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.= (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.<> (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.>= (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.> (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.<<= (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.<< (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.>>= (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.>> (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
+ALTER OPERATOR pdns.< (pdns.rrtype, pdns.rrtype) SET SCHEMA public;
+ALTER OPERATOR pdns.<= (pdns.rrtype, pdns.rrtype) SET SCHEMA public;
+ALTER OPERATOR pdns.= (pdns.rrtype, pdns.rrtype) SET SCHEMA public;
+ALTER OPERATOR pdns.<> (pdns.rrtype, pdns.rrtype) SET SCHEMA public;
+ALTER OPERATOR pdns.>= (pdns.rrtype, pdns.rrtype) SET SCHEMA public;
+ALTER OPERATOR pdns.> (pdns.rrtype, pdns.rrtype) SET SCHEMA public;
+ALTER OPERATOR pdns.< (pdns.rrset, pdns.rrset) SET SCHEMA public;
+ALTER OPERATOR pdns.<= (pdns.rrset, pdns.rrset) SET SCHEMA public;
+ALTER OPERATOR pdns.= (pdns.rrset, pdns.rrset) SET SCHEMA public;
+ALTER OPERATOR pdns.<> (pdns.rrset, pdns.rrset) SET SCHEMA public;
+ALTER OPERATOR pdns.>= (pdns.rrset, pdns.rrset) SET SCHEMA public;
+ALTER OPERATOR pdns.> (pdns.rrset, pdns.rrset) SET SCHEMA public;
+
 -- Settings of the ingestion's bounds (docs/ingest.md, "What the store takes").
 ALTER TABLE settings
 	ADD COLUMN batch_bytes bigint NOT NULL DEFAULT 536870912 CHECK (batch_bytes >= 1048576),

@@ -148,9 +148,9 @@ emit(const pdl_fields *f, log_out *out, log_error *err)
 	rcode = answer_rcode(f->answer);
 	if (rcode >= 0)
 	{
-		/* an error record: the answer is the response code */
+		/* an error record: the answer is the response code; its count is
+		 * the times seen, as for any record */
 		r->rcode = (uint16_t) rcode;
-		r->count = 1;
 		return true;
 	}
 	if (f->answer.len == 0)

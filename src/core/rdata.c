@@ -17,6 +17,7 @@
  *	m  AMTRELAY body (RFC 8777)	h  HIP body (RFC 8005), names to the end
  */
 #include "rdata.h"
+#include "rdata_idna.h"
 #include "hex_digit.h"
 
 #include <arpa/inet.h>
@@ -807,10 +808,10 @@ address_from_text(uint16_t type, const char *t, size_t len, uint8_t *out,
 	return true;
 }
 
-bool
-rdata_from_text(uint16_t type, const char *text, size_t len,
-				const uint8_t *origin, uint8_t *out, size_t *outlen,
-				rdata_error *err)
+static bool
+from_text(uint16_t type, const char *text, size_t len,
+		  const uint8_t *origin, uint8_t *out, size_t *outlen,
+		  rdata_error *err)
 {
 	static const uint8_t root_wire[1] = {0};
 	ldns_rdf	origin_rdf;
@@ -837,6 +838,26 @@ rdata_from_text(uint16_t type, const char *text, size_t len,
 			ok = ldns_rdata_from_text(type, text, len, &origin_rdf, out, outlen, err);
 	}
 	return ok && rdata_canonicalize(type, out, *outlen, err);
+}
+
+bool
+rdata_from_text(uint16_t type, const char *text, size_t len,
+				const uint8_t *origin, uint8_t *out, size_t *outlen,
+				rdata_error *err)
+{
+	char	   *alabels;
+	size_t		alen;
+	const char *why;
+	bool		ok;
+
+	/* names as U-labels become A-labels, as owner names do (rdata_idna.c) */
+	if (!rdata_text_alabels(type, text, len, &alabels, &alen, &why))
+		return fail(err, "%s", why);
+	if (alabels == NULL)
+		return from_text(type, text, len, origin, out, outlen, err);
+	ok = from_text(type, alabels, alen, origin, out, outlen, err);
+	free(alabels);
+	return ok;
 }
 
 /*

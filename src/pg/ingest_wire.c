@@ -22,6 +22,7 @@
 
 #include "access/htup_details.h"
 #include "dns_message.h"
+#include "dnsname_codec.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -35,6 +36,39 @@ enum
 {
 	CAPREJ_TIME = 1, CAPREJ_SENSOR, CAPREJ_SOURCE, CAPREJ_REASON, CAPREJ_RAW
 };
+
+
+/*
+ * The zone of an authoritative answer (AA set): the owner of the SOA or NS
+ * RRset of its authority section, when the question is in that zone.  A
+ * server speaks for its zone there, so the RRsets in that zone are in its
+ * bailiwick.  Answers without AA (from resolvers: most of what client-side
+ * sensors see), and authoritative ones with no SOA or NS in their
+ * authority section (minimal responses), leave the bailiwick unknown.
+ */
+static bool
+authoritative_zone(const dns_message *m, const uint8 **zone, size_t *len)
+{
+	uint32		i;
+
+	if (!(m->flags & DNS_FLAG_AA) || !m->has_question)
+		return false;
+	for (i = 0; i < m->n_sets; i++)
+	{
+		const dns_rrset *s = &m->sets[i];
+
+		if (s->section == DNS_SECTION_AUTHORITY && s->rclass == 1 &&
+			(s->type == 6 /* SOA */ || s->type == 2 /* NS */ ) &&
+			dn_key_within(dns_message_bytes(m, m->qname_off), m->qname_len,
+						  dns_message_bytes(m, s->owner_off), s->owner_len, false))
+		{
+			*zone = dns_message_bytes(m, s->owner_off);
+			*len = s->owner_len;
+			return true;
+		}
+	}
+	return false;
+}
 
 /* A column's text, or a default when it is null. */
 static const char *
@@ -74,6 +108,9 @@ ingest_wire_message(HeapTuple row, TupleDesc desc)
 	size_t		len,
 				i;
 	const char *sensor;
+	const uint8 *zone = NULL;
+	size_t		zone_len = 0;
+	bool		have_zone;
 	ingest_obs	o;
 	const inet *client;
 	dns_message m;
@@ -129,6 +166,7 @@ ingest_wire_message(HeapTuple row, TupleDesc desc)
 	/* the RRsets, each an observation of its own (who asked: once, below) */
 	client = o.client;
 	o.client = NULL;
+	have_zone = authoritative_zone(&m, &zone, &zone_len);
 	for (i = 0; i < m.n_sets; i++)
 	{
 		const dns_rrset *s = &m.sets[i];
@@ -145,12 +183,25 @@ ingest_wire_message(HeapTuple row, TupleDesc desc)
 		o.rrname_len = s->owner_len;
 		o.rrtype = s->type;
 		o.rdata = set;
+		/* the zone's answer for names in it; out-of-zone ones unknown */
+		if (have_zone && dn_key_within(o.rrname, o.rrname_len, zone, zone_len, false))
+		{
+			o.bailiwick = zone;
+			o.bailiwick_len = zone_len;
+		}
+		else
+		{
+			o.bailiwick = NULL;
+			o.bailiwick_len = 0;
+		}
 		o.rcode = 0;
 		ingest_add(&o);
 		pfree(payload);
 	}
 
 	/* the question: a negative answer, and who asked */
+	o.bailiwick = NULL;
+	o.bailiwick_len = 0;
 	o.client = client;
 	o.rrname = dns_message_bytes(&m, m.qname_off);
 	o.rrname_len = m.qname_len;

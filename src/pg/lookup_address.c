@@ -32,6 +32,7 @@
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
@@ -87,7 +88,12 @@ store_relation(Oid namespace, const char *name)
 	return relid;
 }
 
-/* Reading a table needs the caller's SELECT right on it, as in SQL. */
+/*
+ * Reading a table needs the caller's SELECT right on it, as in SQL.  This
+ * path reads the indexes and the heap itself, so it cannot apply row-level
+ * security policies: where they apply to the caller, it refuses to run
+ * rather than return rows the policies would hide.
+ */
 static Relation
 open_readable_table(Oid relid)
 {
@@ -95,6 +101,13 @@ open_readable_table(Oid relid)
 
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(relid));
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the address lookup cannot apply the row-level security of \"%s\"",
+						get_rel_name(relid)),
+				 errdetail("lookup_rdata_ip() reads the store's indexes directly, and row-level security applies to this role."),
+				 errhint("Query pdns.rdata_addresses joined with pdns.rrsets in SQL, where the policies apply.")));
 	return table_open(relid, AccessShareLock);
 }
 

@@ -16,7 +16,8 @@ CREATE TABLE settings (
 	future_skew interval NOT NULL DEFAULT '1 hour' CHECK (future_skew >= interval '0'),
 	max_age interval CHECK (max_age > interval '0'),
 	max_periods integer NOT NULL DEFAULT 200 CHECK (max_periods BETWEEN 1 AND 10000),
-	bound_sensors_only boolean NOT NULL DEFAULT false
+	bound_sensors_only boolean NOT NULL DEFAULT false,
+	retention_drops_rrsets boolean NOT NULL DEFAULT false
 );
 INSERT INTO settings DEFAULT VALUES;
 COMMENT ON TABLE settings IS 'store-wide settings (one row); see pdns.configure()';
@@ -31,6 +32,8 @@ COMMENT ON COLUMN settings.max_periods IS
 	'periods one transaction may write to (each may need partitions and their locks); lines beyond are rejected';
 COMMENT ON COLUMN settings.bound_sensors_only IS
 	'accept lines only for sensor names bound to a role of the sender (pdns.bind_sensor())';
+COMMENT ON COLUMN settings.retention_drops_rrsets IS
+	'maintenance also deletes all-time RRsets last seen before the retention (with their rdata rows)';
 
 -- The row is dumped (pg_extension_config_dump below), and restoring a dump
 -- runs CREATE EXTENSION, which makes the default row, before it loads the

@@ -233,6 +233,12 @@ BEGIN
 			EXECUTE format('DROP TABLE %s', child.partition);
 		END LOOP;
 	END LOOP;
+	-- The all-time aggregate keeps every RRset unless told otherwise: an
+	-- RRset's history may matter long after its periods are gone.
+	IF s.retention IS NOT NULL AND s.retention_drops_rrsets THEN
+		PERFORM pdns._store_write_lock();
+		DELETE FROM pdns.rrsets r WHERE r.time_last < pg_catalog.now() - s.retention;
+	END IF;
 END
 $$;
 
@@ -256,7 +262,8 @@ CREATE FUNCTION configure(
 	max_age interval DEFAULT NULL,
 	any_age boolean DEFAULT false,
 	max_periods integer DEFAULT NULL,
-	bound_sensors_only boolean DEFAULT NULL)
+	bound_sensors_only boolean DEFAULT NULL,
+	retention_drops_rrsets boolean DEFAULT NULL)
 RETURNS pdns.settings
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -285,7 +292,8 @@ BEGIN
 		future_skew = coalesce(configure.future_skew, s.future_skew),
 		max_age = CASE WHEN any_age THEN NULL ELSE coalesce(configure.max_age, s.max_age) END,
 		max_periods = coalesce(configure.max_periods, s.max_periods),
-		bound_sensors_only = coalesce(configure.bound_sensors_only, s.bound_sensors_only)
+		bound_sensors_only = coalesce(configure.bound_sensors_only, s.bound_sensors_only),
+		retention_drops_rrsets = coalesce(configure.retention_drops_rrsets, s.retention_drops_rrsets)
 	RETURNING * INTO result;
 	IF registered THEN
 		EXECUTE format('UPDATE %I.part_config SET retention = $2 WHERE parent_table = ANY ($1)',
@@ -296,5 +304,5 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION configure(interval, integer, interval, boolean, boolean, integer, bigint,
-	interval, interval, boolean, integer, boolean) IS
+	interval, interval, boolean, integer, boolean, boolean) IS
 	'change the store settings (partitioning only before the first ingestion)';

@@ -51,6 +51,13 @@ AS $$
 	   AND (last_after IS NULL OR last >= last_after)
 $$;
 
+-- The DNSSEC types, as DNSDB counts them: what ANY-DNSSEC asks for and
+-- ANY leaves out.
+CREATE FUNCTION dnssec_rrtypes() RETURNS rrtype[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT '{DS,RRSIG,NSEC,DNSKEY,NSEC3,NSEC3PARAM,DLV,CDS,CDNSKEY,TA}'::pdns.rrtype[] $$;
+COMMENT ON FUNCTION dnssec_rrtypes() IS 'the DNSSEC RR types (DNSDB''s ANY-DNSSEC; ANY leaves them out)';
+
 -- Access path: RRsets of one owner name, or of every name strictly below it
 -- (below = true, DNSDB's "*.example.com"), by index rrsets_name.
 CREATE FUNCTION rrsets_by_name(name dnsname, below boolean DEFAULT false,
@@ -73,6 +80,7 @@ BEGIN ATOMIC
 		  -- in a plan made for any parameters (greatest ignores NULL)
 		  AND r.rrname >= greatest(name, pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
 		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND (rrsets_by_name.bailiwick IS NULL OR r.bailiwick = rrsets_by_name.bailiwick)
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (r.rrname, r.rrtype, r.key) >
@@ -109,6 +117,7 @@ BEGIN ATOMIC
 		                                             decode(pdns._cursor_field(after_cursor, 1), 'hex'))
 		  AND pdns.forward_key(r.rrname) < pdns.forward_key(prefix) || '\x01'::bytea
 		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND (rrsets_by_name_prefix.bailiwick IS NULL OR r.bailiwick = rrsets_by_name_prefix.bailiwick)
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (pdns.forward_key(r.rrname), r.key) >
@@ -145,6 +154,7 @@ BEGIN ATOMIC
 		  AND n.name >= greatest(rrsets_by_rdata_name.name,
 		                         pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
 		  AND (types IS NULL OR n.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR n.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (n.name, n.rrtype, n.rrset_key) >
 		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
@@ -180,6 +190,7 @@ BEGIN ATOMIC
 		                                           decode(pdns._cursor_field(after_cursor, 1), 'hex'))
 		  AND pdns.forward_key(n.name) < pdns.forward_key(prefix) || '\x01'::bytea
 		  AND (types IS NULL OR n.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR n.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (pdns.forward_key(n.name), n.rrset_key) >
 		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
@@ -223,6 +234,7 @@ BEGIN ATOMIC
 		WHERE e.hash = pdns.element_hash(octets)
 		  AND pdns.contains_element(r.rdata, octets)
 		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR e.rrset_key > pdns._cursor_field(after_cursor, 1)::uuid)
 		ORDER BY e.rrset_key
@@ -241,14 +253,15 @@ END;
 CREATE FUNCTION fence(value text) RETURNS timestamptz
 	AS 'MODULE_PATHNAME', 'pdns_fence' LANGUAGE C STABLE PARALLEL SAFE;
 
--- DNSDB rrtype filters: a type, ANY (no filter) or ANY-DNSSEC.
+-- DNSDB rrtype filters: a type, ANY or ANY-DNSSEC.  ANY is NULL, which the
+-- access paths read as DNSDB does: every type but the DNSSEC ones, which
+-- ANY-DNSSEC asks for.
 CREATE FUNCTION rrtype_filter(rrtype text) RETURNS rrtype[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
 	SELECT CASE
 		WHEN rrtype IS NULL OR upper(rrtype) = 'ANY' THEN NULL
-		WHEN upper(rrtype) = 'ANY-DNSSEC' THEN
-			'{DS,RRSIG,NSEC,DNSKEY,NSEC3,NSEC3PARAM,DLV,CDS,CDNSKEY,TA}'::pdns.rrtype[]
+		WHEN upper(rrtype) = 'ANY-DNSSEC' THEN pdns.dnssec_rrtypes()
 		ELSE ARRAY[rrtype::pdns.rrtype]
 	END
 $$;

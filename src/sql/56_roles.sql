@@ -24,10 +24,10 @@ GRANT USAGE ON SCHEMA pdns TO pdns_ingest, pdns_analyst;
 
 REVOKE EXECUTE ON FUNCTION run_maintenance(),
 	configure(interval, integer, interval, boolean, boolean, integer, bigint, interval, interval,
-	          boolean, integer, boolean) FROM PUBLIC;
+	          boolean, integer, boolean, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION run_maintenance(),
 	configure(interval, integer, interval, boolean, boolean, integer, bigint, interval, interval,
-	          boolean, integer, boolean) TO pdns_admin;
+	          boolean, integer, boolean, boolean) TO pdns_admin;
 
 GRANT INSERT ON ingest_text, ingest_csv TO pdns_ingest;
 

@@ -18,7 +18,7 @@ use File::Find;
 
 my $root = dirname(__FILE__) . '/../..';
 my $bin = "$root/src/bin/pdns-capture";
-my $corpora = $ENV{PDNS_CORPORA} || "$root/../shared/corpora";
+my $corpora = $ENV{PDNS_CORPORA} || "$root/test/corpora";
 my @files = @ARGV;
 if (!@files) {
     find(sub { push @files, $File::Find::name if /\.pcap$/ }, "$corpora/pcap");

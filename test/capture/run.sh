@@ -1,6 +1,6 @@
 #!/bin/sh
 # test/capture/run.sh: pdns-capture against every capture and dnstap file of
-# the corpora (../shared/corpora, or $PDNS_CORPORA).  `make capture-check`.
+# the corpora (test/corpora, or $PDNS_CORPORA).  `make capture-check`.
 #
 #   1. A table of per-file counts -- packets, messages per transport,
 #      rejects per reason, reassembly counts and an md5 of the sorted dump --
@@ -83,7 +83,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BIN="$ROOT/src/bin/pdns-capture"
 EXPECTED="$ROOT/test/capture/expected.txt"
-CORPORA=${PDNS_CORPORA:-$ROOT/../shared/corpora}
+CORPORA=${PDNS_CORPORA:-$ROOT/test/corpora}
 WORK=$(mktemp -d)
 if [ -n "$KEEP" ]; then echo "capture: work directory $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 failures=0

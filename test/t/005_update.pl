@@ -2,8 +2,10 @@
 # an old version, populated, and updated must be the store the current
 # version makes (every member object of the extension defined alike), keep
 # its rows, answer its lookups as before (beyond what the update means to
-# change), and take new batches.  The released install scripts are kept in
-# updates/ (see the Makefile).
+# change), and take new batches.  updates/ keeps the first release's
+# install script and the update scripts (see the Makefile): an older
+# release is installed as PostgreSQL installs any version without a script
+# of its own, by the base and the updates up to it.
 use strict;
 use warnings;
 

@@ -73,6 +73,9 @@ test_passivedns(void)
 	/* passivedns's NXDOMAIN records */
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||nx.example.||A||NXDOMAIN||0||1"),
 			  "nx.example. A rcode=3 x1 @1322849924 c=10.1.1.1 s=8.8.8.8:");
+	/* ... whose count is the times seen, as on other records */
+	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||nx.example.||A||NXDOMAIN||0||7"),
+			  "nx.example. A rcode=3 x7 @1322849924 c=10.1.1.1 s=8.8.8.8:");
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||nx.example.||A||UNKNOWN-ERROR-11||0||1"),
 			  "nx.example. A rcode=11 x1 @1322849924 c=10.1.1.1 s=8.8.8.8:");
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||CH||version.bind.||TXT||\"x\"||0||1"),

@@ -43,6 +43,13 @@ test_round_trips(void)
 	CHECK_STR(rt(16, "\"a,b{c}\\\"q\\\"\\\\\""), "\"a,b{c}\\\"q\\\"\\\\\"");
 	CHECK_STR(rt(16, "\"tab\there\""), "\"tab\\009here\"");
 	CHECK_STR(rt(16, "\"\xc3\xa9\""), "\"\\195\\169\"");
+	/* names as U-labels become A-labels, as owner names do; text stays */
+	CHECK_STR(rt(5, "www.b\xc3\xbc" "cher.de."), "www.xn--bcher-kva.de.");
+	CHECK_STR(rt(15, "10 MAIL.B\xc3\xbc" "CHER.de."), "10 mail.xn--bcher-kva.de.");
+	CHECK_STR(rt(5, "www.xn--bcher-kva.de."), "www.xn--bcher-kva.de.");
+	CHECK_STR(rt(35, "100 10 \"S\" \"SIP+D2U\" \"!^.*$!sip:caf\xc3\xa9" "@b\xc3\xbc" "cher.de!\" _sip._udp.b\xc3\xbc" "cher.de."),
+			  "100 10 \"S\" \"SIP+D2U\" \"!^.*$!sip:caf\\195\\169@b\\195\\188cher.de!\" _sip._udp.xn--bcher-kva.de.");
+	CHECK_STR(rt(16, "\"b\xc3\xbc" "cher\""), "\"b\\195\\188cher\"");
 	CHECK_STR(rt(13, "\"Generic PC\" \"NetBSD\""), "\"Generic PC\" \"NetBSD\"");
 	CHECK_STR(rt(64, "16 Foo.Example.org. alpn=h2,h3 port=443"),
 			  "16 Foo.Example.org. alpn=h2,h3 port=443");
