@@ -3,6 +3,7 @@
 -- compares every member object of the two.
 \echo Use "ALTER EXTENSION pdns UPDATE TO '0.6'" to load this file. \quit
 
+
 -- The operators of the types move to schema public, on every session's
 -- default search_path (docs/dnsname.md, "Schemas").
 ALTER OPERATOR pdns.< (pdns.dnsname, pdns.dnsname) SET SCHEMA public;
@@ -34,7 +35,8 @@ ALTER TABLE settings
 	ADD COLUMN future_skew interval NOT NULL DEFAULT '1 hour' CHECK (future_skew >= interval '0'),
 	ADD COLUMN max_age interval CHECK (max_age > interval '0'),
 	ADD COLUMN max_periods integer NOT NULL DEFAULT 200 CHECK (max_periods BETWEEN 1 AND 10000),
-	ADD COLUMN bound_sensors_only boolean NOT NULL DEFAULT false;
+	ADD COLUMN bound_sensors_only boolean NOT NULL DEFAULT false,
+	ADD COLUMN retention_drops_rrsets boolean NOT NULL DEFAULT false;
 COMMENT ON COLUMN settings.batch_bytes IS 'memory an ingesting session''s batch may hold before it merges';
 COMMENT ON COLUMN settings.future_skew IS 'observations later than now plus this are rejected';
 COMMENT ON COLUMN settings.max_age IS
@@ -43,6 +45,8 @@ COMMENT ON COLUMN settings.max_periods IS
 	'periods one transaction may write to (each may need partitions and their locks); lines beyond are rejected';
 COMMENT ON COLUMN settings.bound_sensors_only IS
 	'accept lines only for sensor names bound to a role of the sender (pdns.bind_sensor())';
+COMMENT ON COLUMN settings.retention_drops_rrsets IS
+	'maintenance also deletes all-time RRsets last seen before the retention (with their rdata rows)';
 
 -- Counts saturate instead of wrapping; counts already past the ceiling
 -- (or wrapped below zero by 0.5) are set to it.
@@ -222,6 +226,12 @@ BEGIN
 			EXECUTE format('DROP TABLE %s', child.partition);
 		END LOOP;
 	END LOOP;
+	-- The all-time aggregate keeps every RRset unless told otherwise: an
+	-- RRset's history may matter long after its periods are gone.
+	IF s.retention IS NOT NULL AND s.retention_drops_rrsets THEN
+		PERFORM pdns._store_write_lock();
+		DELETE FROM pdns.rrsets r WHERE r.time_last < pg_catalog.now() - s.retention;
+	END IF;
 END
 $$;
 DROP FUNCTION configure(interval, integer, interval, boolean, boolean, integer);
@@ -237,7 +247,8 @@ CREATE FUNCTION configure(
 	max_age interval DEFAULT NULL,
 	any_age boolean DEFAULT false,
 	max_periods integer DEFAULT NULL,
-	bound_sensors_only boolean DEFAULT NULL)
+	bound_sensors_only boolean DEFAULT NULL,
+	retention_drops_rrsets boolean DEFAULT NULL)
 RETURNS pdns.settings
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -266,7 +277,8 @@ BEGIN
 		future_skew = coalesce(configure.future_skew, s.future_skew),
 		max_age = CASE WHEN any_age THEN NULL ELSE coalesce(configure.max_age, s.max_age) END,
 		max_periods = coalesce(configure.max_periods, s.max_periods),
-		bound_sensors_only = coalesce(configure.bound_sensors_only, s.bound_sensors_only)
+		bound_sensors_only = coalesce(configure.bound_sensors_only, s.bound_sensors_only),
+		retention_drops_rrsets = coalesce(configure.retention_drops_rrsets, s.retention_drops_rrsets)
 	RETURNING * INTO result;
 	IF registered THEN
 		EXECUTE format('UPDATE %I.part_config SET retention = $2 WHERE parent_table = ANY ($1)',
@@ -277,7 +289,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION configure(interval, integer, interval, boolean, boolean, integer, bigint,
-	interval, interval, boolean, integer, boolean) IS
+	interval, interval, boolean, integer, boolean, boolean) IS
 	'change the store settings (partitioning only before the first ingestion)';
 
 -- The merge: saturating counts.
@@ -366,7 +378,30 @@ BEGIN
 END
 $$;
 
--- Lookups: max_results may be the largest bigint.
+-- Enrichment: the tag lookup names the subdomain operator in its schema.
+CREATE OR REPLACE FUNCTION name_tags_at(name dnsname, at timestamptz)
+RETURNS TABLE (tagged dnsname, tag text, source text, valid tstzrange, details jsonb)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT t.name, t.tag, t.source, t.valid, t.details
+	FROM pdns.name_tag t
+	WHERE t.name OPERATOR(public.>>=) name_tags_at.name AND t.valid @> at
+$$;
+
+-- Lookups: DNSDB's ANY leaves the DNSSEC types out; max_results may be
+-- the largest bigint.
+CREATE FUNCTION dnssec_rrtypes() RETURNS rrtype[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT '{DS,RRSIG,NSEC,DNSKEY,NSEC3,NSEC3PARAM,DLV,CDS,CDNSKEY,TA}'::pdns.rrtype[] $$;
+COMMENT ON FUNCTION dnssec_rrtypes() IS 'the DNSSEC RR types (DNSDB''s ANY-DNSSEC; ANY leaves them out)';
+CREATE OR REPLACE FUNCTION rrtype_filter(rrtype text) RETURNS rrtype[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN rrtype IS NULL OR upper(rrtype) = 'ANY' THEN NULL
+		WHEN upper(rrtype) = 'ANY-DNSSEC' THEN pdns.dnssec_rrtypes()
+		ELSE ARRAY[rrtype::pdns.rrtype]
+	END
+$$;
 CREATE OR REPLACE FUNCTION rrsets_by_name(name dnsname, below boolean DEFAULT false,
 	types rrtype[] DEFAULT NULL, bailiwick dnsname DEFAULT NULL,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
@@ -387,6 +422,7 @@ BEGIN ATOMIC
 		  -- in a plan made for any parameters (greatest ignores NULL)
 		  AND r.rrname >= greatest(name, pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
 		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND (rrsets_by_name.bailiwick IS NULL OR r.bailiwick = rrsets_by_name.bailiwick)
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (r.rrname, r.rrtype, r.key) >
@@ -419,6 +455,7 @@ BEGIN ATOMIC
 		                                             decode(pdns._cursor_field(after_cursor, 1), 'hex'))
 		  AND pdns.forward_key(r.rrname) < pdns.forward_key(prefix) || '\x01'::bytea
 		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND (rrsets_by_name_prefix.bailiwick IS NULL OR r.bailiwick = rrsets_by_name_prefix.bailiwick)
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (pdns.forward_key(r.rrname), r.key) >
@@ -452,6 +489,7 @@ BEGIN ATOMIC
 		  AND n.name >= greatest(rrsets_by_rdata_name.name,
 		                         pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
 		  AND (types IS NULL OR n.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR n.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (n.name, n.rrtype, n.rrset_key) >
 		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
@@ -484,6 +522,7 @@ BEGIN ATOMIC
 		                                           decode(pdns._cursor_field(after_cursor, 1), 'hex'))
 		  AND pdns.forward_key(n.name) < pdns.forward_key(prefix) || '\x01'::bytea
 		  AND (types IS NULL OR n.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR n.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (pdns.forward_key(n.name), n.rrset_key) >
 		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
@@ -512,6 +551,7 @@ BEGIN ATOMIC
 		WHERE e.hash = pdns.element_hash(octets)
 		  AND pdns.contains_element(r.rdata, octets)
 		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR e.rrset_key > pdns._cursor_field(after_cursor, 1)::uuid)
 		ORDER BY e.rrset_key
@@ -586,9 +626,9 @@ REVOKE EXECUTE ON FUNCTION _merge_batch(), _sensor_id(text), _partitions(regclas
 	FROM pdns_ingest;
 REVOKE EXECUTE ON FUNCTION _run_maintenance() FROM pdns_admin;
 REVOKE EXECUTE ON FUNCTION configure(interval, integer, interval, boolean, boolean, integer, bigint,
-	interval, interval, boolean, integer, boolean) FROM PUBLIC;
+	interval, interval, boolean, integer, boolean, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION configure(interval, integer, interval, boolean, boolean, integer, bigint,
-	interval, interval, boolean, integer, boolean) TO pdns_admin;
+	interval, interval, boolean, integer, boolean, boolean) TO pdns_admin;
 
 -- Lines as octets (pdns-load).
 -- Lines of any of the line formats (57_sensor_targets.sql, 52_ingest.sql), as octets: what pdns-load sends

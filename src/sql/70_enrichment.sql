@@ -296,7 +296,7 @@ RETURNS TABLE (tagged dnsname, tag text, source text, valid tstzrange, details j
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	SELECT t.name, t.tag, t.source, t.valid, t.details
 	FROM pdns.name_tag t
-	WHERE t.name OPERATOR(pdns.>>=) name_tags_at.name AND t.valid @> at
+	WHERE t.name OPERATOR(public.>>=) name_tags_at.name AND t.valid @> at
 $$;
 COMMENT ON FUNCTION name_tags_at(dnsname, timestamptz) IS
 	'tags valid at a time on a name or on any name above it';

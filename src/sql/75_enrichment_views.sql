@@ -22,7 +22,7 @@ SELECT h.rrname, h.rrtype, h.bailiwick, h.rdata, h.time_first, h.time_last, h.co
        t.name AS tagged, t.tag, t.source, t.valid, t.details
 FROM pdns.rrset_history h
 JOIN pdns.name_tag t
-  ON t.name OPERATOR(pdns.>>=) h.rrname
+  ON t.name OPERATOR(public.>>=) h.rrname
  AND t.valid && tstzrange(h.time_first, h.time_last, '[]');
 COMMENT ON VIEW rrset_history_tagged IS
 	'RRsets with the tags (threat intel, registration) valid on their name or a parent while seen';

@@ -37,10 +37,10 @@ SELECT lo_from_bytea(0, '\x5047434f50590aff0d0a000000000000000000'::bytea
 	|| string_agg('\x0001'::bytea || int4send(length(decode(wire_hex, 'hex'))) || decode(wire_hex, 'hex'),
 	              ''::bytea ORDER BY rank)
 	|| '\xffff'::bytea) AS lo FROM rfc_wire \gset
-\lo_export :lo 'results/rfc_wire.bin'
+\lo_export :lo 'test/regress/results/rfc_wire.bin'
 \lo_unlink :lo
 CREATE TEMP TABLE rfc_recv (n serial, name dnsname);
-\copy rfc_recv (name) FROM 'results/rfc_wire.bin' WITH (FORMAT binary)
+\copy rfc_recv (name) FROM 'test/regress/results/rfc_wire.bin' WITH (FORMAT binary)
 SELECT w.rank, w.presentation, r.name AS received, r.name = w.presentation::dnsname AS recv_matches_text,
        row_number() OVER (ORDER BY r.name) AS canonical_rank
 FROM rfc_recv r JOIN rfc_wire w ON w.rank = r.n ORDER BY w.rank;

@@ -33,8 +33,8 @@ FROM generate_series(1, 10000) i;
 UPDATE bulk SET line = '\xfffe2062696e617279206a756e6b2001'::bytea WHERE line = 'binary';
 
 -- Write it to a file, one line per row, byte for byte (not COPY's escaping).
-\copy (SELECT convert_from(line, 'LATIN1') FROM bulk ORDER BY i) TO 'results/bulk.tsv' WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02', ENCODING 'LATIN1')
-\copy ingest_text FROM 'results/bulk.tsv' WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02', ENCODING 'LATIN1')
+\copy (SELECT convert_from(line, 'LATIN1') FROM bulk ORDER BY i) TO 'test/regress/results/bulk.tsv' WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02', ENCODING 'LATIN1')
+\copy ingest_text FROM 'test/regress/results/bulk.tsv' WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02', ENCODING 'LATIN1')
 
 -- The good side: every good line counted once (counts are 1..3 per line).
 SELECT sum(1 + i % 3) AS expected_observations FROM bulk WHERE i % 100 <> 0;

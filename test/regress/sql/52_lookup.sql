@@ -300,5 +300,5 @@ SELECT string_agg(DISTINCT rrtype::text, ' ') AS asked_by_name FROM lookup_rrset
 -- names are, and found by either form.
 SET pdns.line_encoding = utf8;
 INSERT INTO ingest_text VALUES (E'1700000000\tlk\t\t\tshop.example.com\tCNAME\tIN\t300\twww.b\u00fccher.de.');
-SELECT rrname, rdata FROM lookup_rdata_name('www.b\u00fccher.de');
+SELECT rrname, rdata FROM lookup_rdata_name(E'www.b\u00fccher.de');
 SELECT rrname, rdata FROM lookup_rdata_name('www.xn--bcher-kva.de');
