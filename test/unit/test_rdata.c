@@ -67,6 +67,9 @@ test_generic(void)
 	CHECK_STR(rt(999, "\\# 1 0g"), "ERR: \"0g\" is not a pair of hex digits (offset 5)");
 	CHECK_STR(rt(999, "foo"),
 			  "ERR: ldns 1.8.3 does not know the rdata format of this type: write it in RFC 3597 generic form, \\# length hex");
+	/* CERT type 0: ldns prints it, then refuses to read it back */
+	CHECK_STR(rt(37, "\\# 6 000000010500"), "\\# 6 000000010500");
+	CHECK_STR(rt(37, "\\# 6 000100010500"), "PKIX 1 5 AA==");
 	/* LOC version 1 is valid wire that ldns prints otherwise: generic */
 	CHECK_STR(rt(29, "\\# 16 0123252390000000800000008000000a"),
 			  "\\# 16 0123252390000000800000008000000a");
