@@ -752,8 +752,12 @@ digits_token(const char *t, size_t *i, size_t len)
 	long		v = 0;
 
 	while (*i < len && t[*i] >= '0' && t[*i] <= '9')
+	{
+		if (*i - start == 5)
+			return -1;
 		v = v * 10 + (t[(*i)++] - '0');
-	if (*i == start || *i - start > 5 || (*i < len && !is_blank(t[*i])))
+	}
+	if (*i == start || (*i < len && !is_blank(t[*i])))
 		return -1;
 	return v;
 }

@@ -365,6 +365,8 @@ test_wks_numbers(void)
 	CHECK_STR(wire_hex(11, "10.0.0.1 006 00025"), "0a0000010600000040");
 	CHECK_STR(wire_hex(11, "10.0.0.1 6  7   9"), "0a000001060140");
 	CHECK_STR(wire_hex(11, "10.0.0.1 6 000000000000000000001"), "0a0000010640");
+	CHECK_STR(wire_hex(11, "10.0.0.1 6 23333333333333333333333"),
+			  "ERR: Syntax error, could not parse the RR's rdata");
 	CHECK_STR(wire_hex(11, "10.0.0.1 6 65536"), "ERR: Syntax error, could not parse the RR's rdata");
 	CHECK_STR(wire_hex(11, "10.0.0.1 6"), "ERR: Syntax error, could not parse the RR's rdata");
 	CHECK_STR(wire_hex(11, "10.0.0.01 6 1"), "ERR: Syntax error, could not parse the RR's rdata");
