@@ -8,16 +8,17 @@
 #	fuzz-long: <name> <this run> inputs, <cumulative> cumulative, corpus <N> files
 # A crash leaves its input as test/fuzz/corpus/<name>-crash-* and the log
 # as test/fuzz/corpus/<name>.log, and fails the target after the others ran.
+# FUZZ_LONG_HARNESSES="rdata message" runs only those.
 
-FUZZ_LONG_SECONDS ?= 180
-FUZZ_CORPUS        = test/fuzz/corpus
+FUZZ_LONG_SECONDS   ?= 180
+FUZZ_LONG_HARNESSES ?= $(patsubst $(FUZZ_BIN)/fuzz_%,%,$(FUZZERS))
+FUZZ_CORPUS          = test/fuzz/corpus
 
 .PHONY: fuzz-long
 
-fuzz-long: $(FUZZERS)
-	@status=0; for f in $(FUZZERS); do \
-		name=$$(basename $$f); name=$${name#fuzz_}; \
-		dir=$(FUZZ_CORPUS)/$$name; log=$(FUZZ_CORPUS)/$$name.log; \
+fuzz-long: $(patsubst %,$(FUZZ_BIN)/fuzz_%,$(FUZZ_LONG_HARNESSES))
+	@status=0; for name in $(FUZZ_LONG_HARNESSES); do \
+		f=$(FUZZ_BIN)/fuzz_$$name; dir=$(FUZZ_CORPUS)/$$name; log=$(FUZZ_CORPUS)/$$name.log; \
 		mkdir -p $$dir; cp -n test/fuzz/seeds/$$name/* $$dir/ 2>/dev/null; \
 		echo "fuzz-long: $$name for $(FUZZ_LONG_SECONDS)s"; \
 		if $$f -max_total_time=$(FUZZ_LONG_SECONDS) -max_len=4096 -timeout=10 \
