@@ -74,6 +74,9 @@ test_generic(void)
 	CHECK_STR(rt(999, "\\# 1 0g"), "ERR: \"0g\" is not a pair of hex digits (offset 5)");
 	CHECK_STR(rt(999, "foo"),
 			  "ERR: ldns 1.8.3 does not know the rdata format of this type: write it in RFC 3597 generic form, \\# length hex");
+	/* CERT type 0: ldns prints it, then refuses to read it back */
+	CHECK_STR(rt(37, "\\# 6 000000010500"), "\\# 6 000000010500");
+	CHECK_STR(rt(37, "\\# 6 000100010500"), "PKIX 1 5 AA==");
 	/* LOC version 1 is valid wire that ldns prints otherwise: generic */
 	CHECK_STR(rt(29, "\\# 16 0123252390000000800000008000000a"),
 			  "\\# 16 0123252390000000800000008000000a");
@@ -311,6 +314,101 @@ test_txt_every_octet(void)
 	}
 }
 
+/* Wire rdata from text, as hex, or "ERR: reason". */
+static const char *
+wire_hex(uint16_t type, const char *in)
+{
+	static char out[2 * 2048 + 64];
+	rdata_error err;
+
+	if (!rdata_from_text(type, in, strlen(in), NULL, wire, &wlen, &err))
+		snprintf(out, sizeof(out), "ERR: %s", err.reason);
+	else
+		snprintf(out, sizeof(out), "%s", unit_hex(wire, wlen));
+	return out;
+}
+
+/* ldns' own reading of WKS text. */
+static bool
+ldns_wks(const char *in, uint8_t *out, size_t *len)
+{
+	char		line[512];
+	ldns_rr    *rr = NULL;
+	ldns_buffer *buf = ldns_buffer_new(1024);
+	bool		ok;
+
+	snprintf(line, sizeof(line), ". 0 IN TYPE11 %s", in);
+	ok = ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL) == LDNS_STATUS_OK &&
+		ldns_rr_rdata2buffer_wire(buf, rr) == LDNS_STATUS_OK;
+	if (ok)
+	{
+		*len = ldns_buffer_position(buf);
+		memcpy(out, ldns_buffer_begin(buf), *len);
+	}
+	ldns_rr_free(rr);
+	ldns_buffer_free(buf);
+	return ok;
+}
+
+/*
+ * WKS text in numbers reads as ldns reads it (atoi, protocol cast to an
+ * octet, repeated ports, any blanks), including what ldns refuses.
+ */
+static void
+test_wks_numbers(void)
+{
+	uint64_t	rng = 2463534242ull;
+	rdata_error err;
+	char		in[256];
+	static uint8_t want[RDATA_MAX];
+	size_t		wantlen;
+	bool		ok;
+	int			same = 0;
+
+	CHECK_STR(wire_hex(11, "10.0.0.1 6 25 80"), "0a000001060000004000000000000080");
+	CHECK_STR(wire_hex(11, "10.0.0.1 6 0"), "0a0000010680");
+	CHECK_STR(wire_hex(11, "10.0.0.1\t6\t25\t25"), "0a0000010600000040");
+	CHECK_STR(wire_hex(11, "10.0.0.1 300 1"), "0a0000012c40");
+	CHECK_STR(wire_hex(11, "10.0.0.1 006 00025"), "0a0000010600000040");
+	CHECK_STR(wire_hex(11, "10.0.0.1 6  7   9"), "0a000001060140");
+	CHECK_STR(wire_hex(11, "10.0.0.1 6 000000000000000000001"), "0a0000010640");
+	CHECK_STR(wire_hex(11, "10.0.0.1 6 23333333333333333333333"),
+			  "ERR: Syntax error, could not parse the RR's rdata");
+	CHECK_STR(wire_hex(11, "10.0.0.1 6 65536"), "ERR: Syntax error, could not parse the RR's rdata");
+	CHECK_STR(wire_hex(11, "10.0.0.1 6"), "ERR: Syntax error, could not parse the RR's rdata");
+	CHECK_STR(wire_hex(11, "10.0.0.01 6 1"), "ERR: Syntax error, could not parse the RR's rdata");
+	CHECK(rdata_from_text(11, "10.0.0.1 17 65535", 17, NULL, wire, &wlen, &err) &&
+		  wlen == 4 + 1 + 8192 && wire[4] == 17 && wire[wlen - 1] == 0x01);
+
+	for (int iter = 0; iter < 300; iter++)
+	{
+		size_t		n;
+		int			ports;
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		n = (size_t) snprintf(in, sizeof(in), "192.0.2.%u%s%0*u", (unsigned) (rng % 256),
+							  rng & 256 ? "\t" : " ", (int) ((rng >> 9) % 4), (unsigned) ((rng >> 12) % 400));
+		ports = (int) ((rng >> 24) % 6);
+		for (int p = 0; p < ports; p++)
+		{
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			n += (size_t) snprintf(in + n, sizeof(in) - n, "%s%0*u", rng & 1 ? "  " : " ",
+								   (int) ((rng >> 1) % 7), (unsigned) ((rng >> 8) % (rng & 2 ? 70000 : 200)));
+		}
+		ok = ldns_wks(in, want, &wantlen);
+		if (ok == rdata_from_text(11, in, n, NULL, wire, &wlen, &err) &&
+			(!ok || (wlen == wantlen && memcmp(wire, want, wlen) == 0)))
+			same++;
+		else
+			fprintf(stderr, "WKS \"%s\" reads otherwise than ldns reads it\n", in);
+	}
+	CHECK(same == 300);
+}
+
 static void
 test_text_buffer_contract(void)
 {
@@ -336,5 +434,6 @@ main(void)
 	test_rdata_from_message();
 	test_txt_every_octet();
 	test_text_buffer_contract();
+	test_wks_numbers();
 	UNIT_DONE("rdata");
 }
