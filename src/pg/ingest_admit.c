@@ -22,11 +22,16 @@
 /* The periods this transaction has written to, and their number. */
 static HTAB *periods = NULL;
 
+/* The last of them: lines come in time order, mostly (no probe then). */
+static int64 last_period;
+static bool have_last_period = false;
+
 void
 ingest_admit_forget(void)
 {
 	/* (the table lives in TopTransactionContext, which goes at the end) */
 	periods = NULL;
+	have_last_period = false;
 }
 
 static bool
@@ -34,12 +39,16 @@ known_period(int64 period)
 {
 	if (periods == NULL)
 		return false;
+	if (have_last_period && period == last_period)
+		return true;
 	return hash_search(periods, &period, HASH_FIND, NULL) != NULL;
 }
 
 void
 ingest_admit_period(int64 period)
 {
+	if (have_last_period && period == last_period)
+		return;
 	if (periods == NULL)
 	{
 		HASHCTL		ctl;
@@ -51,6 +60,8 @@ ingest_admit_period(int64 period)
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
 	(void) hash_search(periods, &period, HASH_ENTER, NULL);
+	last_period = period;
+	have_last_period = true;
 }
 
 static const char *

@@ -75,14 +75,20 @@ ingest_log_records(const log_out *out, const char *line, size_t len)
 		return; \
 	} while (0)
 
-	/* the clients first: a reject for any other field knows what to hide */
+	/*
+	 * The clients first, read once: a reject for any other field knows
+	 * what to hide.  A client field that is not an address leaves the
+	 * record's client NULL, and the record is rejected below.
+	 */
 	for (i = 0; i < out->n; i++)
 	{
 		const log_record *r = &out->records[i];
 
+		if (r->client.len > 0 &&
+			ingest_parse_address(r->client.ptr, r->client.len, &clients[i]))
+			obs[i].client = &clients[i];
 		if (r->client.len > 0)
-			ingest_row_client(ingest_parse_address(r->client.ptr, r->client.len, &clients[i])
-							  ? &clients[i] : NULL);
+			ingest_row_client(obs[i].client);
 	}
 
 	/* then normalize every record: a line is stored whole or not at all */
@@ -104,12 +110,8 @@ ingest_log_records(const log_out *out, const char *line, size_t len)
 		if (r->bailiwick.len > 0 &&
 			!ingest_name(r->bailiwick.ptr, r->bailiwick.len, &o->bailiwick, &o->bailiwick_len, &reason))
 			REJECT("bad bailiwick \"%s\": %s", slice(r->bailiwick, 64), reason);
-		if (r->client.len > 0)
-		{
-			if (!ingest_parse_address(r->client.ptr, r->client.len, &clients[i]))
-				REJECT("bad client address \"%s\"", slice(r->client, 64));
-			o->client = &clients[i];
-		}
+		if (r->client.len > 0 && o->client == NULL)
+			REJECT("bad client address \"%s\"", slice(r->client, 64));
 		if (r->server.len > 0)
 		{
 			inet		server;

@@ -72,13 +72,6 @@ is_row_client(const inet *a)
 	return false;
 }
 
-static bool
-address_char(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-		c == ':' || c == '.';
-}
-
 /* Does s[0..len) read as an address?  Its pseudonym's text into out. */
 static bool
 pseudonym_text(const char *s, size_t len, redaction mode, char *out, size_t outlen)
@@ -135,7 +128,7 @@ redact(const char *s, size_t len, redaction mode, StringInfo out)
 		char		pseudonym[INET6_ADDRSTRLEN + 1];
 		size_t		used;
 
-		while (i + run < len && address_char((unsigned char) s[i + run]))
+		while (i + run < len && pdns_address_char(s[i + run]))
 			run++;
 		/* the shortest address text is "::", but a lone "::" says nothing */
 		if (run >= 3 && (used = address_in_run(s + i, run, mode, pseudonym, sizeof(pseudonym))) > 0)

@@ -37,6 +37,15 @@ static HTAB *verdicts = NULL;
 static MemoryContext verdicts_cxt = NULL;
 static char refusal[SENSOR_KEY_LEN + 128];
 
+/*
+ * Lines of one sensor come in runs: the raw name of the last sensor that
+ * had a number, and that number, answer the next line without escaping
+ * the name or probing the table.
+ */
+static char last_raw[SENSOR_KEY_LEN];
+static size_t last_raw_len = 0;
+static int32 last_id = 0;
+
 void
 ingest_sensors_forget(void)
 {
@@ -44,6 +53,7 @@ ingest_sensors_forget(void)
 		MemoryContextDelete(verdicts_cxt);
 	verdicts_cxt = NULL;
 	verdicts = NULL;
+	last_id = 0;
 }
 
 static int32
@@ -96,12 +106,15 @@ int32
 ingest_sensor_id(const char *raw, size_t len)
 {
 	char		name[SENSOR_KEY_LEN];
-	char	   *escaped = ingest_escape_text(raw, len, SENSOR_KEY_LEN - 1);
+	char	   *escaped;
 	sensor_entry *e;
 	bool		found;
 
+	if (last_id > 0 && len == last_raw_len && memcmp(raw, last_raw, len) == 0)
+		return last_id;
 	/* the name as valid text (\xHH for other octets), cut to fit */
 	memset(name, 0, sizeof(name));
+	escaped = ingest_escape_text(raw, len, SENSOR_KEY_LEN - 1);
 	strlcpy(name, escaped, sizeof(name));
 	pfree(escaped);
 	if (verdicts == NULL)
@@ -120,7 +133,15 @@ ingest_sensor_id(const char *raw, size_t len)
 	if (!found)
 		e->verdict = admission(name);
 	if (e->verdict > 0)
+	{
+		if (len < sizeof(last_raw))
+		{
+			memcpy(last_raw, raw, len);
+			last_raw_len = len;
+			last_id = e->verdict;
+		}
 		return e->verdict;
+	}
 	if (e->verdict == 0)
 		return provisional(name);
 	snprintf(refusal, sizeof(refusal),

@@ -486,12 +486,6 @@ network_end(const inet *network, bool last)
 	return result;
 }
 
-static bool
-is_address_char(char c)
-{
-	return isxdigit((unsigned char) c) || c == ':' || c == '.';
-}
-
 /* s..e without blanks around it, if it is one or more address characters. */
 static char *
 address_part(const char *s, const char *e)
@@ -500,7 +494,7 @@ address_part(const char *s, const char *e)
 	if (s == e)
 		return NULL;
 	for (const char *p = s; p < e; p++)
-		if (!is_address_char(*p))
+		if (!pdns_address_char(*p))
 			return NULL;
 	return pnstrdup(s, e - s);
 }

@@ -87,13 +87,21 @@ extern void dnsname_report(const dn_error *err, int sqlstate, const char *what,
 extern char *dnsname_key_to_cstring(const uint8_t *key, size_t keylen);
 
 /*
- * Call the internal function pdns.<name>(args) through fmgr (spi_util.c):
+ * Call the internal function pdns.<name>(args) through fmgr (internal_call.c):
  * no EXECUTE grant is needed, SECURITY DEFINER and SET clauses apply.
  */
 extern Datum pdns_call_internal(const char *name, int nargs, const Oid *argtypes,
 								const Datum *args, bool *isnull);
 /* Does the installed version's SQL have it?  (The library serves them all.) */
 extern bool pdns_internal_exists(const char *name, int nargs, const Oid *argtypes);
+
+/* A character of an IPv4 or IPv6 address's text (hex digits, ':' and '.'). */
+static inline bool
+pdns_address_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+		c == ':' || c == '.';
+}
 
 /* Settings, defined at load time by module.c. */
 extern void public_suffix_define_settings(void);

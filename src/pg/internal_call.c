@@ -1,5 +1,5 @@
 /*
- * spi_util.c
+ * internal_call.c
  *		Calling the extension's internal SQL functions from C.
  */
 #include "pdns.h"
