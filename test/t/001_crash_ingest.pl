@@ -270,7 +270,10 @@ $s3 = session('c');
 $monitor = session('monitor');
 my $c3 = batch('c3', 40000);
 copy_in_transaction($s1, $c3);
-my $d2 = batch('d2', 60000, sensors => [ 'sensor-1', 'doomed-d2' ]);
+# (Large enough that the merge outlasts the time from seeing it to the
+# kill: since sensors are numbered at the merge, b reads all its lines
+# before it waits, and its merge follows the commit at once.)
+my $d2 = batch('d2', 200000, sensors => [ 'sensor-1', 'doomed-d2' ]);
 my $d3 = batch('d3', 60000, sensors => [ 'sensor-2', 'doomed-d3' ]);
 $s2->query_safe('BEGIN');
 start_copy($s2, $d2);
