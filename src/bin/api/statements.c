@@ -1,0 +1,130 @@
+/*
+ * statements.c: the SQL of pdns-api (statements.h).
+ */
+#include "statements.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The lookup function call of each kind, as a FROM item named l. */
+static const char *const calls[API_KIND_COUNT] = {
+	[API_RRSET_NAME] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, $4, $5, $6, $7, max_results => $8) l",
+	[API_RRSET_RAW] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, $4, $5, $6, $7, max_results => $8) l",
+	[API_RDATA_NAME] = "pdns.lookup_rdata_name($1, coalesce($2, 'ANY'), $4, $5, $6, $7, max_results => $8) l",
+	[API_RDATA_IP] = "pdns.lookup_rdata_ip($1, $4, $5, $6, $7, max_results => $8) l",
+	[API_RDATA_RAW] = "pdns.lookup_rdata_raw($1, coalesce($2, 'ANY'), $4, $5, $6, $7, max_results => $8) l",
+	/* CIRCL answers what has the name as its owner or in its rdata */
+	[API_CIRCL_NAME] = "(SELECT * FROM pdns.lookup_rrset($1, 'ANY', max_results => $8)"
+	" UNION ALL SELECT * FROM pdns.lookup_rdata_name($1, 'ANY', max_results => $8)) l",
+	[API_CIRCL_IP] = "pdns.lookup_rdata_ip($1, max_results => $8) l",
+};
+
+static const char *const kind_names[API_KIND_COUNT] = {
+	[API_RRSET_NAME] = "rrset_name",
+	[API_RRSET_RAW] = "rrset_raw",
+	[API_RDATA_NAME] = "rdata_name",
+	[API_RDATA_IP] = "rdata_ip",
+	[API_RDATA_RAW] = "rdata_raw",
+	[API_CIRCL_NAME] = "circl_name",
+	[API_CIRCL_IP] = "circl_ip",
+};
+
+static const char *const shape_names[] = {"a", "u", "s", "c"};
+
+const char *
+api_lookup_statement(api_kind kind, api_shape shape)
+{
+	static char names[API_KIND_COUNT][4][32];
+	static int	made;
+
+	if (!made)
+	{
+		for (int k = 0; k < API_KIND_COUNT; k++)
+			for (int s = 0; s < 4; s++)
+				snprintf(names[k][s], sizeof(names[k][s]), "api_%s_%s", kind_names[k], shape_names[s]);
+		made = 1;
+	}
+	return names[kind][shape];
+}
+
+static int
+prepare(PGconn *conn, const char *name, const char *sql, int nparams, const Oid *types,
+		char *why, size_t whylen)
+{
+	PGresult   *res = PQprepare(conn, name, sql, nparams, types);
+	int			rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		snprintf(why, whylen, "preparing %s: %s", name, PQresultErrorMessage(res));
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+#define TEXTOID 25
+#define INT8OID 20
+#define BOOLOID 16
+#define INT4OID 23
+#define INETOID 869
+#define TIMESTAMPTZOID 1184
+
+int
+api_statements_prepare(PGconn *conn, char *why, size_t whylen)
+{
+	static const Oid lookup_types[LOOKUP_PARAMS] = {
+		TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT8OID, INT8OID, BOOLOID
+	};
+	static const Oid begin_types[] = {TEXTOID, INETOID, TEXTOID, TEXTOID, INT8OID, BOOLOID};
+	static const Oid end_types[] = {INT4OID, INT4OID, TIMESTAMPTZOID, INETOID, TEXTOID, TEXTOID,
+	INT4OID, INT8OID, TEXTOID};
+	static const Oid text_type[] = {TEXTOID};
+	static const Oid int_type[] = {INT4OID};
+	char		sql[1024];
+
+	if (prepare(conn, STMT_BEGIN,
+				"SELECT a.status, a.message, a.key_id, a.key_name, a.role, a.slot, a.max_results, a.started, a.offset_max"
+				" FROM pdns._api_begin($1, $2, $3, $4, $5, $6) a", 6, begin_types, why, whylen) ||
+		prepare(conn, STMT_END, "SELECT pdns._api_end($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+				9, end_types, why, whylen) ||
+		prepare(conn, STMT_SET_ROLE, "SELECT pg_catalog.set_config('role', $1, false)",
+				1, text_type, why, whylen) ||
+		prepare(conn, STMT_RATE_LIMIT, "SELECT pdns._api_rate_limit($1)::text",
+				1, int_type, why, whylen) ||
+		prepare(conn, STMT_EXPIRE, "SELECT pdns.api_audit_expire()", 0, NULL, why, whylen))
+		return -1;
+
+	for (int k = 0; k < API_KIND_COUNT; k++)
+	{
+		bool		circl = k == API_CIRCL_NAME || k == API_CIRCL_IP;
+
+		if (circl)
+		{
+			snprintf(sql, sizeof(sql),
+					 "SELECT pdns.to_cof(l)::text, l.truncated FROM %s", calls[k]);
+			if (prepare(conn, api_lookup_statement(k, SHAPE_COF), sql, LOOKUP_PARAMS, lookup_types,
+						why, whylen))
+				return -1;
+			continue;
+		}
+		snprintf(sql, sizeof(sql),
+				 "SELECT pdns.dnsdb_object(l, $10)::text, l.truncated FROM %s OFFSET $9", calls[k]);
+		if (prepare(conn, api_lookup_statement(k, SHAPE_AGGREGATED), sql, LOOKUP_PARAMS, lookup_types,
+					why, whylen))
+			return -1;
+		snprintf(sql, sizeof(sql),
+				 "SELECT pdns.dnsdb_object(u, $10)::text, l.truncated FROM %s"
+				 " CROSS JOIN LATERAL pdns.unaggregated(l, $4, $5, $6, $7) u OFFSET $9", calls[k]);
+		if (prepare(conn, api_lookup_statement(k, SHAPE_UNAGGREGATED), sql, LOOKUP_PARAMS, lookup_types,
+					why, whylen))
+			return -1;
+		snprintf(sql, sizeof(sql),
+				 "SELECT pdns.dnsdb_summary(s, $10)::text, s.truncated"
+				 " FROM pdns.summarize(ARRAY(SELECT l FROM %s)) s", calls[k]);
+		if (prepare(conn, api_lookup_statement(k, SHAPE_SUMMARY), sql, LOOKUP_PARAMS, lookup_types,
+					why, whylen))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * statements.h: every SQL statement pdns-api runs, prepared on each pooled
+ * connection.  Values reach them only as parameters.
+ *
+ * Lookups take the same ten parameters, whatever they use of them:
+ *	$1 value, $2 rrtype (NULL: ANY), $3 bailiwick, $4..$7 the fences
+ *	time_first_before, time_first_after, time_last_before, time_last_after,
+ *	$8 results to fetch (limit + offset), $9 offset, $10 humantime.
+ * Each returns rows of (json text, truncated boolean).
+ */
+#ifndef PDNS_API_STATEMENTS_H
+#define PDNS_API_STATEMENTS_H
+
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#include "request.h"
+
+#define LOOKUP_PARAMS 10
+
+typedef enum api_shape
+{
+	SHAPE_AGGREGATED,			/* one row per RRset */
+	SHAPE_UNAGGREGATED,			/* one row per RRset and period (aggr=false) */
+	SHAPE_SUMMARY,				/* one summary row */
+	SHAPE_COF					/* COF objects (CIRCL) */
+} api_shape;
+
+#define STMT_BEGIN		"api_begin"	/* key, remote, endpoint, params, limit, counted */
+#define STMT_END		"api_end"	/* key_id, slot, started, remote, endpoint, params, status, rows, msg */
+#define STMT_SET_ROLE	"api_set_role"	/* role, or 'none' */
+#define STMT_RATE_LIMIT "api_rate_limit"	/* key_id */
+#define STMT_EXPIRE		"api_expire"
+
+/* The prepared statement's name for a lookup of a kind and shape. */
+const char *api_lookup_statement(api_kind kind, api_shape shape);
+
+int			api_statements_prepare(PGconn *conn, char *why, size_t whylen);
+
+#endif
