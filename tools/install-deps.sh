@@ -11,6 +11,7 @@ PACKAGES="
   libldns-dev libmaxminddb-dev libssl-dev
   libpcap-dev libfstrm-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev zlib1g-dev
   tcpdump
+  libmicrohttpd-dev dnsdbq curl openssl wrk
 "
 
 missing=""

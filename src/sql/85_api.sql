@@ -410,8 +410,8 @@ CREATE FUNCTION unaggregated(result lookup_row,
 	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
 	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL)
 RETURNS SETOF lookup_row
-LANGUAGE sql STABLE
-AS $$
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
 	SELECT result.rrname, result.rrtype, result.bailiwick, result.rdata,
 	       min(o.time_first), max(o.time_last), sum(o.count)::bigint, result.lossy,
 	       result.truncated, result.cursor
@@ -425,8 +425,8 @@ AS $$
 	   AND (time_first_after IS NULL OR min(o.time_first) >= pdns.fence(time_first_after))
 	   AND (time_last_before IS NULL OR max(o.time_last) <= pdns.fence(time_last_before))
 	   AND (time_last_after IS NULL OR max(o.time_last) >= pdns.fence(time_last_after))
-	ORDER BY o.period
-$$;
+	ORDER BY o.period;
+END;
 COMMENT ON FUNCTION unaggregated(lookup_row, text, text, text, text) IS
 	'a lookup result split by period of the history tier (DNSDB''s aggr=false), within time fences';
 

@@ -252,9 +252,10 @@ parse_count(const char *name, const char *v, long long min, long long max, long 
 static int
 parse_bool(const char *name, const char *v, bool *out, char msg[API_MSG_MAX])
 {
-	if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0)
+	/* dnsdbq -g sends aggr=f */
+	if (strcmp(v, "true") == 0 || strcmp(v, "t") == 0 || strcmp(v, "1") == 0)
 		*out = true;
-	else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 || strcmp(v, "no") == 0)
+	else if (strcmp(v, "false") == 0 || strcmp(v, "f") == 0 || strcmp(v, "0") == 0)
 		*out = false;
 	else
 		return refuse(msg, 400, "invalid %s \"%.40s\": expected true or false", name, v);
