@@ -25,6 +25,19 @@ CREATE TABLE api_settings (
 	failed_auth_per_minute integer NOT NULL DEFAULT 10 CHECK (failed_auth_per_minute > 0)
 );
 INSERT INTO api_settings DEFAULT VALUES;
+-- Dumped and restored like pdns.settings: the restored row takes the place
+-- of the default one that CREATE EXTENSION made.
+CREATE FUNCTION _api_settings_replace() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM pdns.api_settings;
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER replace_row BEFORE INSERT ON api_settings
+	FOR EACH ROW EXECUTE FUNCTION _api_settings_replace();
 COMMENT ON TABLE api_settings IS 'pdns-api settings kept in the database (one row)';
 COMMENT ON COLUMN api_settings.audit_retention IS 'audit rows older than this are deleted by api_audit_expire()';
 COMMENT ON COLUMN api_settings.failed_auth_per_minute IS
@@ -103,8 +116,10 @@ CREATE TRIGGER api_audit_no_truncate BEFORE TRUNCATE ON api_audit
 
 SELECT pg_catalog.pg_extension_config_dump('api_settings', '');
 SELECT pg_catalog.pg_extension_config_dump('api_keys', '');
+SELECT pg_catalog.pg_extension_config_dump('api_keys_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('api_usage', '');
 SELECT pg_catalog.pg_extension_config_dump('api_audit', '');
+SELECT pg_catalog.pg_extension_config_dump('api_audit_id_seq', '');
 
 -- The caller's address as the audit keeps it.
 CREATE FUNCTION _api_client(remote inet) RETURNS inet
@@ -145,6 +160,16 @@ DECLARE
 	r pg_catalog.pg_roles;
 	key text := 'pdns_' || pdns.generate_pseudonymization_key();
 BEGIN
+	IF name IS NULL OR name !~ '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' THEN
+		RAISE EXCEPTION 'invalid API key name "%"', name
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'A name is 1 to 64 letters, digits, ".", "_", "@" or "-", and starts with a letter or digit.';
+	END IF;
+	IF EXISTS (SELECT 1 FROM pdns.api_keys k WHERE k.name = api_key_create.name) THEN
+		RAISE EXCEPTION 'an API key named "%" exists', name
+			USING ERRCODE = 'unique_violation',
+			      HINT = 'Revoke it and choose another name, or change its limits with pdns.api_key_set_limits().';
+	END IF;
 	SELECT * INTO r FROM pg_catalog.pg_roles WHERE oid = role;
 	IF r.rolsuper OR r.rolbypassrls OR r.rolname IN ('pdns_api', 'pdns_ingest') THEN
 		RAISE EXCEPTION 'an API key cannot act as role "%"', r.rolname
