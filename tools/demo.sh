@@ -11,7 +11,17 @@ DEMO_PORT=${PDNS_DEMO_PORT:-5499}
 bindir=/usr/lib/postgresql/15/bin
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+DEMO_API_PORT=${PDNS_DEMO_API_PORT:-8053}
+
+stop_api() {
+    if [ -f "$DEMO_DIR/pdns-api.pid" ]; then
+        kill "$(cat "$DEMO_DIR/pdns-api.pid")" 2>/dev/null || true
+        rm -f "$DEMO_DIR/pdns-api.pid"
+    fi
+}
+
 if [ "${1:-}" = stop ]; then
+    stop_api
     as_pg "$bindir/pg_ctl" -D "$DEMO_DIR/data" -m fast stop
     exit 0
 fi
@@ -54,10 +64,48 @@ have_capture=false
 psql -X -q -d pdns_demo -v ON_ERROR_STOP=1 -v "top=$top" -v "capture=$capture" -v "have_capture=$have_capture" \
     -v "capture_tool=$bindir/pdns-capture" -f tools/demo.sql
 
+# pdns-api next to it (docs/api.md): a login role for the daemon, an API
+# key for the analyst, and dnsdbq pointed at it.
+stop_api
+psql -X -q -d pdns_demo -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+SET client_min_messages = warning;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pdns_demo_api') THEN
+    CREATE ROLE pdns_demo_api LOGIN IN ROLE pdns_api;
+  END IF;
+END $$;
+SQL
+key=$(psql -X -q -At -d pdns_demo -c "SELECT pdns.api_key_create('demo', 'pdns_analyst', queries_per_day => NULL, results_per_day => NULL)")
+cat > "$DEMO_DIR/pdns-api.conf" <<CONF
+listen = 127.0.0.1
+port = $DEMO_API_PORT
+database = "host=$DEMO_DIR port=$DEMO_PORT dbname=pdns_demo user=pdns_demo_api"
+CONF
+cat > "$DEMO_DIR/dnsdbq.env" <<ENV
+export DNSDB_SERVER=http://127.0.0.1:$DEMO_API_PORT
+export DNSDB_API_KEY=$key
+ENV
+chmod 600 "$DEMO_DIR/dnsdbq.env"
+"$bindir/pdns-api" -c "$DEMO_DIR/pdns-api.conf" >"$DEMO_DIR/pdns-api.log" 2>&1 &
+echo $! > "$DEMO_DIR/pdns-api.pid"
+sleep 0.5
+if ! kill -0 "$(cat "$DEMO_DIR/pdns-api.pid")" 2>/dev/null; then
+    cat "$DEMO_DIR/pdns-api.log" >&2
+    echo "pdns-api did not start (is port $DEMO_API_PORT taken? set PDNS_DEMO_API_PORT)" >&2
+    exit 1
+fi
+echo
+echo "== pdns-api answers Farsight's dnsdbq (DNSDB API v2):"
+echo "\$ dnsdbq -r '*.example.com/A' -l 4"
+(. "$DEMO_DIR/dnsdbq.env" && dnsdbq -r '*.example.com/A' -l 4 2>&1)
+
 cat <<MSG
 
 pdns is running.  Connect with:
     psql -h $DEMO_DIR -p $DEMO_PORT -U postgres pdns_demo
-Stop it with:
+pdns-api serves the DNSDB API v2 and CIRCL pDNS on http://127.0.0.1:$DEMO_API_PORT;
+point dnsdbq at it with:
+    . $DEMO_DIR/dnsdbq.env && dnsdbq -r www.example.com
+Stop both with:
     tools/demo.sh stop
 MSG
