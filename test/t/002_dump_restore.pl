@@ -165,6 +165,21 @@ VALUES ('z7.dump.example', 'watched', 'tap', tstzrange('2023-11-01', NULL));
 INSERT INTO pdns.ips_seen_elsewhere VALUES ('198.51.7.1', '2023-11-14', '2023-11-16');
 SELECT pdns.run_maintenance();
 });
+# pdns-api's keys, usage, audit and settings (src/sql/85_api.sql).
+my $api_key = $source->safe_psql(
+	'pdns', q{
+SET client_min_messages = warning;
+CREATE ROLE dump_reader IN ROLE pdns_analyst;
+UPDATE pdns.api_settings SET audit_retention = '30 days';
+SELECT pdns.api_key_create('dump', 'dump_reader', queries_per_day => 5);
+});
+is( $source->safe_psql(
+		'pdns', qq{
+SELECT string_agg(a.status::text, ' ' ORDER BY a.status)
+FROM (VALUES ('$api_key'), ('wrong')) k(key), pdns._api_begin(k.key, '192.0.2.1', 'lookup', '', 10, true) a}),
+	'200 401',
+	'source: an API key admitted, a wrong one refused and audited');
+$source->safe_psql('pdns', 'SELECT pg_advisory_unlock_all()');
 store_is_model($source, 'pdns', $model, 'source: the store holds the batches loaded');
 my $want = snapshot($source, 'pdns');
 cmp_ok(scalar(keys %{ $want->{tables} }), '>=', 40,
@@ -204,9 +219,21 @@ is( join('', grep { !/ERROR:  role "\Q$superuser\E" already exists/ } grep { /ER
 is($rc . $err, '0', 'fresh cluster: createdb and pg_restore run without an error');
 is( $fresh->safe_psql('pdns',
 		"SELECT string_agg(rolname, ' ' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'pdns%'"),
-	'pdns_admin pdns_analyst pdns_ingest',
+	'pdns_admin pdns_analyst pdns_api pdns_ingest',
 	'fresh cluster: the roles of pdns');
 same_as_source(snapshot($fresh, 'pdns'), $want, 'fresh cluster');
+for my $copy ([ 'source', $source, 'pdns' ], [ 'new database', $source, 'restored' ],
+	[ 'fresh cluster', $fresh, 'pdns' ])
+{
+	my ($what, $node, $db) = @$copy;
+	is( $node->safe_psql(
+			$db, qq{
+SELECT a.status, a.role, (SELECT audit_retention FROM pdns.api_settings),
+       (SELECT count(*) FROM pdns.api_audit), (SELECT queries FROM pdns.api_usage)
+FROM pdns._api_begin('$api_key', '192.0.2.1', 'lookup', '', 10, true) a}),
+		'200|dump_reader|30 days|1|1',
+		"$what: the API key still works; its usage (before this query), audit and settings");
+}
 
 # New batches go into the copies as into the source: one in the periods
 # that exist (no partition made), one in a new period (a partition per
