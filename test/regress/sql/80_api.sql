@@ -3,6 +3,7 @@
 -- the append-only audit trail, and the objects it prints.
 SET search_path = pdns, public;
 SET timezone = 'UTC';
+SET pdns.pseudonymization_key = '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
 SET client_min_messages = warning;
 TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
 	negative_observations, client_observations, rejects;
