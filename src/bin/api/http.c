@@ -714,7 +714,27 @@ api_handle(void *cls, struct MHD_Connection *connection,
 	asked = call->req.limit > 0 ? call->req.limit
 		: call->req.limit == 0 ? 0 : srv->cfg->default_limit;
 	status = admit(call, key, asked);
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE && call->broken)
+	{
+		/*
+		 * A pooled connection finds out that the server went away (and may
+		 * be back) only when it is used: try once more on a new one.
+		 */
+		api_pool_put(srv->pool, call->conn, true);
+		call->broken = false;
+		call->conn = api_pool_get(srv->pool, srv->cfg->pool_wait_ms, why, sizeof(why));
+		if (call->conn != NULL)
+			status = admit(call, key, asked);
+	}
 	free(key);
+	if (call->conn == NULL)
+	{
+		enum MHD_Result r = respond_error(connection, MHD_HTTP_SERVICE_UNAVAILABLE,
+										  "database unavailable; try again later");
+
+		free_call(call);
+		return r;
+	}
 	if (status != 0)
 	{
 		enum MHD_Result r = respond_error(connection, (unsigned) status, call->message);
