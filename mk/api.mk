@@ -2,12 +2,19 @@
 # Built and installed like pdns-capture, into PostgreSQL's bindir.
 
 API_BIN    = src/bin/pdns-api
-API_SRCS   = $(sort $(wildcard src/bin/api/*.c))
+API_ASSETS = $(sort $(wildcard src/bin/api/explorer/*))
+API_GEN    = src/bin/api/gen/assets.c
+API_SRCS   = $(sort $(wildcard src/bin/api/*.c)) $(API_GEN)
 API_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -pthread \
 	-I$(shell $(PG_CONFIG) --includedir)
 API_LIBS   = -L$(shell $(PG_CONFIG) --libdir) -lpq -lmicrohttpd -pthread
 
-EXTRA_CLEAN += $(API_BIN)
+EXTRA_CLEAN += $(API_BIN) src/bin/api/gen
+
+# The explorer page (docs/explorer.md) is compiled in.
+$(API_GEN): $(API_ASSETS) tools/embed-assets.pl
+	@mkdir -p $(dir $@)
+	perl tools/embed-assets.pl $@ $(API_ASSETS)
 
 .PHONY: install-api uninstall-api
 
@@ -16,7 +23,7 @@ install: install-api
 uninstall: uninstall-api
 
 $(API_BIN): $(API_SRCS) $(wildcard src/bin/api/*.h) mk/api.mk
-	$(CC) $(API_CFLAGS) -o $@ $(API_SRCS) $(API_LIBS)
+	$(CC) $(API_CFLAGS) -Isrc/bin/api -o $@ $(API_SRCS) $(API_LIBS)
 
 install-api: $(API_BIN)
 	$(MKDIR_P) '$(DESTDIR)$(bindir)'

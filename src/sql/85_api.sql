@@ -455,6 +455,78 @@ END;
 COMMENT ON FUNCTION unaggregated(lookup_row, text, text, text, text) IS
 	'a lookup result split by period of the history tier (DNSDB''s aggr=false), within time fences';
 
+-- ---------------------------------------------------------------------
+-- What the explorer page draws (docs/explorer.md), as pdns-api serves it
+-- under /pdns/v1/: volume per period, and enrichment while seen.
+
+-- Observations and negative answers per period of the history tier, for
+-- one name or (below) a name and every name under it, as a JSON object
+-- per period: {"period", "observations", "negative", "nxdomain"}.
+CREATE FUNCTION volume_by_period(name dnsname, below boolean DEFAULT false)
+RETURNS TABLE (period timestamptz, observations bigint, negative bigint, nxdomain bigint)
+LANGUAGE plpgsql STABLE
+-- one plan per branch: the name is an index bound in either
+SET plan_cache_mode = force_generic_plan
+AS $$
+BEGIN
+	IF below THEN
+		RETURN QUERY
+		SELECT v.period, sum(v.obs)::bigint, sum(v.neg)::bigint, sum(v.nx)::bigint
+		FROM (SELECT o.period, o.count AS obs, 0::bigint AS neg, 0::bigint AS nx
+		      FROM pdns.rrsets r JOIN pdns.observations o ON o.rrset_key = r.key
+		      WHERE r.rrname OPERATOR(public.<<=) volume_by_period.name
+		      UNION ALL
+		      SELECT n.period, 0, n.count, CASE WHEN n.rcode = 3 THEN n.count ELSE 0 END
+		      FROM pdns.negative_observations n
+		      WHERE n.rrname OPERATOR(public.<<=) volume_by_period.name) v
+		GROUP BY v.period ORDER BY v.period;
+	ELSE
+		RETURN QUERY
+		SELECT v.period, sum(v.obs)::bigint, sum(v.neg)::bigint, sum(v.nx)::bigint
+		FROM (SELECT o.period, o.count AS obs, 0::bigint AS neg, 0::bigint AS nx
+		      FROM pdns.rrsets r JOIN pdns.observations o ON o.rrset_key = r.key
+		      WHERE r.rrname OPERATOR(public.=) volume_by_period.name
+		      UNION ALL
+		      SELECT n.period, 0, n.count, CASE WHEN n.rcode = 3 THEN n.count ELSE 0 END
+		      FROM pdns.negative_observations n
+		      WHERE n.rrname OPERATOR(public.=) volume_by_period.name) v
+		GROUP BY v.period ORDER BY v.period;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION volume_by_period(dnsname, boolean) IS
+	'observations, negative answers and NXDOMAINs per period for a name (below: and every name under it)';
+
+-- The explorer's volume chart: volume_by_period() as JSON objects.
+CREATE FUNCTION explorer_volume(value text, below boolean) RETURNS SETOF json
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT json_build_object('period', floor(extract(epoch FROM v.period))::bigint,
+	                         'observations', v.observations, 'negative', v.negative,
+	                         'nxdomain', v.nxdomain)
+	FROM pdns.volume_by_period(value::pdns.dnsname, below) v;
+END;
+COMMENT ON FUNCTION explorer_volume(text, boolean) IS
+	'volume_by_period() as the JSON objects pdns-api serves at /pdns/v1/volume/';
+
+-- What every enrichment source version said about an address while it was
+-- seen (first to last, epoch seconds or any fence form), newest first.
+CREATE FUNCTION explorer_enrichment(value text, first text, last text) RETURNS SETOF json
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT json_strip_nulls(json_build_object(
+		'kind', e.kind, 'source', e.source, 'version', e.version, 'network', e.network::text,
+		'from', floor(extract(epoch FROM lower(e.during)))::bigint,
+		'until', floor(extract(epoch FROM upper(e.during)))::bigint,
+		'asn', e.asn, 'as_org', e.as_org, 'country', e.country, 'city', e.city))
+	FROM pdns.enrich_during(value::inet,
+	                        tstzrange(coalesce(pdns.fence(first), '-infinity'),
+	                                  coalesce(pdns.fence(last), 'infinity'), '[]')) e
+	ORDER BY lower(e.during) DESC NULLS LAST, e.kind, e.source;
+END;
+COMMENT ON FUNCTION explorer_enrichment(text, text, text) IS
+	'enrich_during() of an address as the JSON objects pdns-api serves at /pdns/v1/enrich/';
+
 REVOKE ALL ON api_settings, api_keys, api_usage, api_audit FROM PUBLIC;
 GRANT SELECT ON api_settings, api_audit, api_key_status TO pdns_admin;
 GRANT UPDATE (audit_retention, failed_auth_per_minute) ON api_settings TO pdns_admin;

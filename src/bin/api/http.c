@@ -9,6 +9,7 @@
  * cancels what is still running, resets the role, writes the audit row
  * with pdns._api_end() and gives the connection back.
  */
+#include "assets.h"
 #include "http.h"
 #include "request.h"
 #include "statements.h"
@@ -78,6 +79,34 @@ respond_error(struct MHD_Connection *connection, unsigned status, const char *ms
 	o += api_json_string(msg, body + o, sizeof(body) - o - 20);
 	snprintf(body + o, sizeof(body) - o, ",\"status\":%u}\n", status);
 	return respond_text(connection, status, body, "application/json");
+}
+
+/*
+ * The explorer page's files: public (no key; the page asks for one), and
+ * allowed to load nothing but themselves and to talk only to this server.
+ */
+static enum MHD_Result
+respond_asset(struct MHD_Connection *connection, const char *name)
+{
+	for (const api_asset *a = api_assets; a->name; a++)
+		if (strcmp(a->name, name) == 0)
+		{
+			struct MHD_Response *r = MHD_create_response_from_buffer(a->len, (void *) a->data,
+																	 MHD_RESPMEM_PERSISTENT);
+			enum MHD_Result ret;
+
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->content_type);
+			MHD_add_response_header(r, "Content-Security-Policy",
+									"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+									"frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+			MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+			MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+			MHD_add_response_header(r, "Cache-Control", "no-cache");
+			ret = MHD_queue_response(connection, MHD_HTTP_OK, r);
+			MHD_destroy_response(r);
+			return ret;
+		}
+	return respond_error(connection, MHD_HTTP_NOT_FOUND, "no such file");
 }
 
 /* ------------------------------------------------------------------ */
@@ -371,7 +400,7 @@ line_append(api_call *call, const char *s, size_t len)
 static bool
 next_line(api_call *call)
 {
-	bool		saf = call->req.service == API_DNSDB;
+	bool		saf = call->req.service != API_CIRCL;
 
 	call->line_len = call->line_off = 0;
 	if (!call->begun)
@@ -484,6 +513,10 @@ kind_endpoint(const api_request *req)
 			return "rate_limit";
 		case API_CIRCL:
 			return "circl";
+		case API_EXPLORER:
+			return "explorer";
+		case API_STATIC:
+			return "static";
 		default:
 			return req->summarize ? "summarize" : "lookup";
 	}
@@ -509,6 +542,8 @@ start_lookup(api_call *call)
 	}
 	else if (req->service == API_CIRCL)
 		call->shape = SHAPE_COF;
+	else if (req->service == API_EXPLORER)
+		call->shape = SHAPE_AGGREGATED;
 	else
 	{
 		call->shape = req->aggr ? SHAPE_AGGREGATED : SHAPE_UNAGGREGATED;
@@ -678,6 +713,13 @@ api_handle(void *cls, struct MHD_Connection *connection,
 	if (status != 0)
 	{
 		enum MHD_Result r = respond_error(connection, (unsigned) status, call->message);
+
+		free_call(call);
+		return r;
+	}
+	if (call->req.service == API_STATIC)
+	{
+		enum MHD_Result r = respond_asset(connection, call->req.value);
 
 		free_call(call);
 		return r;

@@ -10,6 +10,9 @@
  *	/dnsdb/v2/{lookup|summarize}/rdata/ip/{address | address,prefix | low-high}
  *	/dnsdb/v2/{lookup|summarize}/rdata/raw/{hex}[/{rrtype}]
  *	/pdns/query/{name or address}
+ *	/pdns/v1/volume/{name|domain}/{name}		(the explorer's volume chart)
+ *	/pdns/v1/enrich/{address}?first=&last=		(enrichment while seen)
+ *	/, /index.html, /explorer/{file}			(the explorer page)
  */
 #include "request.h"
 
@@ -327,6 +330,48 @@ parse_params(const api_param *params, size_t nparams, api_request *req, char msg
 	return rc;
 }
 
+/* /pdns/v1/volume/{name|domain}/{name} and /pdns/v1/enrich/{address} */
+static int
+parse_explorer(char **seg, int n, const api_param *params, size_t nparams,
+			   api_request *req, char msg[API_MSG_MAX])
+{
+	int			rc;
+
+	req->service = API_EXPLORER;
+	if (strcmp(seg[2], "volume") == 0)
+	{
+		if (n != 5 || (strcmp(seg[3], "name") != 0 && strcmp(seg[3], "domain") != 0))
+			return refuse(msg, 404, "no such endpoint: expected /pdns/v1/volume/{name|domain}/{name}");
+		req->kind = seg[3][0] == 'n' ? API_VOLUME_NAME : API_VOLUME_DOMAIN;
+		rc = check_name("name", seg[4], req->value, API_VALUE_MAX, msg);
+		return rc ? rc : parse_params(params, nparams, req, msg);
+	}
+	if (strcmp(seg[2], "enrich") == 0)
+	{
+		if (n != 4)
+			return refuse(msg, 404, "no such endpoint: expected /pdns/v1/enrich/{address}");
+		req->kind = API_ENRICH;
+		if ((rc = check_ip(seg[3], req->value, msg)) != 0)
+			return rc;
+		if (strchr(req->value, '/') || strchr(req->value, '-'))
+			return refuse(msg, 400, "enrichment is of one address, not a network or range");
+		for (size_t i = 0; i < nparams && i < API_PARAMS_MAX; i++)
+		{
+			const char *v = params[i].value ? params[i].value : "";
+
+			/* the span the address was seen in: fences of the enrichment */
+			if (strcmp(params[i].name, "first") == 0)
+				rc = parse_fence("first", v, req->time_first_after, msg);
+			else if (strcmp(params[i].name, "last") == 0)
+				rc = parse_fence("last", v, req->time_last_before, msg);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	return refuse(msg, 404, "no such endpoint: /pdns/v1/%.40s", seg[2]);
+}
+
 int
 api_request_parse(const char *method, const char *path,
 				  const api_param *params, size_t nparams,
@@ -368,8 +413,22 @@ api_request_parse(const char *method, const char *path,
 		return rc ? rc : parse_params(params, nparams, req, msg);
 	}
 
+	if (n == 1 && (seg[0][0] == '\0' || strcmp(seg[0], "index.html") == 0))
+	{
+		req->service = API_STATIC;
+		strcpy(req->value, "index.html");
+		return 0;
+	}
+	if (n == 2 && strcmp(seg[0], "explorer") == 0)
+	{
+		req->service = API_STATIC;
+		return check_name("file name", seg[1], req->value, 64, msg);
+	}
+	if (n >= 3 && strcmp(seg[0], "pdns") == 0 && strcmp(seg[1], "v1") == 0)
+		return parse_explorer(seg, n, params, nparams, req, msg);
+
 	if (n < 3 || strcmp(seg[0], "dnsdb") != 0 || strcmp(seg[1], "v2") != 0)
-		return refuse(msg, 404, "no such endpoint: paths start /dnsdb/v2/ or /pdns/query/");
+		return refuse(msg, 404, "no such endpoint: paths start /dnsdb/v2/, /pdns/query/ or /pdns/v1/");
 	if (n == 3 && strcmp(seg[2], "ping") == 0)
 	{
 		req->service = API_PING;

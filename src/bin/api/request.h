@@ -25,7 +25,9 @@ typedef enum api_service
 	API_DNSDB,					/* /dnsdb/v2/lookup|summarize/... */
 	API_CIRCL,					/* /pdns/query/{q} */
 	API_PING,					/* /dnsdb/v2/ping */
-	API_RATE_LIMIT				/* /dnsdb/v2/rate_limit */
+	API_RATE_LIMIT,				/* /dnsdb/v2/rate_limit */
+	API_EXPLORER,				/* /pdns/v1/...: what the explorer page draws */
+	API_STATIC					/* the explorer page's files: value is the path */
 } api_service;
 
 typedef enum api_kind
@@ -37,6 +39,9 @@ typedef enum api_kind
 	API_RDATA_RAW,				/* value is hex rdata */
 	API_CIRCL_NAME,
 	API_CIRCL_IP,
+	API_VOLUME_NAME,			/* /pdns/v1/volume/name/{name} */
+	API_VOLUME_DOMAIN,			/* /pdns/v1/volume/domain/{name}: and below */
+	API_ENRICH,					/* /pdns/v1/enrich/{address}?first=&last= */
 	API_KIND_COUNT
 } api_kind;
 

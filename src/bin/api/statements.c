@@ -3,6 +3,7 @@
  */
 #include "statements.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,13 @@ static const char *const calls[API_KIND_COUNT] = {
 	[API_CIRCL_IP] = "pdns.lookup_rdata_ip($1, max_results => $8) l",
 };
 
+/* The explorer's (one shape each): rows of (json, truncated) as well. */
+static const char *const explorer_sql[API_KIND_COUNT] = {
+	[API_VOLUME_NAME] = "SELECT v::text, false FROM pdns.explorer_volume($1, false) v",
+	[API_VOLUME_DOMAIN] = "SELECT v::text, false FROM pdns.explorer_volume($1, true) v",
+	[API_ENRICH] = "SELECT e::text, false FROM pdns.explorer_enrichment($1, $5, $6) e",
+};
+
 static const char *const kind_names[API_KIND_COUNT] = {
 	[API_RRSET_NAME] = "rrset_name",
 	[API_RRSET_RAW] = "rrset_raw",
@@ -27,6 +35,9 @@ static const char *const kind_names[API_KIND_COUNT] = {
 	[API_RDATA_RAW] = "rdata_raw",
 	[API_CIRCL_NAME] = "circl_name",
 	[API_CIRCL_IP] = "circl_ip",
+	[API_VOLUME_NAME] = "volume_name",
+	[API_VOLUME_DOMAIN] = "volume_domain",
+	[API_ENRICH] = "enrich",
 };
 
 static const char *const shape_names[] = {"a", "u", "s", "c"};
@@ -98,6 +109,14 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 	for (int k = 0; k < API_KIND_COUNT; k++)
 	{
 		bool		circl = k == API_CIRCL_NAME || k == API_CIRCL_IP;
+
+		if (explorer_sql[k])
+		{
+			if (prepare(conn, api_lookup_statement(k, SHAPE_AGGREGATED), explorer_sql[k], LOOKUP_PARAMS,
+						lookup_types, why, whylen))
+				return -1;
+			continue;
+		}
 
 		if (circl)
 		{

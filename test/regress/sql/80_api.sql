@@ -80,6 +80,20 @@ SELECT dnsdb_object(u) FROM lookup_rrset('www.example.com') l, unaggregated(l) u
 SELECT dnsdb_object(u) FROM lookup_rrset('www.example.com') l,
 	unaggregated(l, time_first_after => '1700050000') u;
 
+-- What the explorer draws: volume per period (a name, or a name and all
+-- below it), with negative answers; enrichment of an address while seen.
+INSERT INTO ingest_text VALUES
+	(E'1700000000\tapi\t\t\tnx.example.com\tA\t\t\t\texample.com\t4\tNXDOMAIN');
+SELECT * FROM volume_by_period('www.example.com');
+SELECT * FROM volume_by_period('example.com', below => true);
+SELECT explorer_volume('example.com', true);
+SELECT explorer_volume('no..name', false);
+SELECT enrichment_version('whois', 'registry', 'v1', '2023-01-01') IS NOT NULL AS source_made;
+INSERT INTO ip_enrichment (source_id, network, valid, asn, as_org, country, record)
+SELECT id, '192.0.2.0/24', valid, 64500, 'Example AS', 'NL', '{}' FROM enrichment_source;
+SELECT explorer_enrichment('192.0.2.1', '1700000000', '1700090000');
+SELECT count(*) FROM explorer_enrichment('192.0.2.1', '1600000000', '1600090000');
+
 -- Privileges: analysts see nothing of keys or audit; pdns_api only gates.
 SELECT has_table_privilege('pdns_analyst', 'api_audit', 'SELECT') AS analyst_reads_audit,
        has_table_privilege('pdns_admin', 'api_audit', 'DELETE') AS admin_deletes_audit,
@@ -94,5 +108,7 @@ ALTER TABLE api_audit DISABLE TRIGGER USER;
 DELETE FROM api_audit;
 ALTER TABLE api_audit ENABLE TRIGGER USER;
 DELETE FROM api_keys;
+DELETE FROM ip_enrichment;
+DELETE FROM enrichment_source;
 REVOKE api_reader FROM pdns_api;
 DROP ROLE api_reader, api_super;
