@@ -241,6 +241,7 @@ typedef struct api_call
 	bool		begun;
 	bool		ended;			/* the terminator is written */
 	bool		truncated;
+	long long	row_limit;		/* rows to send at most (-1: the SQL's limit) */
 	PGresult   *pending;		/* a row not yet written */
 	char	   *line;			/* what did not fit into the last block */
 	size_t		line_len,
@@ -412,6 +413,14 @@ next_line(api_call *call)
 			return true;
 		}
 	}
+	if (call->pending && call->row_limit >= 0 && call->rows >= call->row_limit)
+	{
+		/* a row past the limit: the answer was cut */
+		call->truncated = true;
+		PQclear(call->pending);
+		call->pending = NULL;
+		stop_lookup(call);
+	}
 	if (call->pending)
 	{
 		const char *json = PQgetvalue(call->pending, 0, 0);
@@ -528,18 +537,15 @@ start_lookup(api_call *call)
 {
 	const api_request *req = &call->req;
 	char		fetch[32],
-				offset[32];
+				offset[32],
+				max_count[32];
 	const char *values[LOOKUP_PARAMS];
 	const char *stmt;
 	long long	n = call->max_results;
 	PGresult   *res;
 
 	if (req->summarize)
-	{
 		call->shape = SHAPE_SUMMARY;
-		if (req->max_count > 0 && req->max_count < n)
-			n = req->max_count;
-	}
 	else if (req->service == API_CIRCL)
 		call->shape = SHAPE_COF;
 	else if (req->service == API_EXPLORER)
@@ -571,6 +577,10 @@ start_lookup(api_call *call)
 	values[7] = fetch;
 	values[8] = offset;
 	values[9] = req->humantime ? "t" : "f";
+	snprintf(max_count, sizeof(max_count), "%lld", req->max_count);
+	values[10] = req->max_count > 0 ? max_count : NULL;
+	/* aggr=false splits RRsets by period: the limit counts the pieces */
+	call->row_limit = call->shape == SHAPE_UNAGGREGATED ? call->max_results : -1;
 
 	{
 		const char *role[] = {call->role};

@@ -85,14 +85,15 @@ int
 api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 {
 	static const Oid lookup_types[LOOKUP_PARAMS] = {
-		TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT8OID, INT8OID, BOOLOID
+		TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT8OID, INT8OID, BOOLOID,
+		INT8OID
 	};
 	static const Oid begin_types[] = {TEXTOID, INETOID, TEXTOID, TEXTOID, INT8OID, BOOLOID};
 	static const Oid end_types[] = {INT4OID, INT4OID, TIMESTAMPTZOID, INETOID, TEXTOID, TEXTOID,
 	INT4OID, INT8OID, TEXTOID};
 	static const Oid text_type[] = {TEXTOID};
 	static const Oid int_type[] = {INT4OID};
-	char		sql[1024];
+	char		sql[2048];
 
 	if (prepare(conn, STMT_BEGIN,
 				"SELECT a.status, a.message, a.key_id, a.key_name, a.role, a.slot, a.max_results, a.started, a.offset_max"
@@ -134,13 +135,18 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 			return -1;
 		snprintf(sql, sizeof(sql),
 				 "SELECT pdns.dnsdb_object(u, $10)::text, l.truncated FROM %s"
-				 " CROSS JOIN LATERAL pdns.unaggregated(l, $4, $5, $6, $7) u OFFSET $9", calls[k]);
+				 " CROSS JOIN LATERAL pdns.unaggregated(l, $4, $5, $6, $7) u"
+				 " OFFSET $9 LIMIT $8 - $9 + 1", calls[k]);
 		if (prepare(conn, api_lookup_statement(k, SHAPE_UNAGGREGATED), sql, LOOKUP_PARAMS, lookup_types,
 					why, whylen))
 			return -1;
 		snprintf(sql, sizeof(sql),
 				 "SELECT pdns.dnsdb_summary(s, $10)::text, s.truncated"
-				 " FROM pdns.summarize(ARRAY(SELECT l FROM %s)) s", calls[k]);
+				 " FROM pdns.summarize(ARRAY("
+				 "   SELECT x.l FROM (SELECT l, coalesce(sum(l.count) OVER"
+				 "                      (ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before"
+				 "                    FROM %s) x"
+				 "   WHERE $11 IS NULL OR x.before < $11)) s", calls[k]);
 		if (prepare(conn, api_lookup_statement(k, SHAPE_SUMMARY), sql, LOOKUP_PARAMS, lookup_types,
 					why, whylen))
 			return -1;

@@ -5,7 +5,8 @@
  * Lookups take the same ten parameters, whatever they use of them:
  *	$1 value, $2 rrtype (NULL: ANY), $3 bailiwick, $4..$7 the fences
  *	time_first_before, time_first_after, time_last_before, time_last_after,
- *	$8 results to fetch (limit + offset), $9 offset, $10 humantime.
+ *	$8 results to fetch (limit + offset), $9 offset, $10 humantime,
+ *	$11 max_count (summarize: stop once the count reaches it; NULL: no stop).
  * Each returns rows of (json text, truncated boolean).
  */
 #ifndef PDNS_API_STATEMENTS_H
@@ -16,12 +17,13 @@
 
 #include "request.h"
 
-#define LOOKUP_PARAMS 10
+#define LOOKUP_PARAMS 11
 
 typedef enum api_shape
 {
 	SHAPE_AGGREGATED,			/* one row per RRset */
-	SHAPE_UNAGGREGATED,			/* one row per RRset and period (aggr=false) */
+	SHAPE_UNAGGREGATED,			/* one row per RRset and period (aggr=false); one
+								 * row more than the limit tells it was cut */
 	SHAPE_SUMMARY,				/* one summary row */
 	SHAPE_COF					/* COF objects (CIRCL) */
 } api_shape;
