@@ -12,6 +12,7 @@ PACKAGES="
   libpcap-dev libfstrm-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev zlib1g-dev
   tcpdump
   libmicrohttpd-dev dnsdbq curl openssl wrk
+  chromium chromium-driver
 "
 
 missing=""
