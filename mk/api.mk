@@ -37,3 +37,20 @@ $(FUZZ_BIN)/fuzz_api_request: test/fuzz/fuzz_api_request.c src/bin/api/request.c
 	@mkdir -p $(FUZZ_BIN)
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/bin/api \
 		-o $@ $< src/bin/api/request.c
+
+# The API's TAP tests against a pdns-api built with AddressSanitizer and
+# UBSan (leaks included: it frees what it made before it exits).
+API_ASAN_BIN = src/bin/pdns-api-asan
+API_TAP      = test/t/007_api_dnsdbq.pl test/t/008_api_access.pl
+EXTRA_CLEAN += $(API_ASAN_BIN)
+
+$(API_ASAN_BIN): $(API_SRCS) $(wildcard src/bin/api/*.h) mk/api.mk
+	$(CLANG) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -std=gnu11 -pthread \
+		-I$(shell $(PG_CONFIG) --includedir) -Isrc/bin/api -o $@ $(API_SRCS) $(API_LIBS)
+
+.PHONY: check-api-asan
+check-api-asan: $(API_ASAN_BIN)
+	@bin=$$(mktemp -d "$${TMPDIR:-/tmp}/pdns-api-asan.XXXXXX") && chmod 755 "$$bin" && \
+	install -m 755 $(API_ASAN_BIN) "$$bin/pdns-api" && \
+	PDNS_API_BIN="$$bin/pdns-api" ASAN_OPTIONS=abort_on_error=0:exitcode=23 \
+		$(MAKE) -s prove-check PROVE_TESTS="$(API_TAP)"; status=$$?; rm -rf "$$bin"; exit $$status

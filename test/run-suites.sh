@@ -28,6 +28,7 @@ run fuzz      make -s fuzz
 run docs      make -s docscheck
 run valgrind  make -s check-valgrind
 run capture   make -s capture-check
+run api-asan  make -s check-api-asan
 [ -d test/isolation/specs ] && run isolation make -s isolationcheck
 [ -d test/t ] && run tap make -s prove-check
 

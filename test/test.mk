@@ -79,6 +79,7 @@ ifeq ($(shell id -u),0)
 	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/pdns-tap.XXXXXX") && mkdir "$$dir/test" && \
 	cp -R test/t "$$dir/test/" && chown -R $(TAP_USER) "$$dir" && \
 	if cd "$$dir" && runuser -u $(TAP_USER) -- env TESTDIR="$$dir" PATH="$(bindir):$$PATH" \
+		PDNS_API_BIN="$$PDNS_API_BIN" \
 		PG_REGRESS='$(top_builddir)/src/test/regress/pg_regress' \
 		$(PROVE) $(PG_PROVE_FLAGS) $(PROVE_FLAGS) $(PROVE_TESTS); \
 	then rm -rf "$$dir"; else echo "prove-check: logs kept in $$dir/tmp_check/log"; exit 1; fi

@@ -135,7 +135,8 @@ my $conf = write_file('pdns-api.conf', join("\n",
 	'database = host=' . $node->host . ' port=' . $node->port . ' dbname=pdns user=apigw',
 	'pool_size = 4', ''));
 my $api_log = "$PostgreSQL::Test::Utils::log_path/007_pdns-api.log";
-my $api = IPC::Run::start([ "$bindir/pdns-api", '-c', $conf ], '<', \undef, '>>', $api_log,
+# (make check-api-asan runs this with a build under AddressSanitizer)
+my $api = IPC::Run::start([ $ENV{PDNS_API_BIN} || "$bindir/pdns-api", '-c', $conf ], '<', \undef, '>>', $api_log,
 	'2>>', $api_log);
 END { eval { $api->kill_kill if $api }; }
 

@@ -190,3 +190,13 @@ api_config_load(api_config *cfg, const char *path)
 	}
 	return rc;
 }
+
+void
+api_config_free(api_config *cfg)
+{
+	free(cfg->listen);
+	free(cfg->database);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
+	memset(cfg, 0, sizeof(*cfg));
+}

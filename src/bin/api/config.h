@@ -31,4 +31,6 @@ typedef struct api_config
 /* Defaults, then the file; on error prints to stderr and returns -1. */
 int			api_config_load(api_config *cfg, const char *path);
 
+void		api_config_free(api_config *cfg);
+
 #endif

@@ -88,6 +88,10 @@ housekeeping(void *arg)
 	return NULL;
 }
 
+/* (static: what the threads share stays reachable until exit) */
+static api_config cfg;
+static api_server srv;
+
 static void
 usage(FILE *f)
 {
@@ -101,8 +105,6 @@ main(int argc, char **argv)
 {
 	const char *config_path = NULL;
 	bool		check_only = false;
-	api_config	cfg;
-	api_server	srv;
 	struct MHD_Daemon *daemon;
 	struct sockaddr_storage addr;
 	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
@@ -212,5 +214,9 @@ main(int argc, char **argv)
 	sigwait(&signals, &sig);
 	fprintf(stderr, "pdns-api: stopping on signal %d\n", sig);
 	MHD_stop_daemon(daemon);
+	/* (the housekeeper may hold a connection: leave the pool to exit) */
+	free(cert);
+	free(key);
+	api_config_free(&cfg);
 	return 0;
 }
