@@ -44,8 +44,8 @@ fuzz: $(FUZZERS)
 		rm -rf $$work $$work.log; \
 	done; exit $$status
 
-# Every ```sql block in docs/*.md, run through psql, must print exactly the
-# ```text block that follows it.
+# Every ```sql and ```console block in docs/*.md, run through psql, must
+# print exactly the ```text block that follows it (test/docs/check-docs.pl).
 docscheck:
 	@test/docs/check-docs.pl docs/*.md
 
