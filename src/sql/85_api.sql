@@ -377,14 +377,15 @@ BEGIN ATOMIC
 		              ELSE to_json(extract(epoch FROM ((now() AT TIME ZONE 'UTC')::date + 1)::timestamp
 		                                   AT TIME ZONE 'UTC')::bigint) END,
 		'limit', coalesce(to_json(k.queries_per_day), to_json('unlimited'::text)),
-		'remaining', coalesce(to_json(greatest(k.queries_per_day - coalesce(u.queries, 0), 0)),
-		                      to_json('n/a'::text)),
+		'remaining', CASE WHEN k.queries_per_day IS NULL THEN to_json('n/a'::text)
+		                  ELSE to_json(greatest(k.queries_per_day - coalesce(u.queries, 0), 0)) END,
 		'expires', CASE WHEN k.expires IS NULL THEN NULL
 		                ELSE to_json(extract(epoch FROM k.expires)::bigint) END,
 		'results_max', k.max_limit,
 		'offset_max', k.max_limit,
 		'results_per_day', k.results_per_day,
-		'results_remaining', greatest(k.results_per_day - coalesce(u.results, 0), 0),
+		'results_remaining', CASE WHEN k.results_per_day IS NOT NULL
+		                          THEN greatest(k.results_per_day - coalesce(u.results, 0), 0) END,
 		'concurrent_max', k.max_concurrent)))
 	FROM pdns.api_keys k
 	LEFT JOIN pdns.api_usage u ON u.key_id = k.id AND u.day = (now() AT TIME ZONE 'UTC')::date

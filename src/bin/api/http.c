@@ -272,7 +272,12 @@ status_of(const PGresult *res, PGconn *conn, bool *broken, char *msg, size_t msg
 		return MHD_HTTP_SERVICE_UNAVAILABLE;
 	}
 	if (strcmp(state, "42501") == 0)
+	{
+		/* (the privilege named may be of a function inside the lookup) */
+		snprintf(msg, msglen, "the API key's role may not read the store (%s)", primary);
+		msg[strcspn(msg, "\n")] = '\0';
 		return MHD_HTTP_FORBIDDEN;
+	}
 	if (strcmp(state, "57014") == 0)
 	{
 		snprintf(msg, msglen, "the lookup took longer than the server allows (statement timeout)");
@@ -702,6 +707,18 @@ api_handle(void *cls, struct MHD_Connection *connection,
 	int			status;
 	long long	asked;
 
+	/*
+	 * The first call only says the headers are in; answering on it would
+	 * make libmicrohttpd close the connection (no keep-alive), since the
+	 * request's body, if any, is not read yet.
+	 */
+	if (*req_cls == NULL)
+	{
+		static int	headers_seen;
+
+		*req_cls = &headers_seen;
+		return MHD_YES;
+	}
 	if (*upload_data_size != 0)
 		return respond_error(connection, MHD_HTTP_CONTENT_TOO_LARGE, "the API takes no request body");
 	if (strlen(url) > API_PATH_MAX)

@@ -7,18 +7,33 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The lookup function call of each kind, as a FROM item named l. */
+/*
+ * The lookup function call of each kind, as a FROM item named l; %s is
+ * where its four time fences go.
+ */
 static const char *const calls[API_KIND_COUNT] = {
-	[API_RRSET_NAME] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, $4, $5, $6, $7, max_results => $8) l",
-	[API_RRSET_RAW] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, $4, $5, $6, $7, max_results => $8) l",
-	[API_RDATA_NAME] = "pdns.lookup_rdata_name($1, coalesce($2, 'ANY'), $4, $5, $6, $7, max_results => $8) l",
-	[API_RDATA_IP] = "pdns.lookup_rdata_ip($1, $4, $5, $6, $7, max_results => $8) l",
-	[API_RDATA_RAW] = "pdns.lookup_rdata_raw($1, coalesce($2, 'ANY'), $4, $5, $6, $7, max_results => $8) l",
+	[API_RRSET_NAME] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, %s, max_results => $8) l",
+	[API_RRSET_RAW] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, %s, max_results => $8) l",
+	[API_RDATA_NAME] = "pdns.lookup_rdata_name($1, coalesce($2, 'ANY'), %s, max_results => $8) l",
+	[API_RDATA_IP] = "pdns.lookup_rdata_ip($1, %s, max_results => $8) l",
+	[API_RDATA_RAW] = "pdns.lookup_rdata_raw($1, coalesce($2, 'ANY'), %s, max_results => $8) l",
 	/* CIRCL answers what has the name as its owner or in its rdata */
-	[API_CIRCL_NAME] = "(SELECT * FROM pdns.lookup_rrset($1, 'ANY', max_results => $8)"
-	" UNION ALL SELECT * FROM pdns.lookup_rdata_name($1, 'ANY', max_results => $8)) l",
+	[API_CIRCL_NAME] = "(SELECT * FROM (SELECT * FROM pdns.lookup_rrset($1, 'ANY', max_results => $8)"
+	" UNION ALL SELECT * FROM pdns.lookup_rdata_name($1, 'ANY', max_results => $8)) u LIMIT $8) l",
 	[API_CIRCL_IP] = "pdns.lookup_rdata_ip($1, max_results => $8) l",
 };
+
+/* The fences as given: time_first_before, _after, time_last_before, _after. */
+#define FENCES "$4, $5, $6, $7"
+
+/*
+ * aggr=false: an RRset has a period within the fences only if its whole
+ * life starts before both "before" fences and ends after both "after"
+ * ones; the periods themselves are fenced exactly by unaggregated().
+ */
+#define FENCES_LOOSE \
+	"ceil(extract(epoch FROM least(pdns.fence($4), pdns.fence($6))))::bigint::text, NULL, NULL, " \
+	"floor(extract(epoch FROM greatest(pdns.fence($5), pdns.fence($7))))::bigint::text"
 
 /* The explorer's (one shape each): rows of (json, truncated) as well. */
 static const char *const explorer_sql[API_KIND_COUNT] = {
@@ -93,7 +108,8 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 	INT4OID, INT8OID, TEXTOID};
 	static const Oid text_type[] = {TEXTOID};
 	static const Oid int_type[] = {INT4OID};
-	char		sql[2048];
+	char		sql[2048],
+				call[1024];
 
 	if (prepare(conn, STMT_BEGIN,
 				"SELECT a.status, a.message, a.key_id, a.key_name, a.role, a.slot, a.max_results, a.started, a.offset_max"
@@ -128,25 +144,28 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 				return -1;
 			continue;
 		}
+		snprintf(call, sizeof(call), calls[k], FENCES);
 		snprintf(sql, sizeof(sql),
-				 "SELECT pdns.dnsdb_object(l, $10)::text, l.truncated FROM %s OFFSET $9", calls[k]);
+				 "SELECT pdns.dnsdb_object(l, $10)::text, l.truncated FROM %s OFFSET $9", call);
 		if (prepare(conn, api_lookup_statement(k, SHAPE_AGGREGATED), sql, LOOKUP_PARAMS, lookup_types,
 					why, whylen))
 			return -1;
+		snprintf(call, sizeof(call), calls[k], FENCES_LOOSE);
 		snprintf(sql, sizeof(sql),
 				 "SELECT pdns.dnsdb_object(u, $10)::text, l.truncated FROM %s"
 				 " CROSS JOIN LATERAL pdns.unaggregated(l, $4, $5, $6, $7) u"
-				 " OFFSET $9 LIMIT $8 - $9 + 1", calls[k]);
+				 " OFFSET $9 LIMIT $8 - $9 + 1", call);
 		if (prepare(conn, api_lookup_statement(k, SHAPE_UNAGGREGATED), sql, LOOKUP_PARAMS, lookup_types,
 					why, whylen))
 			return -1;
+		snprintf(call, sizeof(call), calls[k], FENCES);
 		snprintf(sql, sizeof(sql),
 				 "SELECT pdns.dnsdb_summary(s, $10)::text, s.truncated"
 				 " FROM pdns.summarize(ARRAY("
 				 "   SELECT x.l FROM (SELECT l, coalesce(sum(l.count) OVER"
 				 "                      (ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before"
 				 "                    FROM %s) x"
-				 "   WHERE $11 IS NULL OR x.before < $11)) s", calls[k]);
+				 "   WHERE $11 IS NULL OR x.before < $11)) s", call);
 		if (prepare(conn, api_lookup_statement(k, SHAPE_SUMMARY), sql, LOOKUP_PARAMS, lookup_types,
 					why, whylen))
 			return -1;

@@ -50,6 +50,7 @@ SELECT r -> 'rate' ->> 'limit' AS "limit", r -> 'rate' ->> 'remaining' AS remain
        r -> 'rate' ->> 'results_max' AS results_max, json_typeof(r -> 'rate' -> 'reset') AS reset
 FROM (SELECT _api_rate_limit(id) AS r FROM api_keys WHERE name = 'reader') s;
 SELECT api_key_set_limits('reader', unlimited => true);
+SELECT _api_rate_limit(id) FROM api_keys WHERE name = 'reader';
 SELECT api_key_set_limits('nobody', max_limit => 5);
 SELECT status FROM _api_begin(:'key', '192.0.2.9', 'lookup', '', 10, true);
 SELECT pg_advisory_unlock_all();
