@@ -1150,14 +1150,29 @@
 	/* ------------------------------------------------------------------ */
 	/* Wiring */
 
-	function onResize() {
-		clearTimeout(onResize.timer);
-		onResize.timer = setTimeout(() => {
-			if (S.results.length && !$('#timeline-panel').hidden)
-				renderTimeline();
-			if (S.volume && !$('#volume-panel').hidden)
-				renderVolume();
-		}, 150);
+	/*
+	 * The charts are drawn to their panel's width: drawn again when it
+	 * changes (the window resized, a scrollbar come or gone).
+	 */
+	function watchWidths() {
+		const drawn = new Map();
+		const ro = new ResizeObserver((entries) => {
+			for (const en of entries) {
+				const w = Math.round(en.contentRect.width);
+				if (w === 0 || drawn.get(en.target) === w)
+					continue;
+				const first = !drawn.has(en.target);
+				drawn.set(en.target, w);
+				if (first)
+					continue;
+				if (en.target.id === 'timeline-panel' && S.results.length)
+					renderTimeline();
+				else if (en.target.id === 'volume-panel' && S.volume)
+					renderVolume();
+			}
+		});
+		ro.observe($('#timeline-panel'));
+		ro.observe($('#volume-panel'));
 	}
 
 	function init() {
@@ -1188,7 +1203,7 @@
 				loadVolume(S.controller.signal);
 		});
 		window.addEventListener('popstate', () => runSearch(searchFromUrl(), 'none'));
-		window.addEventListener('resize', onResize);
+		watchWidths();
 
 		const st = searchFromUrl();
 		fillForm(st);
