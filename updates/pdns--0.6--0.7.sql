@@ -141,6 +141,7 @@ BEGIN
 END
 $$;
 
+-- (api_key_create() hashes the same way, with its caller's rights)
 CREATE FUNCTION _api_key_hash(key text) RETURNS bytea
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$ SELECT pg_catalog.sha256(pg_catalog.convert_to(key, 'UTF8')) $$;
@@ -185,7 +186,8 @@ BEGIN
 	END IF;
 	INSERT INTO pdns.api_keys (name, key_hash, role, expires, queries_per_day, results_per_day,
 	                           max_limit, max_concurrent)
-	VALUES (api_key_create.name, pdns._api_key_hash(key), r.rolname, api_key_create.expires,
+	VALUES (api_key_create.name, pg_catalog.sha256(pg_catalog.convert_to(key, 'UTF8')),
+	        r.rolname, api_key_create.expires,
 	        api_key_create.queries_per_day, api_key_create.results_per_day,
 	        api_key_create.max_limit, api_key_create.max_concurrent);
 	RETURN key;
@@ -286,8 +288,10 @@ DECLARE
 	reset_at text := to_char((today + 1)::timestamp, 'YYYY-MM-DD HH24:MI') || ' UTC';
 BEGIN
 	a.started := clock_timestamp();
+	-- (failed authentications are the refusals of admission: a lookup a
+	-- key's role may not make is audited with the role)
 	IF (SELECT count(*) FROM pdns.api_audit f
-	    WHERE f.client IS NOT DISTINCT FROM c AND f.status IN (401, 403)
+	    WHERE f.client IS NOT DISTINCT FROM c AND f.status IN (401, 403) AND f.role IS NULL
 	      AND f.time > clock_timestamp() - interval '1 minute')
 	   >= (SELECT failed_auth_per_minute FROM pdns.api_settings) THEN
 		a.status := 429;
@@ -370,6 +374,20 @@ BEGIN
 	FROM (SELECT _api_end.key_id AS id) i LEFT JOIN pdns.api_keys k USING (id);
 END
 $$;
+
+-- A request refused before admission (its path or parameters are not
+-- what the API takes): audited, with its key's name when the key is good.
+CREATE FUNCTION _api_refused(key text, remote inet, endpoint text, parameters text,
+	status integer, message text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	INSERT INTO pdns.api_audit (time, key_id, key_name, client, endpoint, parameters, status, message)
+	SELECT clock_timestamp(), k.id, k.name, pdns._api_client(remote), endpoint, parameters, status, message
+	FROM (SELECT 1) one
+	LEFT JOIN pdns.api_keys k ON k.key_hash = pdns._api_key_hash(key);
+END;
 
 -- DNSDB's /rate_limit for a key: its daily quotas and what is left.
 CREATE FUNCTION _api_rate_limit(key_id integer) RETURNS json
@@ -547,10 +565,11 @@ GRANT SELECT, INSERT, UPDATE ON api_keys TO pdns_admin;
 GRANT USAGE ON SCHEMA pdns TO pdns_api;
 GRANT EXECUTE ON FUNCTION _api_begin(text, inet, text, text, bigint, boolean),
 	_api_end(integer, integer, timestamptz, inet, text, text, integer, bigint, text),
-	_api_rate_limit(integer), api_audit_expire() TO pdns_api;
+	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text),
+	api_audit_expire() TO pdns_api;
 
 -- (what 99_privileges.sql does for a fresh install)
 REVOKE EXECUTE ON FUNCTION _api_audit_guard(), _api_settings_replace(), _api_client(inet), _api_key_hash(text),
 	_api_begin(text, inet, text, text, bigint, boolean),
 	_api_end(integer, integer, timestamptz, inet, text, text, integer, bigint, text),
-	_api_rate_limit(integer) FROM PUBLIC;
+	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text) FROM PUBLIC;

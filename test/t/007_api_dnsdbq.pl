@@ -264,8 +264,10 @@ sub sql_answer
 	my $sql;
 	if ($o{g})
 	{
-		# the limit and offset count unaggregated results
-		$sql = 'SELECT pdns.dnsdb_object(u)::text FROM ' . sql_call($lookup, 10000, %o)
+		# the limit and offset count unaggregated results; the RRsets are
+		# those whose life can hold a period within the fences (-A/-B
+		# without -c), the periods are fenced as asked
+		$sql = 'SELECT pdns.dnsdb_object(u)::text FROM ' . sql_call($lookup, 10000, %o, c => 0)
 		  . ' l CROSS JOIN LATERAL pdns.unaggregated(l' . join('', map { ", $_" } sql_fences(%o))
 		  . ') u';
 	}

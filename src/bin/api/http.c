@@ -109,6 +109,33 @@ respond_asset(struct MHD_Connection *connection, const char *name)
 	return respond_error(connection, MHD_HTTP_NOT_FOUND, "no such file");
 }
 
+/*
+ * libmicrohttpd's unescaping of paths and parameters, but a %00 becomes
+ * 0x01: a NUL would cut the value short unseen, a control character is
+ * refused by the request parser.
+ */
+size_t
+api_unescape(void *cls, struct MHD_Connection *connection, char *s)
+{
+	char	   *w = s;
+
+	for (const char *r = s; *r; r++)
+	{
+		if (*r == '%' && isxdigit((unsigned char) r[1]) && isxdigit((unsigned char) r[2]))
+		{
+			char		hex[3] = {r[1], r[2], 0};
+			char		c = (char) strtol(hex, NULL, 16);
+
+			*w++ = c == '\0' ? '\x01' : c;
+			r += 2;
+		}
+		else
+			*w++ = *r;
+	}
+	*w = '\0';
+	return (size_t) (w - s);
+}
+
 /* ------------------------------------------------------------------ */
 /* What a request carries besides its path. */
 
@@ -242,6 +269,7 @@ typedef struct api_call
 	bool		ended;			/* the terminator is written */
 	bool		truncated;
 	long long	row_limit;		/* rows to send at most (-1: the SQL's limit) */
+	bool		head;			/* HEAD: the headers of the answer, no body */
 	PGresult   *pending;		/* a row not yet written */
 	char	   *line;			/* what did not fit into the last block */
 	size_t		line_len,
@@ -503,7 +531,7 @@ free_stream(void *cls)
 	{
 		/* the client went away (or timed out) before the end */
 		stop_lookup(call);
-		if (call->status == MHD_HTTP_OK)
+		if (call->status == MHD_HTTP_OK && !call->head)
 		{
 			call->status = 499;
 			snprintf(call->message, sizeof(call->message), "client closed the connection after %lld rows",
@@ -670,6 +698,109 @@ admit(api_call *call, const char *key, long long asked)
 	return status == MHD_HTTP_OK ? 0 : status;
 }
 
+/* Is s valid UTF-8 (and free of overlong forms and surrogates)? */
+static bool
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *) s;
+
+	while (*p)
+	{
+		int			n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
+			: (*p & 0xf8) == 0xf0 ? 3 : -1;
+		unsigned	cp = n == 0 ? *p : n == 1 ? (*p & 0x1fu) : n == 2 ? (*p & 0x0fu) : (*p & 0x07u);
+
+		if (n < 0)
+			return false;
+		for (int i = 1; i <= n; i++)
+		{
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3fu);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+			(n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* s as text for the audit: octets that are not UTF-8 or are controls as \xHH. */
+static void
+utf8_escaped(const char *s, char *out, size_t outlen)
+{
+	size_t		o = 0;
+
+	for (const unsigned char *p = (const unsigned char *) s; *p && o + 5 < outlen; p++)
+	{
+		char		one[5] = {(char) *p, 0, 0, 0, 0};
+		int			n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
+			: (*p & 0xf8) == 0xf0 ? 3 : -1;
+		bool		ok = n >= 0 && *p >= 0x20 && *p != 0x7f;
+
+		for (int i = 1; ok && i <= n; i++)
+		{
+			if ((p[i] & 0xc0) != 0x80)
+				ok = false;
+			else
+				one[i] = (char) p[i];
+		}
+		if (ok && n > 0 && !utf8_valid(one))
+			ok = false;
+		if (!ok)
+		{
+			o += (size_t) snprintf(out + o, outlen - o, "\\x%02x", *p);
+			continue;
+		}
+		if (o + (size_t) n + 1 >= outlen)
+			break;
+		memcpy(out + o, one, (size_t) n + 1);
+		o += (size_t) n + 1;
+		p += n;
+	}
+	out[o] = '\0';
+}
+
+static bool
+params_valid(const param_scan *p)
+{
+	for (size_t i = 0; i < p->n && i < API_PARAMS_MAX + 1; i++)
+		if (!utf8_valid(p->params[i].name) ||
+			(p->params[i].value && !utf8_valid(p->params[i].value)))
+			return false;
+	return true;
+}
+
+static int
+refuse_request(api_call *call, int status, const char *msg)
+{
+	snprintf(call->message, sizeof(call->message), "%s", msg);
+	return status;
+}
+
+/*
+ * A request refused before admission goes into the audit too (when the
+ * database is there to take it).
+ */
+static void
+audit_refusal(api_call *call, const char *key, int status)
+{
+	char		why[256],
+				st[16];
+	PGconn	   *conn = api_pool_get(call->srv->pool, call->srv->cfg->pool_wait_ms, why, sizeof(why));
+	const char *values[6] = {key, call->remote[0] ? call->remote : NULL, call->endpoint,
+	call->params, st, call->message};
+	PGresult   *res;
+
+	if (conn == NULL)
+		return;
+	snprintf(st, sizeof(st), "%d", status);
+	res = exec_prepared(conn, STMT_REFUSED, 6, values);
+	api_pool_put(call->srv->pool, conn, PQresultStatus(res) != PGRES_TUPLES_OK);
+	PQclear(res);
+}
+
 /* The key: X-API-Key, or the password of HTTP basic authentication. */
 static char *
 request_key(struct MHD_Connection *connection, const header_scan *h)
@@ -678,13 +809,13 @@ request_key(struct MHD_Connection *connection, const header_scan *h)
 	char	   *user;
 
 	if (h->api_key)
-		return strdup(h->api_key);
+		return strdup(utf8_valid(h->api_key) ? h->api_key : "(not UTF-8)");
 	user = MHD_basic_auth_get_username_password(connection, &password);
 	if (user)
 		MHD_free(user);
 	if (password)
 	{
-		char	   *key = strdup(password);
+		char	   *key = strdup(utf8_valid(password) ? password : "(not UTF-8)");
 
 		MHD_free(password);
 		return key;
@@ -715,12 +846,31 @@ api_handle(void *cls, struct MHD_Connection *connection,
 	if (*req_cls == NULL)
 	{
 		static int	headers_seen;
+		const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+														 MHD_HTTP_HEADER_CONTENT_LENGTH);
 
+		/*
+		 * A request with a body is refused before the body is read, and
+		 * its connection closed; the API's requests have none.
+		 */
+		if ((length && strtoll(length, NULL, 10) != 0) ||
+			MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+										MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		{
+			bool		get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+
+			char		msg[96];
+
+			snprintf(msg, sizeof(msg), get ? "the API takes no request body"
+					 : "method %.16s not allowed: the API answers GET", method);
+			return respond_error(connection, get ? MHD_HTTP_CONTENT_TOO_LARGE : MHD_HTTP_METHOD_NOT_ALLOWED,
+								 msg);
+		}
 		*req_cls = &headers_seen;
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0)
-		return respond_error(connection, MHD_HTTP_CONTENT_TOO_LARGE, "the API takes no request body");
+		return MHD_NO;			/* (a body without a declared length) */
 	if (strlen(url) > API_PATH_MAX)
 		return respond_error(connection, MHD_HTTP_URI_TOO_LONG, "path longer than 2048 characters");
 
@@ -735,12 +885,26 @@ api_handle(void *cls, struct MHD_Connection *connection,
 	call = calloc(1, sizeof(*call));
 	call->srv = srv;
 	call->status = MHD_HTTP_OK;
+	call->head = strcmp(method, "HEAD") == 0;
 	normalize_path(url, path, sizeof(path));
-	status = api_request_parse(method, path, p.params, p.n, &call->req, call->message);
+	client_address(srv, connection, call->remote, sizeof(call->remote));
+	/* what the audit keeps of the request: text, whatever octets came */
+	memcpy(call->endpoint, "invalid ", 8);
+	utf8_escaped(path, call->endpoint + 8, sizeof(call->endpoint) - 8);
+	api_params_text(p.params, p.n < API_PARAMS_MAX ? p.n : API_PARAMS_MAX, why, sizeof(why));
+	utf8_escaped(why, call->params, sizeof(call->params));
+	if (!utf8_valid(path) || !params_valid(&p))
+		status = refuse_request(call, 400, "the path or a query parameter is not valid UTF-8");
+	else
+		status = api_request_parse(method, path, p.params, p.n, &call->req, call->message);
 	if (status != 0)
 	{
-		enum MHD_Result r = respond_error(connection, (unsigned) status, call->message);
+		enum MHD_Result r;
+		char	   *key = request_key(connection, &h);
 
+		audit_refusal(call, key, status);
+		free(key);
+		r = respond_error(connection, (unsigned) status, call->message);
 		free_call(call);
 		return r;
 	}
@@ -758,9 +922,6 @@ api_handle(void *cls, struct MHD_Connection *connection,
 	}
 
 	snprintf(call->endpoint, sizeof(call->endpoint), "%s %s", kind_endpoint(&call->req), path);
-	api_params_text(p.params, p.n < API_PARAMS_MAX ? p.n : API_PARAMS_MAX, call->params,
-					sizeof(call->params));
-	client_address(srv, connection, call->remote, sizeof(call->remote));
 
 	call->conn = api_pool_get(srv->pool, srv->cfg->pool_wait_ms, why, sizeof(why));
 	if (call->conn == NULL)

@@ -194,6 +194,7 @@ main(int argc, char **argv)
 							  MHD_OPTION_CONNECTION_LIMIT, (unsigned int) cfg.max_clients,
 							  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int) cfg.max_clients_per_ip,
 							  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) cfg.timeout_s,
+							  MHD_OPTION_UNESCAPE_CALLBACK, api_unescape, NULL,
 							  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) (cfg.max_header_bytes * 4 + 65536),
 							  cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 							  MHD_OPTION_HTTPS_MEM_KEY, key,

@@ -106,6 +106,7 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 	static const Oid begin_types[] = {TEXTOID, INETOID, TEXTOID, TEXTOID, INT8OID, BOOLOID};
 	static const Oid end_types[] = {INT4OID, INT4OID, TIMESTAMPTZOID, INETOID, TEXTOID, TEXTOID,
 	INT4OID, INT8OID, TEXTOID};
+	static const Oid refused_types[] = {TEXTOID, INETOID, TEXTOID, TEXTOID, INT4OID, TEXTOID};
 	static const Oid text_type[] = {TEXTOID};
 	static const Oid int_type[] = {INT4OID};
 	char		sql[2048],
@@ -120,7 +121,9 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 				1, text_type, why, whylen) ||
 		prepare(conn, STMT_RATE_LIMIT, "SELECT pdns._api_rate_limit($1)::text",
 				1, int_type, why, whylen) ||
-		prepare(conn, STMT_EXPIRE, "SELECT pdns.api_audit_expire()", 0, NULL, why, whylen))
+		prepare(conn, STMT_EXPIRE, "SELECT pdns.api_audit_expire()", 0, NULL, why, whylen) ||
+		prepare(conn, STMT_REFUSED, "SELECT pdns._api_refused($1, $2, $3, $4, $5, $6)",
+				6, refused_types, why, whylen))
 		return -1;
 
 	for (int k = 0; k < API_KIND_COUNT; k++)

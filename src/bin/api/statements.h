@@ -33,6 +33,7 @@ typedef enum api_shape
 #define STMT_SET_ROLE	"api_set_role"	/* role, or 'none' */
 #define STMT_RATE_LIMIT "api_rate_limit"	/* key_id */
 #define STMT_EXPIRE		"api_expire"
+#define STMT_REFUSED	"api_refused"	/* key, remote, endpoint, params, status, message */
 
 /* The prepared statement's name for a lookup of a kind and shape. */
 const char *api_lookup_statement(api_kind kind, api_shape shape);
