@@ -55,7 +55,8 @@ if ! "$bindir/pg_isready" -q -h "$DEMO_DIR" -p "$DEMO_PORT"; then
 fi
 
 export PGHOST="$DEMO_DIR" PGPORT="$DEMO_PORT" PGUSER=postgres
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS pdns_demo" 2>/dev/null
+stop_api		# (it holds connections to the database made again here)
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS pdns_demo WITH (FORCE)" 2>/dev/null
 psql -X -q -d postgres -c "CREATE DATABASE pdns_demo"
 # A real capture from the test corpora, when it is there.
 capture=$top/test/corpora/pcap/dnscap-2.1.1/dns.pcap
@@ -66,7 +67,6 @@ psql -X -q -d pdns_demo -v ON_ERROR_STOP=1 -v "top=$top" -v "capture=$capture" -
 
 # pdns-api next to it (docs/api.md): a login role for the daemon, an API
 # key for the analyst, and dnsdbq pointed at it.
-stop_api
 psql -X -q -d pdns_demo -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 SET client_min_messages = warning;
 DO $$ BEGIN
@@ -106,6 +106,9 @@ pdns is running.  Connect with:
 pdns-api serves the DNSDB API v2 and CIRCL pDNS on http://127.0.0.1:$DEMO_API_PORT;
 point dnsdbq at it with:
     . $DEMO_DIR/dnsdbq.env && dnsdbq -r www.example.com
+The explorer (timelines, volume charts, pivots) is at:
+    http://127.0.0.1:$DEMO_API_PORT/?q=example.com
+    (its API key: $(sed -n 's/^export DNSDB_API_KEY=//p' "$DEMO_DIR/dnsdbq.env"))
 Stop both with:
     tools/demo.sh stop
 MSG
