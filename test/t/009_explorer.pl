@@ -259,8 +259,13 @@ sub shot
 	$wd->execute('if (document.activeElement) document.activeElement.blur()');
 	if ($o{full})
 	{
-		my $h = $wd->execute(q{return Math.ceil(document.documentElement.scrollHeight
-			+ window.outerHeight - window.innerHeight);});
+		# the window as tall as what the page shows, and its margin
+		my $h = $wd->execute(q{
+var b = 0;
+for (var e of document.body.children)
+	if (e.getClientRects().length)
+		b = Math.max(b, e.getBoundingClientRect().bottom + window.scrollY);
+return Math.ceil(b + 20 + window.outerHeight - window.innerHeight);});
 		$wd->set_window_size(1280, $h > 2400 ? 2400 : $h);
 		usleep(500_000);    # the charts are drawn again on resize
 		$wd->screenshot($file);
@@ -573,7 +578,7 @@ return Array.from(document.querySelectorAll('#results tbody tr td.asn')).map(fun
 			return @$c == 3 && !grep { !/64500/ } @$c;
 		}, 10),
 	'... with AS64500 in each row');
-shot('address');
+shot('address', full => 1);
 
 $wd->back;
 ok(wait_url_q('www.example.com'), 'back: the URL is the name search again');
