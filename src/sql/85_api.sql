@@ -66,11 +66,15 @@ COMMENT ON COLUMN api_keys.max_concurrent IS 'requests of this key served at onc
 CREATE TABLE api_usage (
 	key_id integer NOT NULL REFERENCES api_keys ON DELETE CASCADE,
 	day date NOT NULL,
+	slot integer NOT NULL DEFAULT 0,
 	queries bigint NOT NULL DEFAULT 0,
 	results bigint NOT NULL DEFAULT 0,
-	PRIMARY KEY (key_id, day)
+	PRIMARY KEY (key_id, day, slot)
 );
-COMMENT ON TABLE api_usage IS 'queries and results per key and UTC day: the state of the daily quotas';
+COMMENT ON TABLE api_usage IS
+	'queries and results per key, UTC day and concurrency slot: the state of the daily quotas (sum the slots)';
+COMMENT ON COLUMN api_usage.slot IS
+	'the concurrency slot that counted them: a request writes only its own slot''s row, so requests never wait for each other';
 
 -- Append-only: rows are inserted by _api_begin()/_api_end() only, never
 -- changed, and deleted only once older than api_settings.audit_retention.
@@ -234,8 +238,9 @@ SELECT k.name, k.role, k.created, k.created_by, k.expires, k.revoked,
        k.queries_per_day, k.results_per_day, k.max_limit, k.max_concurrent,
        coalesce(u.queries, 0) AS queries_today, coalesce(u.results, 0) AS results_today
 FROM pdns.api_keys k
-LEFT JOIN pdns.api_usage u ON u.key_id = k.id
-     AND u.day = (pg_catalog.now() AT TIME ZONE 'UTC')::date;
+LEFT JOIN (SELECT key_id, sum(queries)::bigint AS queries, sum(results)::bigint AS results
+           FROM pdns.api_usage WHERE day = (pg_catalog.now() AT TIME ZONE 'UTC')::date
+           GROUP BY key_id) u ON u.key_id = k.id;
 COMMENT ON VIEW api_key_status IS 'every API key with its limits and today''s (UTC) use';
 
 CREATE FUNCTION api_audit_expire() RETURNS bigint
@@ -278,7 +283,8 @@ AS $$
 DECLARE
 	a pdns.api_admission;
 	k pdns.api_keys;
-	u pdns.api_usage;
+	used_queries bigint := 0;
+	used_results bigint := 0;
 	c inet := pdns._api_client(remote);
 	today date := (now() AT TIME ZONE 'UTC')::date;
 	reset_at text := to_char((today + 1)::timestamp, 'YYYY-MM-DD HH24:MI') || ' UTC';
@@ -311,27 +317,34 @@ BEGIN
 		END IF;
 	END IF;
 	IF a.status IS NULL AND counted THEN
-		INSERT INTO pdns.api_usage (key_id, day) VALUES (k.id, today) ON CONFLICT DO NOTHING;
-		SELECT * INTO u FROM pdns.api_usage WHERE key_id = k.id AND day = today FOR UPDATE;
-		IF u.queries >= k.queries_per_day THEN
+		-- a slot first: each request then counts in its slot's row alone,
+		-- so requests of one key never wait for each other's commits (the
+		-- sum read below may miss the requests in flight: a quota is kept
+		-- to within the key's concurrent requests)
+		FOR s IN 0 .. k.max_concurrent - 1 LOOP
+			IF pg_try_advisory_lock(k.id, s) THEN
+				a.slot := s;
+				EXIT;
+			END IF;
+		END LOOP;
+		SELECT coalesce(sum(u.queries), 0), coalesce(sum(u.results), 0) INTO used_queries, used_results
+		FROM pdns.api_usage u WHERE u.key_id = k.id AND u.day = today;
+		IF a.slot IS NULL THEN
+			a.status := 429;
+			a.message := format('concurrent request limit of %s reached', k.max_concurrent);
+		ELSIF used_queries >= k.queries_per_day THEN
 			a.status := 429;
 			a.message := format('daily query quota of %s exhausted; it resets at %s', k.queries_per_day, reset_at);
-		ELSIF u.results >= k.results_per_day THEN
+		ELSIF used_results >= k.results_per_day THEN
 			a.status := 429;
 			a.message := format('daily result quota of %s exhausted; it resets at %s', k.results_per_day, reset_at);
 		ELSE
-			FOR s IN 0 .. k.max_concurrent - 1 LOOP
-				IF pg_try_advisory_lock(k.id, s) THEN
-					a.slot := s;
-					EXIT;
-				END IF;
-			END LOOP;
-			IF a.slot IS NULL THEN
-				a.status := 429;
-				a.message := format('concurrent request limit of %s reached', k.max_concurrent);
-			ELSE
-				UPDATE pdns.api_usage SET queries = queries + 1 WHERE key_id = k.id AND day = today;
-			END IF;
+			INSERT INTO pdns.api_usage AS u (key_id, day, slot, queries) VALUES (k.id, today, a.slot, 1)
+			ON CONFLICT (key_id, day, slot) DO UPDATE SET queries = u.queries + 1;
+		END IF;
+		IF a.status IS NOT NULL AND a.slot IS NOT NULL THEN
+			PERFORM pg_advisory_unlock(k.id, a.slot);
+			a.slot := NULL;
 		END IF;
 	END IF;
 	IF a.status IS NOT NULL THEN
@@ -344,7 +357,7 @@ BEGIN
 	a.role := k.role;
 	a.offset_max := k.max_limit;
 	a.max_results := least(coalesce(asked_limit, k.max_limit), k.max_limit,
-	                       k.results_per_day - coalesce(u.results, 0));
+	                       k.results_per_day - used_results);
 	RETURN a;
 END
 $$;
@@ -361,7 +374,8 @@ BEGIN
 	END IF;
 	IF rows > 0 THEN
 		UPDATE pdns.api_usage u SET results = u.results + rows
-		WHERE u.key_id = _api_end.key_id AND u.day = (started AT TIME ZONE 'UTC')::date;
+		WHERE u.key_id = _api_end.key_id AND u.day = (started AT TIME ZONE 'UTC')::date
+		  AND u.slot = coalesce(_api_end.slot, 0);
 	END IF;
 	INSERT INTO pdns.api_audit (time, key_id, key_name, role, client, endpoint, parameters,
 	                            status, rows, duration_ms, message)
@@ -406,7 +420,8 @@ BEGIN ATOMIC
 		                          THEN greatest(k.results_per_day - coalesce(u.results, 0), 0) END,
 		'concurrent_max', k.max_concurrent)))
 	FROM pdns.api_keys k
-	LEFT JOIN pdns.api_usage u ON u.key_id = k.id AND u.day = (now() AT TIME ZONE 'UTC')::date
+	LEFT JOIN (SELECT sum(queries) AS queries, sum(results) AS results FROM pdns.api_usage
+	           WHERE key_id = _api_rate_limit.key_id AND day = (now() AT TIME ZONE 'UTC')::date) u ON true
 	WHERE k.id = _api_rate_limit.key_id;
 END;
 

@@ -109,6 +109,8 @@ apply(api_config *cfg, const char *path, int line, const char *name, const char 
 		return int_setting(path, line, name, v, 1, 1000000000000LL, &cfg->default_limit);
 	if (strcmp(name, "trust_forwarded_for") == 0)
 		return bool_setting(path, line, name, v, &cfg->trust_forwarded_for);
+	if (strcmp(name, "synchronous_commit") == 0)
+		return bool_setting(path, line, name, v, &cfg->synchronous_commit);
 	fprintf(stderr, "pdns-api: %s:%d: unknown setting \"%s\"\n", path, line, name);
 	return -1;
 }

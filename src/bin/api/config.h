@@ -25,6 +25,7 @@ typedef struct api_config
 	char	   *tls_cert;		/* PEM files; both or neither */
 	char	   *tls_key;
 	bool		trust_forwarded_for;	/* take the client address from X-Forwarded-For */
+	bool		synchronous_commit; /* wait for the WAL flush of each audit row (no) */
 	int			housekeeping_s; /* audit retention runs every (3600) */
 } api_config;
 

@@ -323,6 +323,80 @@ exec_prepared(PGconn *conn, const char *stmt, int n, const char *const *values)
 	return PQexecPrepared(conn, stmt, n, values, NULL, NULL, 0);
 }
 
+/*
+ * Reads what is left of the statements sent: to the end, or in pipeline
+ * mode to the pipeline's sync, which it leaves.  False if the connection
+ * broke.
+ */
+static bool
+drain(PGconn *conn)
+{
+	PGresult   *res;
+	int			nulls = 0;
+
+	if (PQpipelineStatus(conn) == PQ_PIPELINE_OFF)
+	{
+		while ((res = PQgetResult(conn)) != NULL)
+			PQclear(res);
+		return PQstatus(conn) == CONNECTION_OK;
+	}
+	/* (one NULL ends each statement's results; two in a row: nothing left) */
+	while (nulls < 2 && PQstatus(conn) == CONNECTION_OK)
+	{
+		bool		sync;
+
+		if ((res = PQgetResult(conn)) == NULL)
+		{
+			nulls++;
+			continue;
+		}
+		nulls = 0;
+		sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+		PQclear(res);
+		if (sync)
+			return PQexitPipelineMode(conn) == 1;
+	}
+	return false;
+}
+
+/*
+ * Sends statements in one pipeline (one round trip where there would be
+ * several) and reads their results; true if each returned rows.
+ */
+typedef struct api_statement
+{
+	const char *name;
+	int			nparams;
+	const char *const *values;
+} api_statement;
+
+static bool
+run_pipeline(PGconn *conn, const api_statement *stmts, int n)
+{
+	bool		ok = PQenterPipelineMode(conn) == 1;
+
+	for (int i = 0; ok && i < n; i++)
+		ok = PQsendQueryPrepared(conn, stmts[i].name, stmts[i].nparams, stmts[i].values,
+								 NULL, NULL, 0) == 1;
+	ok = ok && PQpipelineSync(conn) == 1;
+	for (int i = 0; ok && i < n; i++)
+	{
+		PGresult   *res = PQgetResult(conn);
+
+		if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+			ok = false;
+		if (res && !ok && PQresultStatus(res) == PGRES_FATAL_ERROR)
+			fprintf(stderr, "pdns-api: %s failed: %s", stmts[i].name, PQresultErrorMessage(res));
+		PQclear(res);
+		if (res && (res = PQgetResult(conn)) != NULL)	/* the statement's end */
+		{
+			PQclear(res);
+			ok = false;
+		}
+	}
+	return drain(conn) && ok;
+}
+
 /* Resets the role, audits the call and gives its connection back. */
 static void
 finish_call(api_call *call)
@@ -330,32 +404,23 @@ finish_call(api_call *call)
 	char		status[16],
 				rows[32];
 	const char *none[] = {"none"};
-	PGresult   *res;
 
 	if (call->conn == NULL)
 		return;
 	if (!call->broken)
 	{
-		res = exec_prepared(call->conn, STMT_SET_ROLE, 1, none);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK)
-			call->broken = true;
-		PQclear(res);
-	}
-	if (!call->broken)
-	{
 		const char *values[9] = {call->key_id, call->slot[0] ? call->slot : NULL, call->started,
 			call->remote[0] ? call->remote : NULL, call->endpoint, call->params, status, rows,
 		call->message[0] ? call->message : NULL};
+		api_statement stmts[2] = {{STMT_SET_ROLE, 1, none}, {STMT_END, 9, values}};
 
 		snprintf(status, sizeof(status), "%d", call->status);
 		snprintf(rows, sizeof(rows), "%lld", call->rows);
-		res = exec_prepared(call->conn, STMT_END, 9, values);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		if (!run_pipeline(call->conn, stmts, 2))
 		{
-			fprintf(stderr, "pdns-api: audit of %s failed: %s", call->endpoint, PQerrorMessage(call->conn));
+			fprintf(stderr, "pdns-api: the end of %s failed\n", call->endpoint);
 			call->broken = true;
 		}
-		PQclear(res);
 	}
 	/* a broken connection is closed, and with it the slot's advisory lock */
 	api_pool_put(call->srv->pool, call->conn, call->broken);
@@ -374,8 +439,6 @@ free_call(api_call *call)
 static void
 stop_lookup(api_call *call)
 {
-	PGresult   *res;
-
 	if (!call->running)
 		return;
 	{
@@ -388,8 +451,8 @@ stop_lookup(api_call *call)
 			PQfreeCancel(cancel);
 		}
 	}
-	while ((res = PQgetResult(call->conn)) != NULL)
-		PQclear(res);
+	if (!drain(call->conn))
+		call->broken = true;
 	call->running = false;
 }
 
@@ -412,9 +475,8 @@ next_row(api_call *call)
 		call->broken |= broken;
 	}
 	PQclear(res);
-	if (res)
-		while ((res = PQgetResult(call->conn)) != NULL)
-			PQclear(res);
+	if (!drain(call->conn))
+		call->broken = true;
 	call->running = false;
 }
 
@@ -615,40 +677,58 @@ start_lookup(api_call *call)
 	/* aggr=false splits RRsets by period: the limit counts the pieces */
 	call->row_limit = call->shape == SHAPE_UNAGGREGATED ? call->max_results : -1;
 
+	/*
+	 * SET ROLE and the lookup in one pipeline (one round trip); the lookup's
+	 * rows then come one at a time (single-row mode), up to the sync.
+	 */
+	stmt = api_lookup_statement(req->kind, call->shape);
 	{
 		const char *role[] = {call->role};
 
-		res = exec_prepared(call->conn, STMT_SET_ROLE, 1, role);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		if (PQenterPipelineMode(call->conn) != 1 ||
+			!PQsendQueryPrepared(call->conn, STMT_SET_ROLE, 1, role, NULL, NULL, 0) ||
+			!PQsendQueryPrepared(call->conn, stmt, LOOKUP_PARAMS, values, NULL, NULL, 0) ||
+			!PQpipelineSync(call->conn))
 		{
-			int			status = status_of(res, call->conn, &call->broken, call->message,
-										   sizeof(call->message));
-
-			PQclear(res);
-			return status == MHD_HTTP_BAD_REQUEST ? MHD_HTTP_FORBIDDEN : status;
+			call->broken = true;
+			snprintf(call->message, sizeof(call->message), "database unavailable");
+			return MHD_HTTP_SERVICE_UNAVAILABLE;
 		}
-		PQclear(res);
 	}
-	stmt = api_lookup_statement(req->kind, call->shape);
-	if (!PQsendQueryPrepared(call->conn, stmt, LOOKUP_PARAMS, values, NULL, NULL, 0) ||
-		!PQsetSingleRowMode(call->conn))
+	call->running = true;
+	res = PQgetResult(call->conn);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
+		/* the role could not be taken: the lookup is not run */
+		int			status = status_of(res, call->conn, &call->broken, call->message,
+									   sizeof(call->message));
+
+		PQclear(res);
+		if (!drain(call->conn))
+			call->broken = true;
+		call->running = false;
+		return status == MHD_HTTP_BAD_REQUEST ? MHD_HTTP_FORBIDDEN : status;
+	}
+	PQclear(res);
+	if ((res = PQgetResult(call->conn)) != NULL || !PQsetSingleRowMode(call->conn))
+	{
+		PQclear(res);
+		stop_lookup(call);
 		call->broken = true;
 		snprintf(call->message, sizeof(call->message), "database unavailable");
 		return MHD_HTTP_SERVICE_UNAVAILABLE;
 	}
-	call->running = true;
 	res = PQgetResult(call->conn);
 	if (res && PQresultStatus(res) == PGRES_SINGLE_TUPLE)
 	{
 		call->pending = res;
 		return 0;
 	}
-	if (res == NULL || PQresultStatus(res) == PGRES_TUPLES_OK)
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
 	{
 		PQclear(res);
-		while ((res = PQgetResult(call->conn)) != NULL)
-			PQclear(res);
+		if (!drain(call->conn))
+			call->broken = true;
 		call->running = false;
 		return 0;
 	}
@@ -657,8 +737,8 @@ start_lookup(api_call *call)
 									   sizeof(call->message));
 
 		PQclear(res);
-		while ((res = PQgetResult(call->conn)) != NULL)
-			PQclear(res);
+		if (!drain(call->conn))
+			call->broken = true;
 		call->running = false;
 		return status;
 	}

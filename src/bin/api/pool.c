@@ -18,12 +18,14 @@ struct api_pool
 	char	   *conninfo;
 	int			size;
 	int			statement_timeout_ms;
+	bool		synchronous_commit;
 	PGconn	  **conns;			/* NULL: not connected (yet, or any more) */
 	bool	   *busy;
 };
 
 api_pool *
-api_pool_create(const char *conninfo, int size, int statement_timeout_ms)
+api_pool_create(const char *conninfo, int size, int statement_timeout_ms,
+				bool synchronous_commit)
 {
 	api_pool   *pool = calloc(1, sizeof(*pool));
 
@@ -32,6 +34,7 @@ api_pool_create(const char *conninfo, int size, int statement_timeout_ms)
 	pool->conninfo = strdup(conninfo);
 	pool->size = size;
 	pool->statement_timeout_ms = statement_timeout_ms;
+	pool->synchronous_commit = synchronous_commit;
 	pool->conns = calloc((size_t) size, sizeof(PGconn *));
 	pool->busy = calloc((size_t) size, sizeof(bool));
 	return pool;
@@ -54,13 +57,14 @@ connect_one(api_pool *pool, char *why, size_t whylen)
 	}
 	snprintf(timeout, sizeof(timeout), "%d", pool->statement_timeout_ms);
 	{
-		const char *values[] = {timeout};
+		const char *values[] = {timeout, pool->synchronous_commit ? "on" : "off"};
 
 		res = PQexecParams(conn,
 						   "SELECT pg_catalog.set_config('statement_timeout', $1, false),"
+						   "       pg_catalog.set_config('synchronous_commit', $2, false),"
 						   "       pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false),"
 						   "       pg_catalog.set_config('application_name', 'pdns-api', false)",
-						   1, NULL, values, NULL, NULL, 0);
+						   2, NULL, values, NULL, NULL, 0);
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || api_statements_prepare(conn, why, whylen) != 0)
 	{

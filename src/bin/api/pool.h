@@ -15,7 +15,12 @@
 
 typedef struct api_pool api_pool;
 
-api_pool   *api_pool_create(const char *conninfo, int size, int statement_timeout_ms);
+/*
+ * synchronous_commit: whether a request's quota count and audit row wait
+ * for their WAL flush (off: a server crash may lose the last moment's).
+ */
+api_pool   *api_pool_create(const char *conninfo, int size, int statement_timeout_ms,
+							bool synchronous_commit);
 
 /*
  * A connection, or NULL with *why set: "busy" when none was free in
