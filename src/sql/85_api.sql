@@ -7,9 +7,12 @@
 -- concurrency slots (a session advisory lock, so a process that dies gives
 -- its slots back with its connections) and names the key's role.  The
 -- lookup then runs under SET ROLE to that role, so the role's grants and
--- row-level security policies decide what it sees.  _api_end() gives the
--- slot back, counts the results and writes the audit row.  Quota state is
--- in these tables, so several pdns-api processes enforce one quota.
+-- row-level security policies decide what it sees.  At its end pdns-api
+-- gives the slot back, and _api_end_batch() counts the results and writes
+-- the audit rows of the requests that ended meanwhile (at once when no
+-- other request is in flight; _api_end() is the same for one request).
+-- Quota state is in these tables, so several pdns-api processes enforce
+-- one quota.
 
 DO $$
 BEGIN
@@ -268,7 +271,8 @@ CREATE TYPE api_admission AS (
 	slot integer,		-- the concurrency slot taken (NULL: none)
 	max_results bigint,	-- the limit to use (the key's, the asked, the day's remainder)
 	started timestamptz,
-	offset_max bigint	-- the largest offset (the key's max_limit)
+	offset_max bigint,	-- the largest offset (the key's max_limit)
+	client inet			-- the caller's address as the audit keeps it
 );
 
 -- Admits a request (counted: a lookup; uncounted: rate_limit) or refuses
@@ -290,6 +294,7 @@ DECLARE
 	reset_at text := to_char((today + 1)::timestamp, 'YYYY-MM-DD HH24:MI') || ' UTC';
 BEGIN
 	a.started := clock_timestamp();
+	a.client := c;
 	-- (failed authentications are the refusals of admission: a lookup a
 	-- key's role may not make is audited with the role)
 	IF (SELECT count(*) FROM pdns.api_audit f
@@ -384,6 +389,33 @@ BEGIN
 	FROM (SELECT _api_end.key_id AS id) i LEFT JOIN pdns.api_keys k USING (id);
 END
 $$;
+
+-- The ends of several admitted requests at once (pdns-api gathers them
+-- while it is busy, and writes them when it is not, or every 100 ms): the
+-- results they returned added to their slots' counts, their audit rows.
+-- Their slots were given back as each ended (pg_advisory_unlock).
+CREATE FUNCTION _api_end_batch(key_ids integer[], slots integer[], started timestamptz[],
+	clients inet[], endpoints text[], parameters text[], statuses integer[], rows bigint[],
+	messages text[], durations double precision[])
+RETURNS void
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	UPDATE pdns.api_usage u SET results = u.results + e.results
+	FROM (SELECT r.key_id, (r.started AT TIME ZONE 'UTC')::date AS day, coalesce(r.slot, 0) AS slot,
+	             sum(r.rows) AS results
+	      FROM unnest(key_ids, slots, started, rows) r(key_id, slot, started, rows)
+	      WHERE r.rows > 0
+	      GROUP BY 1, 2, 3) e
+	WHERE u.key_id = e.key_id AND u.day = e.day AND u.slot = e.slot;
+	INSERT INTO pdns.api_audit (time, key_id, key_name, role, client, endpoint, parameters,
+	                            status, rows, duration_ms, message)
+	SELECT r.started, k.id, k.name, k.role, r.client, r.endpoint, r.parameters, r.status,
+	       coalesce(r.rows, 0), r.duration_ms, r.message
+	FROM unnest(key_ids, started, clients, endpoints, parameters, statuses, rows, messages, durations)
+	     r(key_id, started, client, endpoint, parameters, status, rows, message, duration_ms)
+	LEFT JOIN pdns.api_keys k ON k.id = r.key_id;
+END;
 
 -- A request refused before admission (its path or parameters are not
 -- what the API takes): audited, with its key's name when the key is good.
@@ -577,4 +609,6 @@ GRANT USAGE ON SCHEMA pdns TO pdns_api;
 GRANT EXECUTE ON FUNCTION _api_begin(text, inet, text, text, bigint, boolean),
 	_api_end(integer, integer, timestamptz, inet, text, text, integer, bigint, text),
 	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text),
+	_api_end_batch(integer[], integer[], timestamptz[], inet[], text[], text[], integer[], bigint[],
+	               text[], double precision[]),
 	api_audit_expire() TO pdns_api;

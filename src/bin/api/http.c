@@ -10,6 +10,7 @@
  * with pdns._api_end() and gives the connection back.
  */
 #include "assets.h"
+#include "audit.h"
 #include "http.h"
 #include "request.h"
 #include "statements.h"
@@ -254,6 +255,8 @@ typedef struct api_call
 	char		slot[16];
 	char		started[64];
 	char		role[128];
+	char		client[64];		/* the caller's address as the audit keeps it */
+	struct timespec admitted_at;
 	long long	max_results;
 	long long	offset_max;
 	/* audit */
@@ -359,68 +362,37 @@ drain(PGconn *conn)
 	return false;
 }
 
-/*
- * Sends statements in one pipeline (one round trip where there would be
- * several) and reads their results; true if each returned rows.
- */
-typedef struct api_statement
-{
-	const char *name;
-	int			nparams;
-	const char *const *values;
-} api_statement;
-
-static bool
-run_pipeline(PGconn *conn, const api_statement *stmts, int n)
-{
-	bool		ok = PQenterPipelineMode(conn) == 1;
-
-	for (int i = 0; ok && i < n; i++)
-		ok = PQsendQueryPrepared(conn, stmts[i].name, stmts[i].nparams, stmts[i].values,
-								 NULL, NULL, 0) == 1;
-	ok = ok && PQpipelineSync(conn) == 1;
-	for (int i = 0; ok && i < n; i++)
-	{
-		PGresult   *res = PQgetResult(conn);
-
-		if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
-			ok = false;
-		if (res && !ok && PQresultStatus(res) == PGRES_FATAL_ERROR)
-			fprintf(stderr, "pdns-api: %s failed: %s", stmts[i].name, PQresultErrorMessage(res));
-		PQclear(res);
-		if (res && (res = PQgetResult(conn)) != NULL)	/* the statement's end */
-		{
-			PQclear(res);
-			ok = false;
-		}
-	}
-	return drain(conn) && ok;
-}
-
 /* Resets the role, audits the call and gives its connection back. */
 static void
 finish_call(api_call *call)
 {
-	char		status[16],
-				rows[32];
-	const char *none[] = {"none"};
-
 	if (call->conn == NULL)
 		return;
 	if (!call->broken)
 	{
-		const char *values[9] = {call->key_id, call->slot[0] ? call->slot : NULL, call->started,
-			call->remote[0] ? call->remote : NULL, call->endpoint, call->params, status, rows,
-		call->message[0] ? call->message : NULL};
-		api_statement stmts[2] = {{STMT_SET_ROLE, 1, none}, {STMT_END, 9, values}};
+		/* the role reset and the slot given back, at once */
+		const char *values[2] = {call->key_id, call->slot[0] ? call->slot : NULL};
+		PGresult   *res = exec_prepared(call->conn, STMT_RELEASE, 2, values);
 
-		snprintf(status, sizeof(status), "%d", call->status);
-		snprintf(rows, sizeof(rows), "%lld", call->rows);
-		if (!run_pipeline(call->conn, stmts, 2))
-		{
-			fprintf(stderr, "pdns-api: the end of %s failed\n", call->endpoint);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
 			call->broken = true;
-		}
+		PQclear(res);
+	}
+	{
+		/* the results counted and the audit row written, in a batch */
+		struct timespec now;
+		api_audit_end end = {
+			.key_id = call->key_id, .slot = call->slot[0] ? call->slot : NULL,
+			.started = call->started, .client = call->client[0] ? call->client : NULL,
+			.endpoint = call->endpoint, .params = call->params, .status = call->status,
+			.rows = call->rows, .message = call->message[0] ? call->message : NULL
+		};
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		end.duration_ms = (double) (now.tv_sec - call->admitted_at.tv_sec) * 1000.0 +
+			(double) (now.tv_nsec - call->admitted_at.tv_nsec) / 1e6;
+		if (!api_audit_ended(call->broken ? NULL : call->conn, &end))
+			call->broken = true;
 	}
 	/* a broken connection is closed, and with it the slot's advisory lock */
 	api_pool_put(call->srv->pool, call->conn, call->broken);
@@ -774,8 +746,13 @@ admit(api_call *call, const char *key, long long asked)
 	call->max_results = atoll(PQgetvalue(res, 0, 6));
 	snprintf(call->started, sizeof(call->started), "%s", PQgetvalue(res, 0, 7));
 	call->offset_max = atoll(PQgetvalue(res, 0, 8));
+	snprintf(call->client, sizeof(call->client), "%s", PQgetvalue(res, 0, 9));
 	PQclear(res);
-	return status == MHD_HTTP_OK ? 0 : status;
+	if (status != MHD_HTTP_OK)
+		return status;
+	clock_gettime(CLOCK_MONOTONIC, &call->admitted_at);
+	api_audit_admitted();
+	return 0;
 }
 
 /* Is s valid UTF-8 (and free of overlong forms and surrogates)? */

@@ -11,6 +11,7 @@
  * a bounded pool of libpq connections (pool.c) as the role of the request's
  * API key (http.c).  SIGINT or SIGTERM stops it; requests in flight finish.
  */
+#include "audit.h"
 #include "config.h"
 #include "http.h"
 #include "pool.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -91,6 +93,22 @@ housekeeping(void *arg)
 /* (static: what the threads share stays reachable until exit) */
 static api_config cfg;
 static api_server srv;
+
+/* Writes the queued ends of requests that no request wrote (audit.h). */
+static void *
+flusher(void *arg)
+{
+	api_pool   *pool = arg;
+
+	for (;;)
+	{
+		struct timespec nap = {0, AUDIT_FLUSH_MS * 1000000L};
+
+		nanosleep(&nap, NULL);
+		api_audit_flush(pool, false);
+	}
+	return NULL;
+}
 
 static void
 usage(FILE *f)
@@ -209,6 +227,8 @@ main(int argc, char **argv)
 	hk.cfg = &cfg;
 	pthread_create(&hk_thread, NULL, housekeeping, &hk);
 	pthread_detach(hk_thread);
+	pthread_create(&hk_thread, NULL, flusher, srv.pool);
+	pthread_detach(hk_thread);
 	fprintf(stderr, "pdns-api: listening on %s%s%s port %d%s\n",
 			strchr(cfg.listen, ':') ? "[" : "", cfg.listen, strchr(cfg.listen, ':') ? "]" : "",
 			cfg.port, cert ? " (TLS)" : "");
@@ -216,6 +236,7 @@ main(int argc, char **argv)
 	sigwait(&signals, &sig);
 	fprintf(stderr, "pdns-api: stopping on signal %d\n", sig);
 	MHD_stop_daemon(daemon);
+	api_audit_flush(srv.pool, true);
 	/* (the housekeeper may hold a connection: leave the pool to exit) */
 	free(cert);
 	free(key);

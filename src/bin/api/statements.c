@@ -108,12 +108,14 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 	INT4OID, INT8OID, TEXTOID};
 	static const Oid refused_types[] = {TEXTOID, INETOID, TEXTOID, TEXTOID, INT4OID, TEXTOID};
 	static const Oid text_type[] = {TEXTOID};
+	static const Oid batch_types[] = {1007, 1007, 1185, 1041, 1009, 1009, 1007, 1016, 1009, 1022};
+	static const Oid release_types[] = {INT4OID, INT4OID};
 	static const Oid int_type[] = {INT4OID};
 	char		sql[2048],
 				call[1024];
 
 	if (prepare(conn, STMT_BEGIN,
-				"SELECT a.status, a.message, a.key_id, a.key_name, a.role, a.slot, a.max_results, a.started, a.offset_max"
+				"SELECT a.status, a.message, a.key_id, a.key_name, a.role, a.slot, a.max_results, a.started, a.offset_max, a.client"
 				" FROM pdns._api_begin($1, $2, $3, $4, $5, $6) a", 6, begin_types, why, whylen) ||
 		prepare(conn, STMT_END, "SELECT pdns._api_end($1, $2, $3, $4, $5, $6, $7, $8, $9)",
 				9, end_types, why, whylen) ||
@@ -123,7 +125,14 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 				1, int_type, why, whylen) ||
 		prepare(conn, STMT_EXPIRE, "SELECT pdns.api_audit_expire()", 0, NULL, why, whylen) ||
 		prepare(conn, STMT_REFUSED, "SELECT pdns._api_refused($1, $2, $3, $4, $5, $6)",
-				6, refused_types, why, whylen))
+				6, refused_types, why, whylen) ||
+		prepare(conn, STMT_END_BATCH,
+				"SELECT pdns._api_end_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+				10, batch_types, why, whylen) ||
+		prepare(conn, STMT_RELEASE,
+				"SELECT pg_catalog.set_config('role', 'none', false),"
+				"       CASE WHEN $2 IS NOT NULL THEN pg_catalog.pg_advisory_unlock($1, $2) END",
+				2, release_types, why, whylen))
 		return -1;
 
 	for (int k = 0; k < API_KIND_COUNT; k++)

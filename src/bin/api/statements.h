@@ -34,6 +34,8 @@ typedef enum api_shape
 #define STMT_RATE_LIMIT "api_rate_limit"	/* key_id */
 #define STMT_EXPIRE		"api_expire"
 #define STMT_REFUSED	"api_refused"	/* key, remote, endpoint, params, status, message */
+#define STMT_END_BATCH	"api_end_batch"	/* arrays: see _api_end_batch */
+#define STMT_RELEASE	"api_release"	/* key_id, slot: role reset, slot given back */
 
 /* The prepared statement's name for a lookup of a kind and shape. */
 const char *api_lookup_statement(api_kind kind, api_shape shape);
