@@ -7,16 +7,17 @@
 --
 -- pdns-api connects as a login role that is a member of pdns_api.  For each
 -- request it calls _api_begin() with the key the client sent; that checks
--- the key and its quotas, counts the query, takes one of the key's
--- concurrency slots (a session advisory lock, so a process that dies gives
--- its slots back with its connections) and names the key's role.  The
--- lookup then runs under SET ROLE to that role, so the role's grants and
--- row-level security policies decide what it sees.  At its end pdns-api
--- gives the slot back, and _api_end_batch() counts the results and writes
--- the audit rows of the requests that ended meanwhile (at once when no
--- other request is in flight; _api_end() is the same for one request).
--- Quota state is in these tables, so several pdns-api processes enforce
--- one quota.
+-- the key and its daily quotas and takes one of the key's concurrency
+-- slots (a session advisory lock, so a process that dies gives its slots
+-- back with its connections), writing nothing unless it refuses; it names
+-- the key's role.  The lookup then runs under SET ROLE to that role, so the
+-- role's grants and row-level security policies decide what it sees.  At
+-- its end pdns-api resets the role and gives the slot back, and
+-- _api_end_batch() counts the query and its results and writes the audit
+-- rows of the requests that ended meanwhile (at once when no other request
+-- is in flight, else every 100 ms).  Quota state is in these tables, so
+-- several pdns-api processes enforce one quota: a quota is kept to within
+-- the requests in flight and those of the last 100 ms.
 
 DO $$
 BEGIN
@@ -73,17 +74,13 @@ COMMENT ON COLUMN api_keys.max_concurrent IS 'requests of this key served at onc
 CREATE TABLE api_usage (
 	key_id integer NOT NULL REFERENCES api_keys ON DELETE CASCADE,
 	day date NOT NULL,
-	slot integer NOT NULL DEFAULT 0,
 	queries bigint NOT NULL DEFAULT 0,
 	results bigint NOT NULL DEFAULT 0,
-	PRIMARY KEY (key_id, day, slot)
+	PRIMARY KEY (key_id, day)
 );
-COMMENT ON TABLE api_usage IS
-	'queries and results per key, UTC day and concurrency slot: the state of the daily quotas (sum the slots)';
-COMMENT ON COLUMN api_usage.slot IS
-	'the concurrency slot that counted them: a request writes only its own slot''s row, so requests never wait for each other';
+COMMENT ON TABLE api_usage IS 'queries and results per key and UTC day: the state of the daily quotas';
 
--- Append-only: rows are inserted by _api_begin()/_api_end() only, never
+-- Append-only: rows are inserted by pdns-api's functions only, never
 -- changed, and deleted only once older than api_settings.audit_retention.
 CREATE TABLE api_audit (
 	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -245,9 +242,8 @@ SELECT k.name, k.role, k.created, k.created_by, k.expires, k.revoked,
        k.queries_per_day, k.results_per_day, k.max_limit, k.max_concurrent,
        coalesce(u.queries, 0) AS queries_today, coalesce(u.results, 0) AS results_today
 FROM pdns.api_keys k
-LEFT JOIN (SELECT key_id, sum(queries)::bigint AS queries, sum(results)::bigint AS results
-           FROM pdns.api_usage WHERE day = (pg_catalog.now() AT TIME ZONE 'UTC')::date
-           GROUP BY key_id) u ON u.key_id = k.id;
+LEFT JOIN pdns.api_usage u ON u.key_id = k.id
+     AND u.day = (pg_catalog.now() AT TIME ZONE 'UTC')::date;
 COMMENT ON VIEW api_key_status IS 'every API key with its limits and today''s (UTC) use';
 
 CREATE FUNCTION api_audit_expire() RETURNS bigint
@@ -280,8 +276,9 @@ CREATE TYPE api_admission AS (
 );
 
 -- Admits a request (counted: a lookup; uncounted: rate_limit) or refuses
--- it, auditing a refusal at once.  An admitted request must end with
--- _api_end on the same connection (it holds the slot's lock).
+-- it, auditing a refusal at once.  An admitted request gives its slot back
+-- on the same connection (it holds the slot's lock), and ends in
+-- _api_end_batch().
 CREATE FUNCTION _api_begin(key text, remote inet, endpoint text, parameters text,
 	asked_limit bigint, counted boolean)
 RETURNS api_admission
@@ -291,8 +288,8 @@ AS $$
 DECLARE
 	a pdns.api_admission;
 	k pdns.api_keys;
-	used_queries bigint := 0;
-	used_results bigint := 0;
+	used_queries bigint;
+	used_results bigint;
 	c inet := pdns._api_client(remote);
 	today date := (now() AT TIME ZONE 'UTC')::date;
 	reset_at text := to_char((today + 1)::timestamp, 'YYYY-MM-DD HH24:MI') || ' UTC';
@@ -326,34 +323,25 @@ BEGIN
 		END IF;
 	END IF;
 	IF a.status IS NULL AND counted THEN
-		-- a slot first: each request then counts in its slot's row alone,
-		-- so requests of one key never wait for each other's commits (the
-		-- sum read below may miss the requests in flight: a quota is kept
-		-- to within the key's concurrent requests)
-		FOR s IN 0 .. k.max_concurrent - 1 LOOP
-			IF pg_try_advisory_lock(k.id, s) THEN
-				a.slot := s;
-				EXIT;
-			END IF;
-		END LOOP;
-		SELECT coalesce(sum(u.queries), 0), coalesce(sum(u.results), 0) INTO used_queries, used_results
+		SELECT u.queries, u.results INTO used_queries, used_results
 		FROM pdns.api_usage u WHERE u.key_id = k.id AND u.day = today;
-		IF a.slot IS NULL THEN
-			a.status := 429;
-			a.message := format('concurrent request limit of %s reached', k.max_concurrent);
-		ELSIF used_queries >= k.queries_per_day THEN
+		IF used_queries >= k.queries_per_day THEN
 			a.status := 429;
 			a.message := format('daily query quota of %s exhausted; it resets at %s', k.queries_per_day, reset_at);
 		ELSIF used_results >= k.results_per_day THEN
 			a.status := 429;
 			a.message := format('daily result quota of %s exhausted; it resets at %s', k.results_per_day, reset_at);
 		ELSE
-			INSERT INTO pdns.api_usage AS u (key_id, day, slot, queries) VALUES (k.id, today, a.slot, 1)
-			ON CONFLICT (key_id, day, slot) DO UPDATE SET queries = u.queries + 1;
-		END IF;
-		IF a.status IS NOT NULL AND a.slot IS NOT NULL THEN
-			PERFORM pg_advisory_unlock(k.id, a.slot);
-			a.slot := NULL;
+			FOR s IN 0 .. k.max_concurrent - 1 LOOP
+				IF pg_try_advisory_lock(k.id, s) THEN
+					a.slot := s;
+					EXIT;
+				END IF;
+			END LOOP;
+			IF a.slot IS NULL THEN
+				a.status := 429;
+				a.message := format('concurrent request limit of %s reached', k.max_concurrent);
+			END IF;
 		END IF;
 	END IF;
 	IF a.status IS NOT NULL THEN
@@ -366,52 +354,33 @@ BEGIN
 	a.role := k.role;
 	a.offset_max := k.max_limit;
 	a.max_results := least(coalesce(asked_limit, k.max_limit), k.max_limit,
-	                       k.results_per_day - used_results);
+	                       k.results_per_day - coalesce(used_results, 0));
 	RETURN a;
 END
 $$;
 
-CREATE FUNCTION _api_end(key_id integer, slot integer, started timestamptz, remote inet,
-	endpoint text, parameters text, status integer, rows bigint, message text)
-RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF slot IS NOT NULL THEN
-		PERFORM pg_advisory_unlock(key_id, slot);
-	END IF;
-	IF rows > 0 THEN
-		UPDATE pdns.api_usage u SET results = u.results + rows
-		WHERE u.key_id = _api_end.key_id AND u.day = (started AT TIME ZONE 'UTC')::date
-		  AND u.slot = coalesce(_api_end.slot, 0);
-	END IF;
-	INSERT INTO pdns.api_audit (time, key_id, key_name, role, client, endpoint, parameters,
-	                            status, rows, duration_ms, message)
-	SELECT started, k.id, k.name, k.role, pdns._api_client(remote), endpoint, parameters, status,
-	       coalesce(rows, 0), extract(epoch FROM clock_timestamp() - started) * 1000, message
-	FROM (SELECT _api_end.key_id AS id) i LEFT JOIN pdns.api_keys k USING (id);
-END
-$$;
-
--- The ends of several admitted requests at once (pdns-api gathers them
+-- The ends of admitted requests, several at once (pdns-api gathers them
 -- while it is busy, and writes them when it is not, or every 100 ms): the
--- results they returned added to their slots' counts, their audit rows.
--- Their slots were given back as each ended (pg_advisory_unlock).
-CREATE FUNCTION _api_end_batch(key_ids integer[], slots integer[], started timestamptz[],
+-- counted queries and the results they returned added to the day's usage
+-- of their keys, and their audit rows.  Their slots were given back as
+-- each ended (pg_advisory_unlock).
+CREATE FUNCTION _api_end_batch(key_ids integer[], counted boolean[], started timestamptz[],
 	clients inet[], endpoints text[], parameters text[], statuses integer[], rows bigint[],
 	messages text[], durations double precision[])
 RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-	UPDATE pdns.api_usage u SET results = u.results + e.results
-	FROM (SELECT r.key_id, (r.started AT TIME ZONE 'UTC')::date AS day, coalesce(r.slot, 0) AS slot,
-	             sum(r.rows) AS results
-	      FROM unnest(key_ids, slots, started, rows) r(key_id, slot, started, rows)
-	      WHERE r.rows > 0
-	      GROUP BY 1, 2, 3) e
-	WHERE u.key_id = e.key_id AND u.day = e.day AND u.slot = e.slot;
+	-- (rows locked in key order: two batches never deadlock)
+	INSERT INTO pdns.api_usage AS u (key_id, day, queries, results)
+	SELECT r.key_id, (r.started AT TIME ZONE 'UTC')::date, count(*) FILTER (WHERE r.counted),
+	       coalesce(sum(r.rows), 0)
+	FROM unnest(key_ids, counted, started, rows) r(key_id, counted, started, rows)
+	WHERE r.key_id IS NOT NULL AND (r.counted OR r.rows > 0)
+	GROUP BY 1, 2
+	ORDER BY 1, 2
+	ON CONFLICT (key_id, day) DO UPDATE
+		SET queries = u.queries + excluded.queries, results = u.results + excluded.results;
 	INSERT INTO pdns.api_audit (time, key_id, key_name, role, client, endpoint, parameters,
 	                            status, rows, duration_ms, message)
 	SELECT r.started, k.id, k.name, k.role, r.client, r.endpoint, r.parameters, r.status,
@@ -456,8 +425,7 @@ BEGIN ATOMIC
 		                          THEN greatest(k.results_per_day - coalesce(u.results, 0), 0) END,
 		'concurrent_max', k.max_concurrent)))
 	FROM pdns.api_keys k
-	LEFT JOIN (SELECT sum(queries) AS queries, sum(results) AS results FROM pdns.api_usage
-	           WHERE key_id = _api_rate_limit.key_id AND day = (now() AT TIME ZONE 'UTC')::date) u ON true
+	LEFT JOIN pdns.api_usage u ON u.key_id = k.id AND u.day = (now() AT TIME ZONE 'UTC')::date
 	WHERE k.id = _api_rate_limit.key_id;
 END;
 
@@ -611,16 +579,14 @@ GRANT EXECUTE ON FUNCTION api_key_create(text, regrole, bigint, bigint, bigint, 
 GRANT SELECT, INSERT, UPDATE ON api_keys TO pdns_admin;
 GRANT USAGE ON SCHEMA pdns TO pdns_api;
 GRANT EXECUTE ON FUNCTION _api_begin(text, inet, text, text, bigint, boolean),
-	_api_end(integer, integer, timestamptz, inet, text, text, integer, bigint, text),
 	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text),
-	_api_end_batch(integer[], integer[], timestamptz[], inet[], text[], text[], integer[], bigint[],
+	_api_end_batch(integer[], boolean[], timestamptz[], inet[], text[], text[], integer[], bigint[],
 	               text[], double precision[]),
 	api_audit_expire() TO pdns_api;
 
 -- (what 99_privileges.sql does for a fresh install)
 REVOKE EXECUTE ON FUNCTION _api_audit_guard(), _api_settings_replace(), _api_client(inet), _api_key_hash(text),
 	_api_begin(text, inet, text, text, bigint, boolean),
-	_api_end(integer, integer, timestamptz, inet, text, text, integer, bigint, text),
 	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text),
-	_api_end_batch(integer[], integer[], timestamptz[], inet[], text[], text[], integer[], bigint[], text[], double precision[])
+	_api_end_batch(integer[], boolean[], timestamptz[], inet[], text[], text[], integer[], bigint[], text[], double precision[])
 	FROM PUBLIC;

@@ -179,7 +179,12 @@ SELECT string_agg(a.status::text, ' ' ORDER BY a.status)
 FROM (VALUES ('$api_key'), ('wrong')) k(key), pdns._api_begin(k.key, '192.0.2.1', 'lookup', '', 10, true) a}),
 	'200 401',
 	'source: an API key admitted, a wrong one refused and audited');
-$source->safe_psql('pdns', 'SELECT pg_advisory_unlock_all()');
+# (its end, as pdns-api writes it: the query counted, an audit row)
+$source->safe_psql('pdns', q{
+SELECT pg_advisory_unlock_all(),
+       pdns._api_end_batch(ARRAY[id], ARRAY[true], ARRAY[now()], ARRAY[NULL::inet], ARRAY['lookup'],
+                           ARRAY[''], ARRAY[200], ARRAY[1::bigint], ARRAY[NULL], ARRAY[1.0::float8])
+FROM pdns.api_keys WHERE name = 'dump'});
 store_is_model($source, 'pdns', $model, 'source: the store holds the batches loaded');
 my $want = snapshot($source, 'pdns');
 cmp_ok(scalar(keys %{ $want->{tables} }), '>=', 40,
@@ -231,7 +236,7 @@ for my $copy ([ 'source', $source, 'pdns' ], [ 'new database', $source, 'restore
 SELECT a.status, a.role, (SELECT audit_retention FROM pdns.api_settings),
        (SELECT count(*) FROM pdns.api_audit), (SELECT queries FROM pdns.api_usage)
 FROM pdns._api_begin('$api_key', '192.0.2.1', 'lookup', '', 10, true) a}),
-		'200|dump_reader|30 days|1|1',
+		'200|dump_reader|30 days|2|1',
 		"$what: the API key still works; its usage (before this query), audit and settings");
 }
 

@@ -65,6 +65,9 @@ array_element(char **buf, size_t *len, size_t *cap, const char *v, bool first)
 	(*buf)[(*len)++] = '"';
 }
 
+/* (one batch written at a time: they would only queue in the database) */
+static pthread_mutex_t writing = PTHREAD_MUTEX_INITIALIZER;
+
 /* Writes n ends (and frees them); false if the statement failed. */
 static bool
 write_ends(PGconn *conn, queued_end *ends, int n)
@@ -86,7 +89,9 @@ write_ends(PGconn *conn, queued_end *ends, int n)
 		buf[len] = '\0';
 		arrays[f] = buf;
 	}
+	pthread_mutex_lock(&writing);
 	res = PQexecPrepared(conn, STMT_END_BATCH, 10, (const char *const *) arrays, NULL, NULL, 0);
+	pthread_mutex_unlock(&writing);
 	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (!ok)
 		fprintf(stderr, "pdns-api: writing %d audit rows failed: %s", n, PQresultErrorMessage(res));
@@ -138,7 +143,7 @@ api_audit_ended(PGconn *conn, const api_audit_end *end)
 		n = take_queue(ends);
 	q = &queue[queued++];
 	q->fields[0] = dup_or_null(end->key_id);
-	q->fields[1] = dup_or_null(end->slot);
+	q->fields[1] = strdup(end->counted ? "t" : "f");
 	q->fields[2] = dup_or_null(end->started);
 	q->fields[3] = dup_or_null(end->client);
 	q->fields[4] = dup_or_null(end->endpoint);

@@ -23,7 +23,7 @@
 typedef struct api_audit_end
 {
 	const char *key_id;
-	const char *slot;			/* NULL: none */
+	bool		counted;		/* a query against the daily quota */
 	const char *started;
 	const char *client;			/* as the audit keeps it; NULL: unknown */
 	const char *endpoint;

@@ -7,7 +7,7 @@
  * stays flat however many rows come back.  Whatever ends the answer (its
  * last row, an error, the client going away, a timeout), the free callback
  * cancels what is still running, resets the role, writes the audit row
- * with pdns._api_end() and gives the connection back.
+ * with pdns._api_end_batch() (audit.c) and gives the connection back.
  */
 #include "assets.h"
 #include "audit.h"
@@ -382,7 +382,7 @@ finish_call(api_call *call)
 		/* the results counted and the audit row written, in a batch */
 		struct timespec now;
 		api_audit_end end = {
-			.key_id = call->key_id, .slot = call->slot[0] ? call->slot : NULL,
+			.key_id = call->key_id, .counted = call->req.service != API_RATE_LIMIT,
 			.started = call->started, .client = call->client[0] ? call->client : NULL,
 			.endpoint = call->endpoint, .params = call->params, .status = call->status,
 			.rows = call->rows, .message = call->message[0] ? call->message : NULL

@@ -12,6 +12,7 @@
  *	/pdns/query/{name or address}
  *	/pdns/v1/volume/{name|domain}/{name}		(the explorer's volume chart)
  *	/pdns/v1/enrich/{address}?first=&last=		(enrichment while seen)
+ *	/pdns/v1/domain/{name}						(its registered domain, by the PSL)
  *	/, /index.html, /explorer/{file}			(the explorer page)
  */
 #include "request.h"
@@ -330,7 +331,7 @@ parse_params(const api_param *params, size_t nparams, api_request *req, char msg
 	return rc;
 }
 
-/* /pdns/v1/volume/{name|domain}/{name} and /pdns/v1/enrich/{address} */
+/* /pdns/v1/volume/{name|domain}/{name}, /pdns/v1/enrich/{address}, /pdns/v1/domain/{name} */
 static int
 parse_explorer(char **seg, int n, const api_param *params, size_t nparams,
 			   api_request *req, char msg[API_MSG_MAX])
@@ -345,6 +346,13 @@ parse_explorer(char **seg, int n, const api_param *params, size_t nparams,
 		req->kind = seg[3][0] == 'n' ? API_VOLUME_NAME : API_VOLUME_DOMAIN;
 		rc = check_name("name", seg[4], req->value, API_VALUE_MAX, msg);
 		return rc ? rc : parse_params(params, nparams, req, msg);
+	}
+	if (strcmp(seg[2], "domain") == 0)
+	{
+		if (n != 4)
+			return refuse(msg, 404, "no such endpoint: expected /pdns/v1/domain/{name}");
+		req->kind = API_DOMAIN;
+		return check_name("name", seg[3], req->value, API_VALUE_MAX, msg);
 	}
 	if (strcmp(seg[2], "enrich") == 0)
 	{

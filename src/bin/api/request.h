@@ -42,6 +42,7 @@ typedef enum api_kind
 	API_VOLUME_NAME,			/* /pdns/v1/volume/name/{name} */
 	API_VOLUME_DOMAIN,			/* /pdns/v1/volume/domain/{name}: and below */
 	API_ENRICH,					/* /pdns/v1/enrich/{address}?first=&last= */
+	API_DOMAIN,					/* /pdns/v1/domain/{name}: its registered domain */
 	API_KIND_COUNT
 } api_kind;
 

@@ -40,6 +40,10 @@ static const char *const explorer_sql[API_KIND_COUNT] = {
 	[API_VOLUME_NAME] = "SELECT v::text, false FROM pdns.explorer_volume($1, false) v",
 	[API_VOLUME_DOMAIN] = "SELECT v::text, false FROM pdns.explorer_volume($1, true) v",
 	[API_ENRICH] = "SELECT e::text, false FROM pdns.explorer_enrichment($1, $5, $6) e",
+	[API_DOMAIN] = "SELECT json_build_object('name', n::text,"
+	" 'registered_domain', pdns.registered_domain(n)::text,"
+	" 'public_suffix', pdns.public_suffix(n)::text)::text, false"
+	" FROM (SELECT $1::pdns.dnsname AS n) s",
 };
 
 static const char *const kind_names[API_KIND_COUNT] = {
@@ -53,6 +57,7 @@ static const char *const kind_names[API_KIND_COUNT] = {
 	[API_VOLUME_NAME] = "volume_name",
 	[API_VOLUME_DOMAIN] = "volume_domain",
 	[API_ENRICH] = "enrich",
+	[API_DOMAIN] = "domain",
 };
 
 static const char *const shape_names[] = {"a", "u", "s", "c"};
@@ -104,11 +109,10 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 		INT8OID
 	};
 	static const Oid begin_types[] = {TEXTOID, INETOID, TEXTOID, TEXTOID, INT8OID, BOOLOID};
-	static const Oid end_types[] = {INT4OID, INT4OID, TIMESTAMPTZOID, INETOID, TEXTOID, TEXTOID,
-	INT4OID, INT8OID, TEXTOID};
 	static const Oid refused_types[] = {TEXTOID, INETOID, TEXTOID, TEXTOID, INT4OID, TEXTOID};
 	static const Oid text_type[] = {TEXTOID};
-	static const Oid batch_types[] = {1007, 1007, 1185, 1041, 1009, 1009, 1007, 1016, 1009, 1022};
+	/* int4[], bool[], timestamptz[], inet[], text[], text[], int4[], int8[], text[], float8[] */
+	static const Oid batch_types[] = {1007, 1000, 1185, 1041, 1009, 1009, 1007, 1016, 1009, 1022};
 	static const Oid release_types[] = {INT4OID, INT4OID};
 	static const Oid int_type[] = {INT4OID};
 	char		sql[2048],
@@ -117,8 +121,6 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 	if (prepare(conn, STMT_BEGIN,
 				"SELECT a.status, a.message, a.key_id, a.key_name, a.role, a.slot, a.max_results, a.started, a.offset_max, a.client"
 				" FROM pdns._api_begin($1, $2, $3, $4, $5, $6) a", 6, begin_types, why, whylen) ||
-		prepare(conn, STMT_END, "SELECT pdns._api_end($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-				9, end_types, why, whylen) ||
 		prepare(conn, STMT_SET_ROLE, "SELECT pg_catalog.set_config('role', $1, false)",
 				1, text_type, why, whylen) ||
 		prepare(conn, STMT_RATE_LIMIT, "SELECT pdns._api_rate_limit($1)::text",

@@ -29,7 +29,6 @@ typedef enum api_shape
 } api_shape;
 
 #define STMT_BEGIN		"api_begin"	/* key, remote, endpoint, params, limit, counted */
-#define STMT_END		"api_end"	/* key_id, slot, started, remote, endpoint, params, status, rows, msg */
 #define STMT_SET_ROLE	"api_set_role"	/* role, or 'none' */
 #define STMT_RATE_LIMIT "api_rate_limit"	/* key_id */
 #define STMT_EXPIRE		"api_expire"

@@ -35,11 +35,15 @@ SELECT status, message FROM _api_begin(NULL, '192.0.2.9', 'lookup', '', 10, true
 SELECT status, message, key_name, role, slot, max_results, offset_max
 FROM _api_begin(:'key', '192.0.2.9', 'lookup', 'limit=10', 10, true) \gset a_
 SELECT :a_status AS status, :'a_role' AS role, :a_slot AS slot, :a_max_results AS max_results;
-SELECT _api_end(k.id, 0, now(), '192.0.2.9', 'lookup', 'limit=10', 200, 2, NULL)
+SELECT pg_advisory_unlock(k.id, 0),
+       _api_end_batch(ARRAY[k.id], ARRAY[true], ARRAY[now()], ARRAY[inet '192.0.2.0'], ARRAY['lookup'],
+                      ARRAY['limit=10'], ARRAY[200], ARRAY[2::bigint], ARRAY[NULL], ARRAY[1.5::float8])
 FROM api_keys k WHERE k.name = 'reader';
 -- The daily results quota shrinks the next limit; then the query quota is spent.
 SELECT status, max_results FROM _api_begin(:'key', '192.0.2.9', 'lookup', '', 10, true);
-SELECT _api_end(k.id, 0, now(), '192.0.2.9', 'lookup', '', 200, 1, NULL)
+SELECT pg_advisory_unlock(k.id, 0),
+       _api_end_batch(ARRAY[k.id], ARRAY[true], ARRAY[now()], ARRAY[inet '192.0.2.0'], ARRAY['lookup'],
+                      ARRAY[''], ARRAY[200], ARRAY[1::bigint], ARRAY[NULL], ARRAY[1.5::float8])
 FROM api_keys k WHERE k.name = 'reader';
 SELECT status, message ~ 'daily (query|result) quota of \d+ exhausted' AS quota_message
 FROM _api_begin(:'key', '192.0.2.9', 'lookup', '', 10, true);
@@ -60,7 +64,8 @@ SELECT status, message FROM _api_begin(:'key', '192.0.2.9', 'lookup', '', 10, tr
 
 -- The audit: every request, refused or served, with the client address
 -- pseudonymized; append-only.
-SELECT endpoint, parameters, status, rows, key_name, role, client <> '192.0.2.9' AS pseudonymized
+SELECT endpoint, parameters, status, rows, duration_ms, key_name, role,
+       client <> '192.0.2.9' AS not_in_the_clear
 FROM api_audit ORDER BY id;
 UPDATE api_audit SET status = 200;
 DELETE FROM api_audit;

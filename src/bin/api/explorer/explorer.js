@@ -221,21 +221,17 @@
 	/* Names */
 
 	/*
-	 * The registered domain of a name, computed here without a public
-	 * suffix list (a deliberate simplification): its last two labels, or its
-	 * last three when the top-level label is a two-letter country code and
-	 * the second-level one is co, com, net, org, ac, gov or edu
-	 * (example.co.uk, example.com.au).  Other multi-label public suffixes
-	 * (e.g. city.kawasaki.jp, blogspot.com) come out one label short.
+	 * The registered domain of a name, as the server's Public Suffix List
+	 * has it (/pdns/v1/domain/): the name itself when it is a public suffix
+	 * or has none.  Answers are kept for the page's life.
 	 */
-	function registeredDomain(name) {
-		const labels = name.replace(/\.$/, '').split('.').filter((l) => l !== '');
-		if (labels.length <= 2)
-			return labels.join('.');
-		const tld = labels[labels.length - 1],
-			sld = labels[labels.length - 2];
-		const n = /^[a-z]{2}$/i.test(tld) && /^(co|com|net|org|ac|gov|edu)$/i.test(sld) ? 3 : 2;
-		return labels.slice(-n).join('.');
+	const domains = new Map();
+	async function registeredDomain(name, signal) {
+		if (!domains.has(name)) {
+			const objs = await fetchObjects(`/pdns/v1/domain/${encodeURIComponent(name)}`, {}, signal);
+			domains.set(name, (objs[0] && objs[0].registered_domain) || name);
+		}
+		return domains.get(name);
 	}
 
 	/* A name from rdata as a search: without its final dot (but "." stays). */
@@ -1039,7 +1035,7 @@
 	 * it); scope "domain", its registered domain and everything below.
 	 * A right wildcard (www.example.*) has no single name: no chart.
 	 */
-	function volumeTarget(scope) {
+	async function volumeTarget(scope, signal) {
 		let name = S.lookup.value.replace(/\.$/, '');
 		if (/\*$/.test(name) || name === '')
 			return null;
@@ -1048,16 +1044,23 @@
 		if (name.includes('*'))
 			return null;
 		if (scope === 'domain')
-			return { kind: 'domain', name: registeredDomain(name) };
+			return { kind: 'domain', name: await registeredDomain(name, signal) };
 		return { kind: below ? 'domain' : 'name', name };
 	}
 
 	async function loadVolume(signal) {
 		const scopeSel = $('#volume-scope');
-		const nameT = volumeTarget('name'),
-			domT = volumeTarget('domain');
+		const nameT = await volumeTarget('name', signal);
 		if (!nameT)
 			return;
+		let domT;
+		try {
+			domT = await volumeTarget('domain', signal);
+		} catch (e) {
+			if (signal.aborted)
+				return;
+			domT = { kind: 'domain', name: nameT.name };	/* (the name alone, then) */
+		}
 		scopeSel.options[0].textContent = `this name: ${nameT.name}${nameT.kind === 'domain' ? ' and below' : ''}`;
 		scopeSel.options[1].textContent = `registered domain: ${domT.name} and below`;
 		const target = scopeSel.value === 'domain' ? domT : nameT;
