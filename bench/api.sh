@@ -19,9 +19,10 @@
 # and whether pdns-api keeps a connection for the next request is noted.
 # After the counted rounds, one round each (not counted) shows where an
 # HTTP lookup's time goes: pgbench running the five statements pdns-api
-# runs per lookup (_api_begin, SET ROLE, the lookup, RESET ROLE,
-# _api_end); the wait events of pdns-api's sessions sampled during an
-# HTTP round; HTTP with synchronous_commit off for pdns-api's sessions.
+# runs per lookup (_api_begin, SET ROLE, the lookup, the release of role
+# and slot, and _api_end_batch, here one per request where pdns-api batches
+# them); the wait events of pdns-api's sessions sampled during an HTTP
+# round; HTTP with synchronous_commit = yes in pdns-api's configuration.
 #
 # The server: without PGHOST in the environment, a throwaway cluster of its
 # own (initdb in a temporary directory, Unix socket only, removed at the
@@ -245,7 +246,7 @@ results=$out/api-lookups.txt
 # run_wrk SECONDS NAME: one wrk round; its figures go to $results under NAME.
 run_wrk() {
 	_c0=$(cpu_ticks $api_pid)
-	API_NAMES="$out/api-names.txt" API_KEY="$apikey" \
+	API_NAMES="$out/api-names.txt" API_KEY="$apikey" API_CHECK=${API_CHECK:-0} \
 		wrk -t 2 -c "$C" -d "$1s" --timeout 10s --latency -s bench/api.lua "$base" > "$out/api-wrk.log" 2>&1 ||
 		{ cat "$out/api-wrk.log" >&2; return 1; }
 	_c1=$(cpu_ticks $api_pid)
@@ -282,6 +283,9 @@ sum_field() {
 # warm-up: every pool connection made and its statements planned
 run_wrk 3 warm-http
 run_pgbench 3 warm-sql
+# the answers checked (statuses, how each stream ended) in a round of its
+# own: looking into every answer costs wrk CPU the timed rounds do not spend
+API_CHECK=1 run_wrk "$D" http-checked
 for r in $(seq "$RUNS"); do
 	if [ $((r % 2)) = 1 ]; then
 		run_wrk "$D" http; run_pgbench "$D" sql
@@ -298,22 +302,24 @@ threads_after=$(status_of $api_pid Threads)
 # ---- where an HTTP lookup's time goes (one round each, not counted) ----
 # (a) pgbench running the statements pdns-api runs for a lookup, as its
 #     login role: _api_begin (key, quotas, slot), SET ROLE, the lookup,
-#     RESET ROLE, _api_end (the usage row, the audit row);
+#     RESET ROLE with the slot given back, and _api_end_batch (the usage
+#     row, the audit row) for this one request, where pdns-api writes the
+#     ends of many requests at once;
 gw=$out/api-gateway.pgb
 cat > "$gw" <<EOF
 \set i random(1, $n_names)
-SELECT a.key_id, a.slot, a.started FROM pdns._api_begin('$apikey', '127.0.0.1', 'lookup /dnsdb/v2/lookup/rrset/name/x', '', 10000, true) a \gset
+SELECT a.key_id, a.slot FROM pdns._api_begin('$apikey', '127.0.0.1', 'lookup /dnsdb/v2/lookup/rrset/name/x', '', 10000, true) a \gset
 SELECT pg_catalog.set_config('role', 'pdns_analyst', false);
 SELECT pdns.dnsdb_object(l, false)::text, l.truncated FROM bench_names n CROSS JOIN LATERAL pdns.lookup_rrset(n.name, 'ANY', max_results => 10000) l WHERE n.id = :i OFFSET 0;
-SELECT pg_catalog.set_config('role', 'none', false);
-SELECT pdns._api_end(:key_id, :slot, :started, '127.0.0.1', 'lookup /dnsdb/v2/lookup/rrset/name/x', '', 200, 7, NULL);
+SELECT pg_catalog.set_config('role', 'none', false), pg_catalog.pg_advisory_unlock(:key_id, :slot);
+SELECT pdns._api_end_batch(ARRAY[:key_id::integer], ARRAY[true], ARRAY[now()], ARRAY[NULL::inet], ARRAY['lookup /dnsdb/v2/lookup/rrset/name/x'], ARRAY[''], ARRAY[200], ARRAY[7::bigint], ARRAY[NULL], ARRAY[1.0::float8]);
 EOF
 psql -X -q -d $db -c "GRANT SELECT ON bench_names TO PUBLIC"
 env PGOPTIONS="$session_opts" PGUSER=$login ${password:+PGPASSWORD=$password} pgbench -n -M prepared -c "$C" -j 2 -T "$DIAG" -r \
 	-f "$gw" $db > "$out/api-gateway.log" 2>&1 || { cat "$out/api-gateway.log" >&2; exit 1; }
 gw_tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$out/api-gateway.log")
 gw_stmts=$(awk '/^statement latencies/ { on = 1; next } on && NF >= 3 && $3 != "\\set" {
-	what = ($0 ~ /_api_begin/) ? "_api_begin" : ($0 ~ /_api_end/) ? "_api_end" : ($0 ~ /lookup_rrset/) ? "lookup" : ($0 ~ /pdns_analyst/) ? "SET ROLE" : ($0 ~ /none/) ? "RESET ROLE" : ""
+	what = ($0 ~ /_api_begin/) ? "_api_begin" : ($0 ~ /_api_end_batch/) ? "_api_end_batch" : ($0 ~ /lookup_rrset/) ? "lookup" : ($0 ~ /pdns_analyst/) ? "SET ROLE" : ($0 ~ /none/) ? "RESET ROLE" : ""
 	if (what != "") printf "%s%s %s ms", (n++ ? ", " : ""), what, $1 }' "$out/api-gateway.log")
 echo "pgbench with pdns-api's statements: $gw_tps tps ($gw_stmts)"
 # (b) what pdns-api's sessions wait for during an HTTP round (sampled);
@@ -324,7 +330,7 @@ wrk_pid=$!
 sleep 1
 while kill -0 $wrk_pid 2> /dev/null; do
 	psql -X -qAt -d $db -c "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' in ' ||
-		CASE WHEN query LIKE '%_api_begin%' THEN '_api_begin' WHEN query LIKE '%_api_end%' THEN '_api_end'
+		CASE WHEN query LIKE '%_api_begin%' THEN '_api_begin' WHEN query LIKE '%_api_end_batch%' THEN '_api_end_batch'
 		     WHEN query LIKE '%lookup_%' THEN 'the lookup' ELSE left(query, 30) END
 		FROM pg_stat_activity WHERE application_name = 'pdns-api' AND state = 'active' AND pid <> pg_backend_pid()" \
 		>> "$out/api-waits.txt" 2> /dev/null || true
@@ -334,8 +340,9 @@ wait $wrk_pid || true
 waits=$(sort "$out/api-waits.txt" | uniq -c | sort -rn | head -6 | awk '{ c = $1; $1 = ""; printf "%s%s x%d", (n++ ? ", " : ""), substr($0, 2), c }')
 samples=$(wc -l < "$out/api-waits.txt")
 echo "pdns-api's sessions, $samples samples of active ones over an HTTP round: $waits"
-# (c) HTTP again, pdns-api's sessions with synchronous_commit = off.
-sed -e "s/^port = .*/port = $((port + 1))/" -e "s/options='\(.*\)'/options='\1 -c synchronous_commit=off'/" "$conf" > "$out/api-async.conf"
+# (c) HTTP again, with synchronous_commit = yes (pdns-api's default is no:
+#     its quota counts and audit rows do not wait for their WAL flush).
+{ sed -e "s/^port = .*/port = $((port + 1))/" "$conf"; echo "synchronous_commit = yes"; } > "$out/api-async.conf"
 if ! ss -Htln "( sport = :$((port + 1)) )" | grep -q .; then
 	"$api" -c "$out/api-async.conf" > "$out/api-server-async.log" 2>&1 < /dev/null &
 	async_pid=$!
@@ -350,7 +357,7 @@ if ! ss -Htln "( sport = :$((port + 1)) )" | grep -q .; then
 	base=$base_sync
 	kill $async_pid; wait $async_pid 2> /dev/null || true
 	async_pid=
-	echo "HTTP with synchronous_commit off: $(field async rps) req/s, p99 $(awk -v p="$(field async p99_us)" 'BEGIN { printf "%.2f", p / 1000 }') ms"
+	echo "HTTP with synchronous_commit = yes: $(field async rps) req/s, p99 $(awk -v p="$(field async p99_us)" 'BEGIN { printf "%.2f", p / 1000 }') ms"
 fi
 
 # ---- a streamed answer of STREAM_ROWS rows ----------------------------
@@ -422,19 +429,19 @@ INSERT INTO bench_info VALUES
 ('pgbench rounds, p99 ms', '$(field sql p99_us all | awk '{ for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? " " : ""), $i / 1000 }')'),
 ('HTTP max latency over the rounds, ms', '$(awk -v m="$(field http max_us)" 'BEGIN { printf "%.1f", m / 1000 }') (best round); every round: $(field http max_us all)'),
 ('pgbench max latency over the rounds, ms', '$(awk -v m="$(field sql max_us)" 'BEGIN { printf "%.1f", m / 1000 }') (best round); every round: $(field sql max_us all)'),
-('HTTP answers over the rounds', '$(sum_field http s200) 200, $(sum_field http s429) 429, $(sum_field http s503) 503, $(sum_field http sother) other; $(sum_field http failed) streams ended failed, $(sum_field http nocond) without an end; socket errors $(($(sum_field http connect_errors) + $(sum_field http read_errors) + $(sum_field http write_errors))), timeouts $(sum_field http timeouts)'),
+('HTTP answers of the checked round', '$(sum_field http-checked s200) 200, $(sum_field http-checked s429) 429, $(sum_field http-checked s503) 503, $(sum_field http-checked sother) other; $(sum_field http-checked failed) streams ended failed, $(sum_field http-checked nocond) without an end; socket errors $(($(sum_field http connect_errors) + $(sum_field http read_errors) + $(sum_field http write_errors))), timeouts $(sum_field http timeouts)'),
 ('pgbench failed transactions', '$(sum_field sql failed)'),
 ('keep-alive', '$keepalive'),
 ('pgbench with pdns-api''s statements (one round), tps', '$gw_tps: $gw_stmts'),
 ('pdns-api''s active sessions sampled during an HTTP round', '$samples samples: $waits'),
-('HTTP with synchronous_commit off for pdns-api (one round)', '$(field async rps) req/s, p99 $(awk -v p="$(field async p99_us)" 'BEGIN { printf "%.2f", p / 1000 }') ms'),
+('HTTP with synchronous_commit = yes for pdns-api (one round)', '$(field async rps) req/s, p99 $(awk -v p="$(field async p99_us)" 'BEGIN { printf "%.2f", p / 1000 }') ms'),
 ('pdns-api CPU per HTTP round, s', '$(field http api_cpu_s all) (of $D s wall-clock, 2 cores)'),
 ('pdns-api threads after the rounds', '$threads_after'),
 ('pdns-api VmHWM from its start to the end of the lookup rounds', '$hwm_lookups kB'),
 ('stream rounds: HTTP s, psql s, lines, VmHWM kB, VmRSS after kB, status, first byte s, bytes', '$(paste -sd';' "$stream")'),
 ('stream end', '$stream_last'),
 ('audit rows by status', '$audit'),
-('audit duration of the lookups (in SQL, _api_begin to _api_end)', '$audit_ms'),
+('audit duration of the lookups (pdns-api, admission to end)', '$audit_ms'),
 ('pdns-api stderr (besides listening and stopping)', '$server_lines');
 EOF
 
@@ -449,6 +456,6 @@ awk -v hr="$hr" -v sr="$sr" -v hp="$hp" -v sp="$sp" -v th="$th" -v ts="$ts" -v h
 	printf "summary: %d rows streamed in %.2f s over HTTP (%.0f rows/s), %.2f s through psql: %.2f\n", rows, th, rows / th, ts, th / ts
 	printf "summary: pdns-api peak RSS over the stream %.1f MB (target < 64 MB)\n", hwm / 1024
 	printf "summary: pdns-api'"'"'s statements alone, through pgbench: %.0f tps (%s)\n", gw, gws
-	printf "summary: HTTP with synchronous_commit off for pdns-api'"'"'s sessions: %.0f req/s, %.2f of pgbench\n", ar, ar / sr
+	printf "summary: HTTP with synchronous_commit = yes for pdns-api: %.0f req/s, %.2f of pgbench\n", ar, ar / sr
 	if (th > 60) printf "summary: the stream took longer than pdns-api'"'"'s default statement_timeout_ms (60 000): it ran with %d\n", to
 }'

@@ -576,6 +576,62 @@ free_stream(void *cls)
 	free_call(call);
 }
 
+/*
+ * The answer of a lookup that has started.  One that fits into a block is
+ * made whole first: it goes out with its length in one write, and its
+ * database connection goes back before it is sent.  A longer one is
+ * streamed, the block made so far first.
+ */
+static enum MHD_Result
+respond_lookup(struct MHD_Connection *connection, api_call *call)
+{
+	char	   *block = malloc(STREAM_BLOCK);
+	size_t		len = 0;
+	bool		whole = false;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	while (len < STREAM_BLOCK)
+	{
+		ssize_t		n = read_stream(call, 0, block + len, STREAM_BLOCK - len);
+
+		if (n == MHD_CONTENT_READER_END_OF_STREAM)
+		{
+			whole = true;
+			break;
+		}
+		len += (size_t) n;
+	}
+	if (whole)
+	{
+		finish_call(call);
+		free_call(call);
+		r = MHD_create_response_from_buffer(len, block, MHD_RESPMEM_MUST_FREE);
+	}
+	else
+	{
+		/* (what read_stream had not written yet stays in the carry line) */
+		char	   *rest = call->line;
+		size_t		rest_len = call->line_len - call->line_off;
+
+		call->line = malloc(len + rest_len + 1);
+		call->line_cap = len + rest_len + 1;
+		memcpy(call->line, block, len);
+		memcpy(call->line + len, rest + call->line_off, rest_len);
+		call->line_len = len + rest_len;
+		call->line_off = 0;
+		free(rest);
+		free(block);
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, read_stream, call,
+											  free_stream);
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/x-ndjson");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	ret = MHD_queue_response(connection, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 
 static const char *
@@ -1068,15 +1124,5 @@ api_handle(void *cls, struct MHD_Connection *connection,
 		free_call(call);
 		return r;
 	}
-	{
-		struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK,
-																   read_stream, call, free_stream);
-		enum MHD_Result ret;
-
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/x-ndjson");
-		MHD_add_response_header(r, "Cache-Control", "no-store");
-		ret = MHD_queue_response(connection, MHD_HTTP_OK, r);
-		MHD_destroy_response(r);
-		return ret;
-	}
+	return respond_lookup(connection, call);
 }
