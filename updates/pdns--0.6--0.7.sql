@@ -348,16 +348,64 @@ BEGIN
 		INSERT INTO pdns.api_audit (time, key_id, key_name, client, endpoint, parameters, status, message)
 		VALUES (a.started, a.key_id, a.key_name, c, endpoint, parameters, a.status, a.message);
 		a.role := NULL;
-		RETURN a;
+	ELSE
+		a.status := 200;
+		a.role := k.role;
+		a.offset_max := k.max_limit;
+		a.max_results := least(coalesce(asked_limit, k.max_limit), k.max_limit,
+		                       k.results_per_day - coalesce(used_results, 0));
 	END IF;
-	a.status := 200;
-	a.role := k.role;
-	a.offset_max := k.max_limit;
-	a.max_results := least(coalesce(asked_limit, k.max_limit), k.max_limit,
-	                       k.results_per_day - coalesce(used_results, 0));
+	-- what the lookup sent after this (pdns-api pipelines them) may do:
+	-- _api_assume() and api_admitted_fetch() read it
+	PERFORM set_config('pdns.api_role', coalesce(a.role, ''), false),
+	        set_config('pdns.api_fetch', coalesce(a.max_results::text, ''), false),
+	        set_config('pdns.api_offset_max', coalesce(a.offset_max::text, ''), false);
 	RETURN a;
 END
 $$;
+
+-- The role _api_begin() admitted the request with (once): pdns-api sends
+-- SET ROLE to it, and the lookup, after _api_begin() without waiting for
+-- its answer; without an admission both fail.
+CREATE FUNCTION _api_assume() RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r text := current_setting('pdns.api_role', true);
+BEGIN
+	IF r IS NULL OR r = '' THEN
+		RAISE EXCEPTION 'the request was not admitted' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	PERFORM set_config('pdns.api_role', '', false);
+	RETURN r;
+END
+$$;
+
+-- What a lookup of an admitted request fetches: the results its admission
+-- allows (the asked limit, the key's max_limit and what is left of its
+-- daily results, the least of them) and the offset before them, which may
+-- not pass the key's offset_max.  Runs as the key's role.
+CREATE FUNCTION api_admitted_fetch("offset" bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	allowed bigint := nullif(current_setting('pdns.api_fetch', true), '')::bigint;
+	offset_max bigint := nullif(current_setting('pdns.api_offset_max', true), '')::bigint;
+BEGIN
+	IF allowed IS NULL THEN
+		RAISE EXCEPTION 'no pdns-api admission in this session' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF "offset" > offset_max THEN
+		RAISE EXCEPTION 'offset % is larger than this key''s offset_max of %', "offset", offset_max
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN allowed + coalesce("offset", 0);
+END
+$$;
+COMMENT ON FUNCTION api_admitted_fetch(bigint) IS
+	'pdns-api: the rows the admitted request''s lookup fetches (its limit plus the offset)';
 
 -- The ends of admitted requests, several at once (pdns-api gathers them
 -- while it is busy, and writes them when it is not, or every 100 ms): the
@@ -579,7 +627,7 @@ GRANT EXECUTE ON FUNCTION api_key_create(text, regrole, bigint, bigint, bigint, 
 GRANT SELECT, INSERT, UPDATE ON api_keys TO pdns_admin;
 GRANT USAGE ON SCHEMA pdns TO pdns_api;
 GRANT EXECUTE ON FUNCTION _api_begin(text, inet, text, text, bigint, boolean),
-	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text),
+	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text), _api_assume(),
 	_api_end_batch(integer[], boolean[], timestamptz[], inet[], text[], text[], integer[], bigint[],
 	               text[], double precision[]),
 	api_audit_expire() TO pdns_api;
@@ -587,6 +635,6 @@ GRANT EXECUTE ON FUNCTION _api_begin(text, inet, text, text, bigint, boolean),
 -- (what 99_privileges.sql does for a fresh install)
 REVOKE EXECUTE ON FUNCTION _api_audit_guard(), _api_settings_replace(), _api_client(inet), _api_key_hash(text),
 	_api_begin(text, inet, text, text, bigint, boolean),
-	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text),
+	_api_rate_limit(integer), _api_refused(text, inet, text, text, integer, text), _api_assume(),
 	_api_end_batch(integer[], boolean[], timestamptz[], inet[], text[], text[], integer[], bigint[], text[], double precision[])
 	FROM PUBLIC;

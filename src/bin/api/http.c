@@ -654,18 +654,28 @@ kind_endpoint(const api_request *req)
 	}
 }
 
-/* Runs the lookup up to its first row; 0, or an HTTP status with message. */
+static int	admission_of(api_call *call, const PGresult *res);
+
+/*
+ * Admits a lookup and runs it up to its first row, in one round trip: a
+ * pipeline of _api_begin() (then a sync: its refusal is audited whatever
+ * follows), and SET ROLE to the role _api_begin() admitted with the lookup
+ * itself (they fail at once when it admitted none; the lookup fetches what
+ * it allowed).  0, or an HTTP status with its message.
+ */
 static int
-start_lookup(api_call *call)
+start_lookup(api_call *call, const char *key, long long asked)
 {
 	const api_request *req = &call->req;
-	char		fetch[32],
+	char		limit[32],
 				offset[32],
 				max_count[32];
 	const char *values[LOOKUP_PARAMS];
+	const char *begin[6] = {key, call->remote[0] ? call->remote : NULL, call->endpoint,
+	call->params, limit, "t"};
 	const char *stmt;
-	long long	n = call->max_results;
 	PGresult   *res;
+	int			status;
 
 	if (req->summarize)
 		call->shape = SHAPE_SUMMARY;
@@ -674,21 +684,10 @@ start_lookup(api_call *call)
 	else if (req->service == API_EXPLORER)
 		call->shape = SHAPE_AGGREGATED;
 	else
-	{
 		call->shape = req->aggr ? SHAPE_AGGREGATED : SHAPE_UNAGGREGATED;
-		if (req->offset > 0)
-		{
-			if (req->offset > call->offset_max)
-			{
-				snprintf(call->message, sizeof(call->message),
-						 "offset %lld is larger than this key's offset_max of %lld",
-						 req->offset, call->offset_max);
-				return MHD_HTTP_BAD_REQUEST;
-			}
-			n += req->offset;
-		}
-	}
-	snprintf(fetch, sizeof(fetch), "%lld", n);
+	snprintf(limit, sizeof(limit), "%lld", asked);
+	if (asked <= 0)
+		begin[4] = NULL;
 	snprintf(offset, sizeof(offset), "%lld", call->shape == SHAPE_SUMMARY ? 0 : req->offset);
 	values[0] = req->value;
 	values[1] = req->rrtype[0] ? req->rrtype : NULL;
@@ -697,32 +696,58 @@ start_lookup(api_call *call)
 	values[4] = req->time_first_after[0] ? req->time_first_after : NULL;
 	values[5] = req->time_last_before[0] ? req->time_last_before : NULL;
 	values[6] = req->time_last_after[0] ? req->time_last_after : NULL;
-	values[7] = fetch;
+	values[7] = NULL;			/* (the fetch is the admission's: api_admitted_fetch) */
 	values[8] = offset;
 	values[9] = req->humantime ? "t" : "f";
 	snprintf(max_count, sizeof(max_count), "%lld", req->max_count);
 	values[10] = req->max_count > 0 ? max_count : NULL;
+
+	stmt = api_lookup_statement(req->kind, call->shape);
+	if (PQenterPipelineMode(call->conn) != 1 ||
+		!PQsendQueryPrepared(call->conn, STMT_BEGIN, 6, begin, NULL, NULL, 0) ||
+		!PQpipelineSync(call->conn) ||
+		!PQsendQueryPrepared(call->conn, STMT_ASSUME, 0, NULL, NULL, NULL, 0) ||
+		!PQsendQueryPrepared(call->conn, stmt, LOOKUP_PARAMS, values, NULL, NULL, 0) ||
+		!PQpipelineSync(call->conn))
+	{
+		call->broken = true;
+		snprintf(call->message, sizeof(call->message), "database unavailable");
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	}
+	call->running = true;
+
+	/* the admission, its statement's end, its sync */
+	res = PQgetResult(call->conn);
+	status = admission_of(call, res);
+	PQclear(res);
+	if (!call->broken)
+	{
+		if ((res = PQgetResult(call->conn)) != NULL)	/* (NULL: its end) */
+		{
+			PQclear(res);
+			call->broken = true;
+		}
+		else if ((res = PQgetResult(call->conn)) == NULL ||
+				 PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+			call->broken = true;
+		PQclear(res);
+		if (call->broken && status == 0)
+		{
+			status = MHD_HTTP_SERVICE_UNAVAILABLE;
+			snprintf(call->message, sizeof(call->message), "database unavailable");
+		}
+	}
+	if (status != 0)
+	{
+		/* (SET ROLE and the lookup fail without an admission) */
+		if (!drain(call->conn))
+			call->broken = true;
+		call->running = false;
+		return status;
+	}
 	/* aggr=false splits RRsets by period: the limit counts the pieces */
 	call->row_limit = call->shape == SHAPE_UNAGGREGATED ? call->max_results : -1;
 
-	/*
-	 * SET ROLE and the lookup in one pipeline (one round trip); the lookup's
-	 * rows then come one at a time (single-row mode), up to the sync.
-	 */
-	stmt = api_lookup_statement(req->kind, call->shape);
-	{
-		const char *role[] = {call->role};
-
-		if (PQenterPipelineMode(call->conn) != 1 ||
-			!PQsendQueryPrepared(call->conn, STMT_SET_ROLE, 1, role, NULL, NULL, 0) ||
-			!PQsendQueryPrepared(call->conn, stmt, LOOKUP_PARAMS, values, NULL, NULL, 0) ||
-			!PQpipelineSync(call->conn))
-		{
-			call->broken = true;
-			snprintf(call->message, sizeof(call->message), "database unavailable");
-			return MHD_HTTP_SERVICE_UNAVAILABLE;
-		}
-	}
 	call->running = true;
 	res = PQgetResult(call->conn);
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -772,26 +797,21 @@ start_lookup(api_call *call)
 	}
 }
 
-/* Admission by _api_begin(); 0 when admitted, else the HTTP status. */
+/*
+ * The admission _api_begin() returned (res): 0 when admitted, else the HTTP
+ * status, with the call's message set.
+ */
 static int
-admit(api_call *call, const char *key, long long asked)
+admission_of(api_call *call, const PGresult *res)
 {
-	char		limit[32],
-				msg[API_MSG_MAX];
-	const char *values[6] = {key, call->remote[0] ? call->remote : NULL, call->endpoint,
-	call->params, limit, call->req.service == API_RATE_LIMIT ? "f" : "t"};
-	PGresult   *res;
 	int			status;
 
-	snprintf(limit, sizeof(limit), "%lld", asked);
-	if (asked <= 0)
-		values[4] = NULL;
-	res = exec_prepared(call->conn, STMT_BEGIN, 6, values);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
 	{
+		char		msg[API_MSG_MAX];
+
 		status = status_of(res, call->conn, &call->broken, msg, sizeof(msg));
 		snprintf(call->message, sizeof(call->message), "%s", msg);
-		PQclear(res);
 		return status == MHD_HTTP_SERVICE_UNAVAILABLE ? status : MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
 	status = atoi(PQgetvalue(res, 0, 0));
@@ -803,12 +823,24 @@ admit(api_call *call, const char *key, long long asked)
 	snprintf(call->started, sizeof(call->started), "%s", PQgetvalue(res, 0, 7));
 	call->offset_max = atoll(PQgetvalue(res, 0, 8));
 	snprintf(call->client, sizeof(call->client), "%s", PQgetvalue(res, 0, 9));
-	PQclear(res);
 	if (status != MHD_HTTP_OK)
 		return status;
 	clock_gettime(CLOCK_MONOTONIC, &call->admitted_at);
 	api_audit_admitted();
 	return 0;
+}
+
+/* Admission of an uncounted request (rate_limit) on its own. */
+static int
+admit(api_call *call, const char *key)
+{
+	const char *values[6] = {key, call->remote[0] ? call->remote : NULL, call->endpoint,
+	call->params, NULL, "f"};
+	PGresult   *res = exec_prepared(call->conn, STMT_BEGIN, 6, values);
+	int			status = admission_of(call, res);
+
+	PQclear(res);
+	return status;
 }
 
 /* Is s valid UTF-8 (and free of overlong forms and surrogates)? */
@@ -1056,9 +1088,15 @@ api_handle(void *cls, struct MHD_Connection *connection,
 	key = request_key(connection, &h);
 	asked = call->req.limit > 0 ? call->req.limit
 		: call->req.limit == 0 ? 0 : srv->cfg->default_limit;
-	status = admit(call, key, asked);
-	if (status == MHD_HTTP_SERVICE_UNAVAILABLE && call->broken)
+	for (int attempt = 0;; attempt++)
 	{
+		if (call->req.service == API_RATE_LIMIT)
+			status = admit(call, key);
+		else
+			status = start_lookup(call, key, asked);
+		if (status != MHD_HTTP_SERVICE_UNAVAILABLE || !call->broken || attempt > 0 ||
+			call->key_id[0] != '\0')
+			break;
 		/*
 		 * A pooled connection finds out that the server went away (and may
 		 * be back) only when it is used: try once more on a new one.
@@ -1066,8 +1104,8 @@ api_handle(void *cls, struct MHD_Connection *connection,
 		api_pool_put(srv->pool, call->conn, true);
 		call->broken = false;
 		call->conn = api_pool_get(srv->pool, srv->cfg->pool_wait_ms, why, sizeof(why));
-		if (call->conn != NULL)
-			status = admit(call, key, asked);
+		if (call->conn == NULL)
+			break;
 	}
 	free(key);
 	if (call->conn == NULL)
@@ -1078,7 +1116,7 @@ api_handle(void *cls, struct MHD_Connection *connection,
 		free_call(call);
 		return r;
 	}
-	if (status != 0)
+	if (status != 0 && call->admitted_at.tv_sec == 0)
 	{
 		enum MHD_Result r = respond_error(connection, (unsigned) status, call->message);
 
@@ -1113,9 +1151,9 @@ api_handle(void *cls, struct MHD_Connection *connection,
 		return r;
 	}
 
-	status = start_lookup(call);
 	if (status != 0)
 	{
+		/* admitted, but the lookup failed before its first row */
 		enum MHD_Result r;
 
 		call->status = status;

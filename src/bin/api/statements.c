@@ -12,15 +12,16 @@
  * where its four time fences go.
  */
 static const char *const calls[API_KIND_COUNT] = {
-	[API_RRSET_NAME] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, %s, max_results => $8) l",
-	[API_RRSET_RAW] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, %s, max_results => $8) l",
-	[API_RDATA_NAME] = "pdns.lookup_rdata_name($1, coalesce($2, 'ANY'), %s, max_results => $8) l",
-	[API_RDATA_IP] = "pdns.lookup_rdata_ip($1, %s, max_results => $8) l",
-	[API_RDATA_RAW] = "pdns.lookup_rdata_raw($1, coalesce($2, 'ANY'), %s, max_results => $8) l",
+	[API_RRSET_NAME] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, %s, max_results => pdns.api_admitted_fetch($9)) l",
+	[API_RRSET_RAW] = "pdns.lookup_rrset($1, coalesce($2, 'ANY'), $3, %s, max_results => pdns.api_admitted_fetch($9)) l",
+	[API_RDATA_NAME] = "pdns.lookup_rdata_name($1, coalesce($2, 'ANY'), %s, max_results => pdns.api_admitted_fetch($9)) l",
+	[API_RDATA_IP] = "pdns.lookup_rdata_ip($1, %s, max_results => pdns.api_admitted_fetch($9)) l",
+	[API_RDATA_RAW] = "pdns.lookup_rdata_raw($1, coalesce($2, 'ANY'), %s, max_results => pdns.api_admitted_fetch($9)) l",
 	/* CIRCL answers what has the name as its owner or in its rdata */
-	[API_CIRCL_NAME] = "(SELECT * FROM (SELECT * FROM pdns.lookup_rrset($1, 'ANY', max_results => $8)"
-	" UNION ALL SELECT * FROM pdns.lookup_rdata_name($1, 'ANY', max_results => $8)) u LIMIT $8) l",
-	[API_CIRCL_IP] = "pdns.lookup_rdata_ip($1, max_results => $8) l",
+	[API_CIRCL_NAME] = "(SELECT * FROM (SELECT * FROM pdns.lookup_rrset($1, 'ANY',"
+	" max_results => pdns.api_admitted_fetch(0)) UNION ALL SELECT * FROM pdns.lookup_rdata_name($1, 'ANY',"
+	" max_results => pdns.api_admitted_fetch(0))) u LIMIT pdns.api_admitted_fetch(0)) l",
+	[API_CIRCL_IP] = "pdns.lookup_rdata_ip($1, max_results => pdns.api_admitted_fetch(0)) l",
 };
 
 /* The fences as given: time_first_before, _after, time_last_before, _after. */
@@ -123,6 +124,8 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 				" FROM pdns._api_begin($1, $2, $3, $4, $5, $6) a", 6, begin_types, why, whylen) ||
 		prepare(conn, STMT_SET_ROLE, "SELECT pg_catalog.set_config('role', $1, false)",
 				1, text_type, why, whylen) ||
+		prepare(conn, STMT_ASSUME, "SELECT pg_catalog.set_config('role', pdns._api_assume(), false)",
+				0, NULL, why, whylen) ||
 		prepare(conn, STMT_RATE_LIMIT, "SELECT pdns._api_rate_limit($1)::text",
 				1, int_type, why, whylen) ||
 		prepare(conn, STMT_EXPIRE, "SELECT pdns.api_audit_expire()", 0, NULL, why, whylen) ||
@@ -168,7 +171,7 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 		snprintf(sql, sizeof(sql),
 				 "SELECT pdns.dnsdb_object(u, $10)::text, l.truncated FROM %s"
 				 " CROSS JOIN LATERAL pdns.unaggregated(l, $4, $5, $6, $7) u"
-				 " OFFSET $9 LIMIT $8 - $9 + 1", call);
+				 " OFFSET $9 LIMIT pdns.api_admitted_fetch(0) + 1", call);
 		if (prepare(conn, api_lookup_statement(k, SHAPE_UNAGGREGATED), sql, LOOKUP_PARAMS, lookup_types,
 					why, whylen))
 			return -1;

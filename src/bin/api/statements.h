@@ -5,7 +5,8 @@
  * Lookups take the same ten parameters, whatever they use of them:
  *	$1 value, $2 rrtype (NULL: ANY), $3 bailiwick, $4..$7 the fences
  *	time_first_before, time_first_after, time_last_before, time_last_after,
- *	$8 results to fetch (limit + offset), $9 offset, $10 humantime,
+ *	$8 unused (what a lookup fetches is its admission's: pdns.api_admitted_fetch),
+ *	$9 offset, $10 humantime,
  *	$11 max_count (summarize: stop once the count reaches it; NULL: no stop).
  * Each returns rows of (json text, truncated boolean).
  */
@@ -30,6 +31,7 @@ typedef enum api_shape
 
 #define STMT_BEGIN		"api_begin"	/* key, remote, endpoint, params, limit, counted */
 #define STMT_SET_ROLE	"api_set_role"	/* role, or 'none' */
+#define STMT_ASSUME		"api_assume"	/* SET ROLE to what _api_begin admitted */
 #define STMT_RATE_LIMIT "api_rate_limit"	/* key_id */
 #define STMT_EXPIRE		"api_expire"
 #define STMT_REFUSED	"api_refused"	/* key, remote, endpoint, params, status, message */
