@@ -131,19 +131,12 @@ SELECT pg_catalog.pg_extension_config_dump('api_audit_id_seq', '');
 
 -- The caller's address as the audit keeps it.
 CREATE FUNCTION _api_client(remote inet) RETURNS inet
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF remote IS NULL THEN
-		RETURN NULL;
-	ELSIF pdns.pseudonymization_key_fingerprint() IS NOT NULL THEN
-		RETURN pdns.pseudonymize(remote);
-	ELSE
-		RETURN network(set_masklen(remote, CASE family(remote) WHEN 4 THEN 24 ELSE 48 END));
-	END IF;
-END
-$$;
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT CASE WHEN remote IS NULL THEN NULL
+	            WHEN pdns.pseudonymization_key_fingerprint() IS NOT NULL THEN pdns.pseudonymize(remote)
+	            ELSE network(set_masklen(remote, CASE family(remote) WHEN 4 THEN 24 ELSE 48 END)) END;
+END;
 
 -- (api_key_create() hashes the same way, with its caller's rights)
 CREATE FUNCTION _api_key_hash(key text) RETURNS bytea
@@ -288,65 +281,70 @@ AS $$
 DECLARE
 	a pdns.api_admission;
 	k pdns.api_keys;
+	locked boolean;
 	used_queries bigint;
 	used_results bigint;
-	c inet := pdns._api_client(remote);
 	today date := (now() AT TIME ZONE 'UTC')::date;
-	reset_at text := to_char((today + 1)::timestamp, 'YYYY-MM-DD HH24:MI') || ' UTC';
 BEGIN
 	a.started := clock_timestamp();
-	a.client := c;
-	-- (failed authentications are the refusals of admission: a lookup a
-	-- key's role may not make is audited with the role)
-	IF (SELECT count(*) FROM pdns.api_audit f
-	    WHERE f.client IS NOT DISTINCT FROM c AND f.status IN (401, 403) AND f.role IS NULL
-	      AND f.time > clock_timestamp() - interval '1 minute')
-	   >= (SELECT failed_auth_per_minute FROM pdns.api_settings) THEN
+	a.client := pdns._api_client(remote);
+	-- one query for what every request needs: whether its address is
+	-- locked out (failed authentications are the refusals of admission: a
+	-- lookup a key's role may not make is audited with the role), its key,
+	-- and the key's use today
+	SELECT f.n >= s.failed_auth_per_minute, kk.id, kk.name, kk.role, kk.revoked, kk.expires,
+	       kk.queries_per_day, kk.results_per_day, kk.max_limit, kk.max_concurrent,
+	       u.queries, u.results
+	INTO locked, k.id, k.name, k.role, k.revoked, k.expires, k.queries_per_day, k.results_per_day,
+	     k.max_limit, k.max_concurrent, used_queries, used_results
+	FROM pdns.api_settings s
+	CROSS JOIN LATERAL (SELECT count(*) AS n FROM pdns.api_audit f
+	                    WHERE f.client IS NOT DISTINCT FROM a.client AND f.status IN (401, 403)
+	                      AND f.role IS NULL AND f.time > a.started - interval '1 minute') f
+	LEFT JOIN pdns.api_keys kk ON kk.key_hash = pdns._api_key_hash(key)
+	LEFT JOIN pdns.api_usage u ON u.key_id = kk.id AND u.day = today;
+	a.key_id := k.id;
+	a.key_name := k.name;
+	IF locked THEN
 		a.status := 429;
 		a.message := 'too many failed authentications from this address; try again in a minute';
+		a.key_id := NULL;
+		a.key_name := NULL;
 	ELSIF key IS NULL OR key = '' THEN
 		a.status := 401;
 		a.message := 'no API key: send it in the X-API-Key header';
-	ELSE
-		SELECT * INTO k FROM pdns.api_keys WHERE key_hash = pdns._api_key_hash(key);
-		a.key_id := k.id;
-		a.key_name := k.name;
-		IF k.id IS NULL THEN
-			a.status := 401;
-			a.message := 'unknown API key';
-		ELSIF k.revoked IS NOT NULL THEN
-			a.status := 403;
-			a.message := 'API key revoked';
-		ELSIF k.expires <= now() THEN
-			a.status := 403;
-			a.message := 'API key expired';
-		END IF;
-	END IF;
-	IF a.status IS NULL AND counted THEN
-		SELECT u.queries, u.results INTO used_queries, used_results
-		FROM pdns.api_usage u WHERE u.key_id = k.id AND u.day = today;
-		IF used_queries >= k.queries_per_day THEN
-			a.status := 429;
-			a.message := format('daily query quota of %s exhausted; it resets at %s', k.queries_per_day, reset_at);
-		ELSIF used_results >= k.results_per_day THEN
-			a.status := 429;
-			a.message := format('daily result quota of %s exhausted; it resets at %s', k.results_per_day, reset_at);
-		ELSE
-			FOR s IN 0 .. k.max_concurrent - 1 LOOP
-				IF pg_try_advisory_lock(k.id, s) THEN
-					a.slot := s;
-					EXIT;
-				END IF;
-			END LOOP;
-			IF a.slot IS NULL THEN
-				a.status := 429;
-				a.message := format('concurrent request limit of %s reached', k.max_concurrent);
+	ELSIF k.id IS NULL THEN
+		a.status := 401;
+		a.message := 'unknown API key';
+	ELSIF k.revoked IS NOT NULL THEN
+		a.status := 403;
+		a.message := 'API key revoked';
+	ELSIF k.expires <= now() THEN
+		a.status := 403;
+		a.message := 'API key expired';
+	ELSIF counted AND used_queries >= k.queries_per_day THEN
+		a.status := 429;
+		a.message := format('daily query quota of %s exhausted; it resets at %s UTC', k.queries_per_day,
+		                    to_char((today + 1)::timestamp, 'YYYY-MM-DD HH24:MI'));
+	ELSIF counted AND used_results >= k.results_per_day THEN
+		a.status := 429;
+		a.message := format('daily result quota of %s exhausted; it resets at %s UTC', k.results_per_day,
+		                    to_char((today + 1)::timestamp, 'YYYY-MM-DD HH24:MI'));
+	ELSIF counted THEN
+		FOR s IN 0 .. k.max_concurrent - 1 LOOP
+			IF pg_try_advisory_lock(k.id, s) THEN
+				a.slot := s;
+				EXIT;
 			END IF;
+		END LOOP;
+		IF a.slot IS NULL THEN
+			a.status := 429;
+			a.message := format('concurrent request limit of %s reached', k.max_concurrent);
 		END IF;
 	END IF;
 	IF a.status IS NOT NULL THEN
 		INSERT INTO pdns.api_audit (time, key_id, key_name, client, endpoint, parameters, status, message)
-		VALUES (a.started, a.key_id, a.key_name, c, endpoint, parameters, a.status, a.message);
+		VALUES (a.started, a.key_id, a.key_name, a.client, endpoint, parameters, a.status, a.message);
 		a.role := NULL;
 	ELSE
 		a.status := 200;
