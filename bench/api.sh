@@ -331,7 +331,7 @@ sleep 1
 while kill -0 $wrk_pid 2> /dev/null; do
 	psql -X -qAt -d $db -c "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' in ' ||
 		CASE WHEN query LIKE '%_api_begin%' THEN '_api_begin' WHEN query LIKE '%_api_end_batch%' THEN '_api_end_batch'
-		     WHEN query LIKE '%lookup_%' THEN 'the lookup' ELSE left(query, 30) END
+		     WHEN query LIKE '%lookup_%' THEN 'the lookup' WHEN query LIKE '%set_config%' THEN 'the release' ELSE translate(left(query, 30), '''', '') END
 		FROM pg_stat_activity WHERE application_name = 'pdns-api' AND state = 'active' AND pid <> pg_backend_pid()" \
 		>> "$out/api-waits.txt" 2> /dev/null || true
 	sleep 0.1
