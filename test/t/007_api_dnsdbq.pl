@@ -40,8 +40,6 @@ my $dnsdbq = (grep { -x "$_/dnsdbq" } split(/:/, $ENV{PATH}), '/usr/bin')[0];
 die "dnsdbq is not installed (tools/install-deps.sh)\n" unless defined $dnsdbq;
 $dnsdbq .= '/dnsdbq';
 
-my $bindir = `pg_config --bindir`;
-chomp $bindir;
 my $node = pdns_node('api_dnsdbq');
 my $dir = PostgreSQL::Test::Utils::tempdir;
 my $json = JSON::PP->new->canonical;
@@ -135,8 +133,7 @@ my $conf = write_file('pdns-api.conf', join("\n",
 	'database = host=' . $node->host . ' port=' . $node->port . ' dbname=pdns user=apigw',
 	'pool_size = 4', ''));
 my $api_log = "$PostgreSQL::Test::Utils::log_path/007_pdns-api.log";
-# (make check-api-asan runs this with a build under AddressSanitizer)
-my $api = IPC::Run::start([ $ENV{PDNS_API_BIN} || "$bindir/pdns-api", '-c', $conf ], '<', \undef, '>>', $api_log,
+my $api = IPC::Run::start([ pdns_api_binary(), '-c', $conf ], '<', \undef, '>>', $api_log,
 	'2>>', $api_log);
 END { eval { $api->kill_kill if $api }; }
 

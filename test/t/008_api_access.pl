@@ -36,8 +36,6 @@ use Time::HiRes qw(time sleep);
 my $t_start = time();
 my $node = pdns_node('api');
 my $dir = PostgreSQL::Test::Utils::tempdir;
-my $bindir = `pg_config --bindir`;
-chomp $bindir;
 my $json = JSON::PP->new;
 
 # (pdns's operators are in schema pdns: docs/ingest.md)
@@ -106,7 +104,7 @@ sub start_api
 	open(my $f, '>', $file) or die "$file: $!";
 	print $f map { "$_ = $c{$_}\n" } sort keys %c;
 	close $f;
-	my $h = IPC::Run::start([ "$bindir/pdns-api", '-c', $file ],
+	my $h = IPC::Run::start([ pdns_api_binary(), '-c', $file ],
 		'<', \undef, '>', "$dir/$name.log", '2>', "$dir/$name.err");
 	push @daemons, $h;
 	my $scheme = $c{tls_cert} ? 'https' : 'http';

@@ -47,10 +47,8 @@ use WebDriver;
 
 my $started = time;
 
-# pdns-api as installed (PATH has PostgreSQL's bindir under make prove-check)
-my ($pdns_api) = grep { -x } map { "$_/pdns-api" } split(/:/, $ENV{PATH});
-die "pdns-api is not on PATH (make install; make prove-check puts the bindir on PATH)\n"
-  unless defined $pdns_api;
+my $pdns_api = pdns_api_binary();
+die "pdns-api is not installed at $pdns_api (make install)\n" unless -x $pdns_api;
 
 my $node = pdns_node('explorer');
 my $dir = PostgreSQL::Test::Utils::tempdir;

@@ -24,7 +24,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 our @EXPORT = qw(pdns_cluster pdns_node make_batch model_new model_add model_state
-  store_state store_is_model copy_command $PSEUDONYMIZATION_KEY);
+  store_state store_is_model copy_command pdns_api_binary $PSEUDONYMIZATION_KEY);
 
 # The Crypto-PAn sample key (public: tests only).
 our $PSEUDONYMIZATION_KEY =
@@ -55,6 +55,17 @@ sub pdns_node
 	$node->safe_psql('pdns',
 		'SET client_min_messages = warning; CREATE EXTENSION pdns CASCADE');
 	return $node;
+}
+
+# The pdns-api to test: $PDNS_API_BIN when set (make check-api-asan runs
+# the API's tests against a build under AddressSanitizer), else the one
+# installed in PostgreSQL's bindir.
+sub pdns_api_binary
+{
+	return $ENV{PDNS_API_BIN} if $ENV{PDNS_API_BIN};
+	my $bindir = `pg_config --bindir`;
+	chomp $bindir;
+	return "$bindir/pdns-api";
 }
 
 # psql's \copy of a file of raw lines into a target, with the options that

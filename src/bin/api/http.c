@@ -407,6 +407,15 @@ free_call(api_call *call)
 	free(call);
 }
 
+/* The lookup has nothing more to send: what is left of it is read. */
+static void
+lookup_over(api_call *call)
+{
+	if (!drain(call->conn))
+		call->broken = true;
+	call->running = false;
+}
+
 /* Stops a lookup that is still sending rows, and reads what is left. */
 static void
 stop_lookup(api_call *call)
@@ -423,9 +432,7 @@ stop_lookup(api_call *call)
 			PQfreeCancel(cancel);
 		}
 	}
-	if (!drain(call->conn))
-		call->broken = true;
-	call->running = false;
+	lookup_over(call);
 }
 
 /* The next row into call->pending, or the end of the lookup. */
@@ -447,9 +454,7 @@ next_row(api_call *call)
 		call->broken |= broken;
 	}
 	PQclear(res);
-	if (!drain(call->conn))
-		call->broken = true;
-	call->running = false;
+	lookup_over(call);
 }
 
 static void
@@ -740,9 +745,7 @@ start_lookup(api_call *call, const char *key, long long asked)
 	if (status != 0)
 	{
 		/* (SET ROLE and the lookup fail without an admission) */
-		if (!drain(call->conn))
-			call->broken = true;
-		call->running = false;
+		lookup_over(call);
 		return status;
 	}
 	/* aggr=false splits RRsets by period: the limit counts the pieces */
@@ -757,9 +760,7 @@ start_lookup(api_call *call, const char *key, long long asked)
 									   sizeof(call->message));
 
 		PQclear(res);
-		if (!drain(call->conn))
-			call->broken = true;
-		call->running = false;
+		lookup_over(call);
 		return status == MHD_HTTP_BAD_REQUEST ? MHD_HTTP_FORBIDDEN : status;
 	}
 	PQclear(res);
@@ -780,9 +781,7 @@ start_lookup(api_call *call, const char *key, long long asked)
 	if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
 	{
 		PQclear(res);
-		if (!drain(call->conn))
-			call->broken = true;
-		call->running = false;
+		lookup_over(call);
 		return 0;
 	}
 	{
@@ -790,9 +789,7 @@ start_lookup(api_call *call, const char *key, long long asked)
 									   sizeof(call->message));
 
 		PQclear(res);
-		if (!drain(call->conn))
-			call->broken = true;
-		call->running = false;
+		lookup_over(call);
 		return status;
 	}
 }
