@@ -56,6 +56,9 @@ extern void ingest_add(const ingest_obs *obs);
 extern void ingest_reject(const char *sensor, const uint8 *raw, size_t rawlen,
 						  const char *reason);
 
+/* Did the row just parsed add observations (COPY counts it as accepted)?  Once per row. */
+extern bool ingest_row_landed(void);
+
 /* Merge the batch into the store now if it has grown past the threshold. */
 extern void ingest_merge_if_full(void);
 
@@ -131,6 +134,7 @@ extern void ingest_passivedns_line(const char *line, size_t len);
 extern void ingest_zeek_line(Oid target, const char *line, size_t len);
 extern void ingest_suricata_line(const char *line, size_t len);
 extern void ingest_cof_line(const char *line, size_t len);
+extern void ingest_native_columns(HeapTuple row, TupleDesc desc);
 extern void ingest_wire_message(HeapTuple row, TupleDesc desc);
 extern void ingest_capture_reject(HeapTuple row, TupleDesc desc);
 

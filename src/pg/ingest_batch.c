@@ -338,7 +338,17 @@ ingest_begin_row(const char *target)
 		pdns_batch.subid = GetCurrentSubTransactionId();
 	}
 	pdns_batch.target = target;
+	pdns_batch.row_counted = false;
 	ingest_row_redaction_begin();
+}
+
+bool
+ingest_row_landed(void)
+{
+	bool		landed = pdns_batch.cxt != NULL && pdns_batch.row_counted;
+
+	pdns_batch.row_counted = false;	/* asked once per row */
+	return landed;
 }
 
 /* ---- adding ---- */
@@ -523,6 +533,11 @@ ingest_add(const ingest_obs *o)
 
 	ingest_admit_period(period);
 	ingest_sensor_landed(o->sensor_id);
+	if (!pdns_batch.row_counted)
+	{
+		pdns_batch.lines++;
+		pdns_batch.row_counted = true;
+	}
 
 	if (o->client_only)
 		;
@@ -727,7 +742,10 @@ run_merge(void)
 	elog(DEBUG1, "pdns: merging a batch of %ld keys held in %zu bytes",
 		 pdns_batch.keys, MemoryContextMemAllocated(pdns_batch.cxt, true));
 	ingest_sensors_number();
-	(void) pdns_call_internal("_merge_batch", 0, NULL, NULL, NULL);
+	if (ingest_write_run())
+		batch_reset();
+	else
+		(void) pdns_call_internal("_merge_batch", 0, NULL, NULL, NULL);	/* resets it */
 }
 
 void

@@ -194,6 +194,8 @@ typedef struct batch_state
 	period_index negs_by_period;
 	period_index clients_by_period;
 	long		keys;			/* distinct keys in the four tables */
+	int64		lines;			/* rows (lines, messages) that added observations */
+	bool		row_counted;	/* the current row is counted in lines */
 	SubTransactionId subid;		/* the (sub)transaction the batch belongs to */
 	const char *target;
 	/* settings, read at the first row of a batch */
@@ -212,6 +214,28 @@ typedef struct batch_state
 } batch_state;
 
 extern batch_state pdns_batch;
+
+/*
+ * One entry of each table as the columns of its tier's rows (the order of
+ * pdns.rrsets, observations, negative_observations, client_observations;
+ * ingest_readback.c).  Values point into the batch or are palloc'd.
+ */
+#define BATCH_RRSET_COLUMNS 9
+#define BATCH_OBSERVATION_COLUMNS 6
+#define BATCH_NEGATIVE_COLUMNS 8
+#define BATCH_CLIENT_COLUMNS 8
+extern void batch_rrset_values(const rrset_entry *r, Datum *values, bool *nulls);
+extern void batch_observation_values(const obs_entry *e, Datum *values, bool *nulls);
+extern void batch_negative_values(const neg_entry *e, Datum *values, bool *nulls);
+extern void batch_client_values(const client_entry *e, Datum *values, bool *nulls);
+
+/*
+ * Write the batch as a run (ingest_run.c): its rows appended to the
+ * pending tables, the run listed; compacted at once when no compaction
+ * worker serves this database.  False when the store's SQL predates runs
+ * (an extension not updated yet): the caller merges the old way.
+ */
+extern bool ingest_write_run(void);
 
 /* ingest_sensors.c, ingest_admit.c: per-transaction state */
 extern void ingest_sensors_forget(void);

@@ -23,6 +23,10 @@
  */
 #include "ingest.h"
 
+#include "access/htup_details.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
 #include "dns_codes.h"
 #include "field_split.h"
 #include "rrtype_table.h"
@@ -78,14 +82,12 @@ ingest_parse_address(const char *s, size_t len, inet *out)
 #define FIELD_EMPTY(f, i) ((i) >= (f)->count || (f)->null[i] || (f)->len[i] == 0)
 
 /*
- * Parse one native line into an observation, or a reject.  `csv` picks the
- * field syntax.
+ * The fields of one native line into an observation, or a reject (of
+ * `line`, the raw line).
  */
-void
-ingest_native_line(const char *line, size_t len, bool csv)
+static void
+native_fields(const fields *fp, const char *line, size_t len)
 {
-	char	   *scratch = palloc(len + 1 + FIELDS_MAX);
-	fields		f;
 	const char *reason = NULL;
 	char		why[256];
 	ingest_obs	o;
@@ -93,6 +95,7 @@ ingest_native_line(const char *line, size_t len, bool csv)
 	uint16		class = 1;
 	uint64		n;
 	const char *sensor = NULL;
+	fields		f = *fp;
 
 	memset(&o, 0, sizeof(o));
 	o.count = 1;
@@ -101,13 +104,9 @@ ingest_native_line(const char *line, size_t len, bool csv)
 	do { \
 		snprintf(why, sizeof(why), __VA_ARGS__); \
 		ingest_reject(sensor, (const uint8 *) line, len, why); \
-		pfree(scratch); \
 		return; \
 	} while (0)
 
-	if (!(csv ? split_csv_line(line, len, ',', &f, scratch, &reason)
-		  : split_text_line(line, len, '\t', &f, scratch, &reason)))
-		REJECT("malformed line: %s", reason);
 	if (f.count < NATIVE_MIN_FIELDS || f.count > NATIVE_MAX_FIELDS)
 		REJECT("expected %d to %d fields, found %d", NATIVE_MIN_FIELDS, NATIVE_MAX_FIELDS, f.count);
 	ingest_row_split();
@@ -186,6 +185,59 @@ ingest_native_line(const char *line, size_t len, bool csv)
 	if (!ingest_admit(&o, why, sizeof(why)))
 		REJECT("%s", why);
 	ingest_add(&o);
-	pfree(scratch);
 #undef REJECT
+}
+
+/*
+ * Parse one native line into an observation, or a reject.  `csv` picks the
+ * field syntax.
+ */
+void
+ingest_native_line(const char *line, size_t len, bool csv)
+{
+	char	   *scratch = palloc(len + 1 + FIELDS_MAX);
+	fields		f;
+	const char *reason = NULL;
+
+	if (!(csv ? split_csv_line(line, len, ',', &f, scratch, &reason)
+		  : split_text_line(line, len, '\t', &f, scratch, &reason)))
+	{
+		char		why[256];
+
+		snprintf(why, sizeof(why), "malformed line: %s", reason);
+		ingest_reject(NULL, (const uint8 *) line, len, why);
+	}
+	else
+		native_fields(&f, line, len);
+	pfree(scratch);
+}
+
+/*
+ * A row of pdns.native_in: the native layout's twelve fields as columns,
+ * split and unescaped by COPY itself (its default text format).  A reject
+ * keeps the fields joined by tabs.
+ */
+void
+ingest_native_columns(HeapTuple row, TupleDesc desc)
+{
+	fields		f;
+	StringInfoData line;
+
+	memset(&f, 0, sizeof(f));
+	initStringInfo(&line);
+	f.count = Min(desc->natts, NATIVE_MAX_FIELDS);
+	for (int i = 0; i < f.count; i++)
+	{
+		bool		isnull;
+		Datum		value = heap_getattr(row, i + 1, desc, &isnull);
+
+		if (i > 0)
+			appendStringInfoChar(&line, '\t');
+		f.null[i] = isnull;
+		f.value[i] = isnull ? "" : TextDatumGetCString(value);
+		f.len[i] = strlen(f.value[i]);
+		appendBinaryStringInfo(&line, f.value[i], f.len[i]);
+	}
+	native_fields(&f, line.data, line.len);
+	pfree(line.data);
 }

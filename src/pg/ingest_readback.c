@@ -138,6 +138,63 @@ for_each_entry(FunctionCallInfo fcinfo, period_index *ix, entry_collector collec
 		emit(rsinfo, ix->entries[i]);
 }
 
+/* The columns of one row of each table, as the tiers (and pending tables) have them. */
+void
+batch_rrset_values(const rrset_entry *r, Datum *values, bool *nulls)
+{
+	values[0] = uuid_datum(r->key);
+	values[1] = PointerGetDatum(r->rrname);
+	values[2] = UInt16GetDatum(r->rrtype);
+	values[3] = PointerGetDatum(r->bailiwick);
+	nulls[3] = r->bailiwick == NULL;
+	values[4] = PointerGetDatum(r->rdata);
+	values[5] = time_datum(r->first);
+	values[6] = time_datum(r->last);
+	values[7] = Int64GetDatum(r->count);
+	values[8] = BoolGetDatum(r->lossy);
+}
+
+void
+batch_observation_values(const obs_entry *e, Datum *values, bool *nulls)
+{
+	values[0] = time_datum(e->key.period);
+	values[1] = uuid_datum(e->key.rrset);
+	values[2] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
+	values[3] = time_datum(e->first);
+	values[4] = time_datum(e->last);
+	values[5] = Int64GetDatum(e->count);
+}
+
+void
+batch_negative_values(const neg_entry *e, Datum *values, bool *nulls)
+{
+	values[0] = time_datum(e->key.period);
+	values[1] = PointerGetDatum(e->rrname);
+	values[2] = UInt16GetDatum(e->key.rrtype);
+	values[3] = Int16GetDatum((int16) e->key.rcode);
+	values[4] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
+	values[5] = time_datum(e->first);
+	values[6] = time_datum(e->last);
+	values[7] = Int64GetDatum(e->count);
+}
+
+void
+batch_client_values(const client_entry *e, Datum *values, bool *nulls)
+{
+	inet	   *client = palloc0(sizeof(inet));
+
+	memcpy(&client->inet_data, e->key.client, sizeof(inet_struct));
+	SET_INET_VARSIZE(client);
+	values[0] = time_datum(e->key.period);
+	values[1] = InetPGetDatum(client);
+	values[2] = PointerGetDatum(e->rrname);
+	values[3] = UInt16GetDatum(e->key.rrtype);
+	values[4] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
+	values[5] = time_datum(e->first);
+	values[6] = time_datum(e->last);
+	values[7] = Int64GetDatum(e->count);
+}
+
 Datum
 pdns_batch_rrsets(PG_FUNCTION_ARGS)
 {
@@ -151,19 +208,10 @@ pdns_batch_rrsets(PG_FUNCTION_ARGS)
 	pdns_rrset_table_start_iterate(pdns_batch.rrsets, &it);
 	while ((r = pdns_rrset_table_iterate(pdns_batch.rrsets, &it)) != NULL)
 	{
-		Datum		values[9];
-		bool		nulls[9] = {false};
+		Datum		values[BATCH_RRSET_COLUMNS];
+		bool		nulls[BATCH_RRSET_COLUMNS] = {false};
 
-		values[0] = uuid_datum(r->key);
-		values[1] = PointerGetDatum(r->rrname);
-		values[2] = UInt16GetDatum(r->rrtype);
-		values[3] = PointerGetDatum(r->bailiwick);
-		nulls[3] = r->bailiwick == NULL;
-		values[4] = PointerGetDatum(r->rdata);
-		values[5] = time_datum(r->first);
-		values[6] = time_datum(r->last);
-		values[7] = Int64GetDatum(r->count);
-		values[8] = BoolGetDatum(r->lossy);
+		batch_rrset_values(r, values, nulls);
 		put_row(rsinfo, values, nulls);
 	}
 	return (Datum) 0;
@@ -172,16 +220,10 @@ pdns_batch_rrsets(PG_FUNCTION_ARGS)
 static void
 emit_observations(ReturnSetInfo *rsinfo, void *entry)
 {
-	obs_entry *e = entry;
-	Datum		values[6];
-	bool		nulls[6] = {false};
+	Datum		values[BATCH_OBSERVATION_COLUMNS];
+	bool		nulls[BATCH_OBSERVATION_COLUMNS] = {false};
 
-	values[0] = time_datum(e->key.period);
-	values[1] = uuid_datum(e->key.rrset);
-	values[2] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
-	values[3] = time_datum(e->first);
-	values[4] = time_datum(e->last);
-	values[5] = Int64GetDatum(e->count);
+	batch_observation_values((const obs_entry *) entry, values, nulls);
 	put_row(rsinfo, values, nulls);
 }
 
@@ -195,18 +237,10 @@ pdns_batch_observations(PG_FUNCTION_ARGS)
 static void
 emit_negatives(ReturnSetInfo *rsinfo, void *entry)
 {
-	neg_entry *e = entry;
-	Datum		values[8];
-	bool		nulls[8] = {false};
+	Datum		values[BATCH_NEGATIVE_COLUMNS];
+	bool		nulls[BATCH_NEGATIVE_COLUMNS] = {false};
 
-	values[0] = time_datum(e->key.period);
-	values[1] = PointerGetDatum(e->rrname);
-	values[2] = UInt16GetDatum(e->key.rrtype);
-	values[3] = Int16GetDatum((int16) e->key.rcode);
-	values[4] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
-	values[5] = time_datum(e->first);
-	values[6] = time_datum(e->last);
-	values[7] = Int64GetDatum(e->count);
+	batch_negative_values((const neg_entry *) entry, values, nulls);
 	put_row(rsinfo, values, nulls);
 }
 
@@ -220,21 +254,10 @@ pdns_batch_negatives(PG_FUNCTION_ARGS)
 static void
 emit_clients(ReturnSetInfo *rsinfo, void *entry)
 {
-	client_entry *e = entry;
-	inet		client = {0};	/* put_row copies it into the tuple */
-	Datum		values[8];
-	bool		nulls[8] = {false};
+	Datum		values[BATCH_CLIENT_COLUMNS];
+	bool		nulls[BATCH_CLIENT_COLUMNS] = {false};
 
-	memcpy(&client.inet_data, e->key.client, sizeof(inet_struct));
-	SET_INET_VARSIZE(&client);
-	values[0] = time_datum(e->key.period);
-	values[1] = InetPGetDatum(&client);
-	values[2] = PointerGetDatum(e->rrname);
-	values[3] = UInt16GetDatum(e->key.rrtype);
-	values[4] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
-	values[5] = time_datum(e->first);
-	values[6] = time_datum(e->last);
-	values[7] = Int64GetDatum(e->count);
+	batch_client_values((const client_entry *) entry, values, nulls);
 	put_row(rsinfo, values, nulls);
 }
 

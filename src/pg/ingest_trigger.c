@@ -112,12 +112,27 @@ check_trigger_context(FunctionCallInfo fcinfo, const char *fn, bool row)
 	TriggerData *td = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_INSERT(td->tg_event) ||
-		(row && (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event))) ||
+		(row && (TRIGGER_FIRED_AFTER(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event))) ||
 		(!row && !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("%s must be fired %s INSERT", fn,
-						row ? "BEFORE ... FOR EACH ROW on" : "FOR EACH STATEMENT on")));
+						row ? "INSTEAD OF ... FOR EACH ROW on" : "FOR EACH STATEMENT on")));
+}
+
+/*
+ * What the row trigger returns.  A target is a view with an INSTEAD OF
+ * trigger: the row returned counts as inserted, so COPY reports the rows
+ * that added observations (rejects and empty lines are not counted).  On
+ * a target that is a table (the SQL of 0.7 and before, BEFORE triggers),
+ * nothing is returned: the row is not stored.
+ */
+static Datum
+row_result(TriggerData *td, bool landed)
+{
+	if (TRIGGER_FIRED_INSTEAD(td->tg_event) && landed)
+		return PointerGetDatum(td->tg_trigtuple);
+	return PointerGetDatum(NULL);
 }
 
 Datum
@@ -130,6 +145,7 @@ pdns_ingest_row(PG_FUNCTION_ARGS)
 	text	   *line;
 	const char *data;
 	size_t		len;
+	bool		landed;
 
 	check_trigger_context(fcinfo, "pdns._ingest_row()", true);
 	if (td->tg_trigger->tgnargs != 1)
@@ -161,9 +177,10 @@ pdns_ingest_row(PG_FUNCTION_ARGS)
 	else
 		format->parse(RelationGetRelid(td->tg_relation), data, len);
 
+	landed = ingest_row_landed();
 	ingest_merge_if_full();
 	/* the row has been taken apart; it is not stored */
-	return PointerGetDatum(NULL);
+	return row_result(td, landed);
 }
 
 Datum
@@ -214,6 +231,7 @@ pdns_ingest_typed_row(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	const char *format;
+	bool		landed;
 
 	check_trigger_context(fcinfo, "pdns._ingest_typed_row()", true);
 	if (td->tg_trigger->tgnargs != 1)
@@ -231,10 +249,16 @@ pdns_ingest_typed_row(PG_FUNCTION_ARGS)
 	}
 	else if (strcmp(format, "raw-lines") == 0)
 		raw_line(td);
+	else if (strcmp(format, "native-columns") == 0)
+	{
+		ingest_begin_row("native-columns");
+		ingest_native_columns(td->tg_trigtuple, td->tg_relation->rd_att);
+	}
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown pdns ingestion format \"%s\"", format)));
+	landed = ingest_row_landed();
 	ingest_merge_if_full();
-	return PointerGetDatum(NULL);
+	return row_result(td, landed);
 }

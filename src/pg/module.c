@@ -5,6 +5,7 @@
  */
 #include "pdns.h"
 
+#include "compaction.h"
 #include "ingest.h"
 
 PG_MODULE_MAGIC;
@@ -19,4 +20,5 @@ _PG_init(void)
 	ingest_define_settings();
 	ingest_adapters_define_settings();
 	mmdb_define_settings();
+	compaction_define_settings();
 }

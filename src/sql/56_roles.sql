@@ -38,4 +38,3 @@ GRANT SELECT ON settings, sensors, rrsets, rdata_addresses, rdata_names, rdata_e
 	name_volume, negative_volume TO pdns_analyst;
 GRANT SELECT, DELETE ON rejects TO pdns_admin;
 GRANT SELECT ON client_observations TO pdns_admin;
-

@@ -9,23 +9,23 @@
 --
 -- so that COPY neither splits, unescapes nor re-encodes them.
 
-CREATE TABLE passivedns_in (line text);
-COMMENT ON TABLE passivedns_in IS
+CREATE VIEW passivedns_in AS SELECT NULL::text AS line WHERE false;
+COMMENT ON VIEW passivedns_in IS
 	'COPY target: gamelinux passivedns log lines, text (pdns.passivedns_fields) or JSON';
 SELECT _make_target('passivedns_in', 'passivedns');
 
-CREATE TABLE zeek_in (line text);
-COMMENT ON TABLE zeek_in IS
+CREATE VIEW zeek_in AS SELECT NULL::text AS line WHERE false;
+COMMENT ON VIEW zeek_in IS
 	'COPY target: Zeek dns.log, TSV with its header lines, or JSON lines';
 SELECT _make_target('zeek_in', 'zeek');
 
-CREATE TABLE suricata_in (line text);
-COMMENT ON TABLE suricata_in IS
+CREATE VIEW suricata_in AS SELECT NULL::text AS line WHERE false;
+COMMENT ON VIEW suricata_in IS
 	'COPY target: Suricata eve.json lines (DNS events; others are ignored)';
 SELECT _make_target('suricata_in', 'suricata');
 
-CREATE TABLE cof_in (line text);
-COMMENT ON TABLE cof_in IS
+CREATE VIEW cof_in AS SELECT NULL::text AS line WHERE false;
+COMMENT ON VIEW cof_in IS
 	'COPY target: Passive DNS Common Output Format (COF) NDJSON';
 SELECT _make_target('cof_in', 'cof');
 

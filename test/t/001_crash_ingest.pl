@@ -1,12 +1,14 @@
-# Durability of ingestion: the server is killed with SIGKILL while batches
-# are being loaded, at different moments (a COPY parsing its lines, COPYs
-# in their merge, a COPY between two merges of a batch larger than
-# batch_keys, right after a commit, one backend killed in its merge).  After
-# the restart the store holds every committed batch exactly once and
-# nothing of the others: every count, time and row is compared with what
-# this script computes from the lines it generated (PdnsTap.pm), and
-# PostgreSQL's own commit log (pg_xact_status) says which transactions
-# committed.  Ingestion then goes on as before.
+# Durability of the write path: the server is killed with SIGKILL while
+# batches are being loaded and compacted, at different moments (a COPY
+# parsing its lines, two COPYs appending their runs side by side, a COPY
+# between two runs of a batch larger than batch_keys, right after a
+# commit, a compaction taking its runs, merging RRsets, merging the
+# per-period tiers, and one backend killed in its compaction).  After the
+# restart, once every committed run is compacted, the store holds every
+# committed batch exactly once and nothing of the others: every count, time
+# and row is compared with what this script computes from the lines it
+# generated (PdnsTap.pm), and PostgreSQL's own commit log (pg_xact_status)
+# says which transactions committed.  Ingestion then goes on as before.
 use strict;
 use warnings;
 
@@ -27,16 +29,25 @@ my $started = time;
 # that died, and their status is read before anyone else writes.
 my $node = pdns_node('crash', restart_after_crash => 'on', autovacuum => 'off');
 my $dir = PostgreSQL::Test::Utils::tempdir;
+# Runs wait for CALL pdns.compact(), so that this script decides when a
+# compaction runs (and kills it).
+$node->safe_psql('postgres', 'ALTER DATABASE pdns SET pdns.compaction = background');
 
 # tap_wait(application_name, phase, octets of the COPY's input) returns,
-# as "xid pid", when that session's COPY is in the phase:
-#   parse    between 10% and 60% of its lines read, nothing merged yet;
-#   merge    every line read, merging (it has the store's rrsets open);
-#   between  between 30% and 80% of its lines read and merged at least once;
-#   waiting  waiting for its turn to write to the store (a heavyweight lock:
-#            the row lock of pdns._store_write_lock()).
-# A merge is seen by the RowExclusiveLock it holds on pdns.rrsets until
-# the transaction ends; progress by pg_stat_progress_copy.
+# as "xid pid", when that session is in the phase:
+#   parse     its COPY has read between 10% and 60% of its lines, and
+#             appended nothing yet;
+#   append    its COPY has read every line and is appending its run;
+#   between   its COPY has read between 30% and 80% of its lines and
+#             appended at least one run;
+#   take      its compaction is taking runs (pending rows into its scratch
+#             tables), before it writes to any tier;
+#   rrsets    its compaction is merging RRsets, the per-period tiers not yet;
+#   periods   its compaction is merging the per-period tiers.
+# Appending is seen by the RowExclusiveLock a session holds on
+# pdns.pending_rrsets until its transaction ends, merging by the locks on
+# pdns.rrsets and the partitions of pdns.observations; progress by
+# pg_stat_progress_copy.
 $node->safe_psql(
 	'pdns', q{
 CREATE EXTENSION amcheck;
@@ -49,24 +60,35 @@ BEGIN
 	LOOP
 		PERFORM pg_stat_clear_snapshot();
 		SELECT a.pid, coalesce(a.backend_xid::text, '') AS xid, p.bytes_processed AS done,
-		       a.wait_event_type IS NOT DISTINCT FROM 'Lock' AS waiting,
 		       EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND l.granted
-		                 AND l.relation = 'pdns.rrsets'::regclass) AS merged
+		                 AND l.relation = 'pdns.pending_rrsets'::regclass
+		                 AND l.mode = 'RowExclusiveLock') AS appended,
+		       EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND l.granted
+		                 AND l.relation = 'pdns.runs'::regclass
+		                 AND l.mode = 'RowShareLock') AS taking,
+		       EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND l.granted
+		                 AND l.relation = 'pdns.rrsets'::regclass
+		                 AND l.mode = 'RowExclusiveLock') AS rrsets,
+		       EXISTS (SELECT FROM pg_locks l JOIN pg_inherits i ON i.inhrelid = l.relation
+		               WHERE l.pid = a.pid AND l.granted AND l.mode = 'RowExclusiveLock'
+		                 AND i.inhparent = 'pdns.observations'::regclass) AS periods
 		INTO r
 		FROM pg_stat_activity a LEFT JOIN pg_stat_progress_copy p ON p.pid = a.pid
 		WHERE a.application_name = app;
 		IF (CASE phase
-		   WHEN 'parse' THEN r.done BETWEEN total / 10 AND total * 6 / 10 AND NOT r.merged
-		   WHEN 'merge' THEN r.done = total AND r.merged
-		   WHEN 'between' THEN r.done BETWEEN total * 3 / 10 AND total * 8 / 10 AND r.merged
-		   WHEN 'waiting' THEN r.waiting
+		   WHEN 'parse' THEN r.done BETWEEN total / 10 AND total * 6 / 10 AND NOT r.appended
+		   WHEN 'append' THEN r.done = total AND r.appended
+		   WHEN 'between' THEN r.done BETWEEN total * 3 / 10 AND total * 8 / 10 AND r.appended
+		   WHEN 'take' THEN r.taking AND NOT r.rrsets
+		   WHEN 'rrsets' THEN r.rrsets AND NOT r.periods
+		   WHEN 'periods' THEN r.periods
 		   END) THEN
 			RETURN r.xid || ' ' || r.pid;
 		END IF;
 		IF clock_timestamp() > deadline THEN
 			RAISE EXCEPTION 'session % never reached phase %: %', app, phase, r;
 		END IF;
-		PERFORM pg_sleep(0.002);
+		PERFORM pg_sleep(0.001);
 	END LOOP;
 END
 $$;
@@ -118,13 +140,17 @@ sub copy_now
 	return;
 }
 
-# Wait until the COPY of session $app is in a phase; note its transaction.
+# Wait until session $app is in a phase; note its transaction, which must
+# not have committed.  $batch: the batch its COPY loads (undef for a
+# compaction).
 sub wait_phase
 {
 	my ($monitor, $app, $phase, $batch) = @_;
 	my ($xid, $pid) =
-	  split / /, $monitor->query_safe("SELECT tap_wait('$app', '$phase', $batch->{size})");
+	  split / /, $monitor->query_safe(
+		"SELECT tap_wait('$app', '$phase', " . ($batch ? $batch->{size} : 0) . ")");
 	$xact{$xid} = 'aborted' if $xid ne '';
+	return $pid unless $batch;
 	push @doomed, $batch->{tag};
 	note "$batch->{tag}: $phase reached (xid '$xid', pid $pid)";
 	return $pid;
@@ -199,9 +225,23 @@ SELECT CASE WHEN '$xid'::xid8 >= pg_snapshot_xmax(pg_current_snapshot()) THEN 'a
 	return;
 }
 
+# Start a compaction of every committed run in one transaction; the
+# session prints "compacted" once it committed.
+sub start_compaction
+{
+	my ($s) = @_;
+	send_input($s, "BEGIN; CALL pdns.compact(); COMMIT;\n\\echo compacted\n");
+	return;
+}
+
+# Once the transactions are checked: compact what is committed, then
+# compare the store with the model.
 sub check_store
 {
 	my ($what) = @_;
+	$node->safe_psql('pdns', 'CALL pdns.compact()');
+	is($node->safe_psql('pdns', 'SELECT pending_runs FROM pdns.ingest_status'),
+		'0', "$what: every committed run compacted");
 	store_is_model($node, 'pdns', $model,
 		"$what: the store holds every committed batch exactly once, nothing else");
 	my $pattern = join('|', @doomed);
@@ -259,35 +299,31 @@ start_copy($s1, $d1);
 wait_phase($monitor, 'a', 'parse', $d1);
 crash_and_check('killed while parsing', $s1, $s2, $monitor);
 
-# 2. Killed while one COPY is in its merge and another waits for its turn
-# to write, one in an explicit transaction and one on its own, just after a
-# third session committed its batch.  Both wait for the third's commit
-# (ingesting transactions write to the store in turns); the first in line
-# then reads the rest of its lines and merges them into the same rows.
+# 2. Killed while two COPYs append their runs side by side (neither
+# waits for the other), both in explicit transactions, just after a third session committed its batch, whose run is compacted
+# meanwhile.
 $s1 = session('a');
 $s2 = session('b');
 $s3 = session('c');
 $monitor = session('monitor');
 my $c3 = batch('c3', 40000);
 copy_in_transaction($s1, $c3);
-# (Large enough that the merge outlasts the time from seeing it to the
-# kill: since sensors are numbered at the merge, b reads all its lines
-# before it waits, and its merge follows the commit at once.)
-my $d2 = batch('d2', 200000, sensors => [ 'sensor-1', 'doomed-d2' ]);
-my $d3 = batch('d3', 60000, sensors => [ 'sensor-2', 'doomed-d3' ]);
-$s2->query_safe('BEGIN');
-start_copy($s2, $d2);
-wait_phase($monitor, 'b', 'waiting', $d2);
-start_copy($s3, $d3);
-wait_phase($monitor, 'c', 'waiting', $d3);
 $s1->query_safe('COMMIT');
 model_add($model, $c3);
-wait_phase($monitor, 'b', 'merge', $d2);
-crash_and_check('killed while merging, another batch waiting for its turn', $s1, $s2, $s3, $monitor);
+my $d2 = batch('d2', 200000, sensors => [ 'sensor-1', 'doomed-d2' ]);
+my $d3 = batch('d3', 200000, sensors => [ 'sensor-2', 'doomed-d3' ]);
+$s2->query_safe('BEGIN');
+$s3->query_safe('BEGIN');
+start_copy($s2, $d2);
+start_copy($s3, $d3);
+start_compaction($s1);
+wait_phase($monitor, 'b', 'append', $d2);
+wait_phase($monitor, 'c', 'append', $d3);
+crash_and_check('killed while two COPYs append side by side', $s1, $s2, $s3, $monitor);
 
-# 3. Batches larger than batch_keys merge as they go: killed after a COPY
-# has merged part of its lines and is reading more.  Before it, one such
-# batch committed.
+# 3. Batches larger than batch_keys append a run as they go: killed after
+# a COPY has appended a run and is reading more.  Before it, one such batch
+# committed.
 $s1 = session('a');
 $s2 = session('b');
 $monitor = session('monitor');
@@ -296,7 +332,7 @@ copy_now($s1, batch('c4', 40000), 1);
 my $d4 = batch('d4', 80000, sensors => [ 'sensor-3', 'doomed-d4' ]);
 start_copy($s2, $d4);
 wait_phase($monitor, 'b', 'between', $d4);
-crash_and_check('killed between two merges of a batch', $s1, $s2, $monitor);
+crash_and_check('killed between two runs of a batch', $s1, $s2, $monitor);
 
 # 4. Killed as soon as a COPY has returned: what was acknowledged is there.
 $s1 = session('a');
@@ -304,20 +340,42 @@ $s1->query_safe('SELECT pdns.configure(batch_keys => 500000)');
 copy_now($s1, batch('c5', 40000), 1);
 crash_and_check('killed right after a commit', $s1);
 
-# 5. One backend killed in its merge: the postmaster resets every session
-# and recovers by itself (restart_after_crash).
+# 5. Killed at three points of a compaction of committed runs: taking
+# them, merging RRsets, merging the per-period tiers.  The runs it had
+# taken are compacted again after the restart, once.
+for my $phase ('take', 'rrsets', 'periods')
+{
+	$s1 = session('a');
+	$s2 = session('z');
+	$monitor = session('monitor');
+	copy_now($s1, batch("c7$phase", 150000), 1);
+	copy_now($s1, batch("c8$phase", 50000, base => 1700300000), 1);
+	start_compaction($s2);
+	wait_phase($monitor, 'z', $phase);
+	crash_and_check("killed while a compaction is in phase $phase", $s1, $s2, $monitor);
+}
+
+# 6. Killed right after a compaction committed.
 $s1 = session('a');
+copy_now($s1, batch('c9', 40000), 1);
+$s1->query_safe('CALL pdns.compact()');
+crash_and_check('killed right after a compaction', $s1);
+
+# 7. One backend killed in its compaction: the postmaster resets every
+# session and recovers by itself (restart_after_crash).
+$s1 = session('a');
+$s2 = session('z');
 $monitor = session('monitor');
-my $d5 = batch('d5', 60000, sensors => [ 'sensor-0', 'doomed-d5' ]);
-start_copy($s1, $d5);
-my $pid = wait_phase($monitor, 'a', 'merge', $d5);
+copy_now($s1, batch('c10', 150000), 1);
+start_compaction($s2);
+my $pid = wait_phase($monitor, 'z', 'rrsets');
 kill 'KILL', $pid;
-unlike(finish($s1, $monitor), qr/acked d5\n/,
-	'one backend killed while merging: its batch was not acknowledged');
+unlike(finish($s1, $s2, $monitor), qr/compacted\n/,
+	'one backend killed while compacting: its compaction was not acknowledged');
 $node->poll_query_until('pdns', 'SELECT true')
   or die 'the server did not come back after a backend was killed';
-check_xacts('one backend killed while merging');
-check_store('one backend killed while merging');
+check_xacts('one backend killed while compacting');
+check_store('one backend killed while compacting');
 
 # Ingestion goes on: a new batch (new sensor, new periods, the same names)
 # adds to the recovered rows, and every index agrees with its table.

@@ -106,7 +106,8 @@ SELECT pdns.run_maintenance();
 is(superuser('admin'), 'f', 'an admin with shadowing types runs maintenance and does not become superuser');
 $node->safe_psql('pdns', 'DROP DOMAIN public.name; REVOKE CREATE ON SCHEMA public FROM admin');
 
-for my $call ("pdns._partitions('pdns.observations', ARRAY[now()])", 'pdns._merge_batch()',
+for my $call ("pdns._partitions('pdns.observations', ARRAY[now()])",
+	"pdns._compact_runs('{1}', true)", 'pdns._compact_step(1)', "pdns._run_register(1, 'x', 1, 1, 0, 0, 0)",
 	"pdns._sensor_id('x')", 'pdns._run_maintenance()', "pdns._partman_register('pdns.rrsets')")
 {
 	($rc, $out, $err) = as('sensor1', "SELECT $call");
@@ -218,9 +219,12 @@ like($err, qr/permission denied for function (pdns\.)?_ingest_row/,
 	'a sensor may not attach the ingestion trigger to a table of its own');
 for my $role ('sensor1', 'analyst')
 {
-	($rc, $out, $err) = as($role, 'SELECT * FROM pdns._batch_clients()');
-	like($err, qr/permission denied for function _batch_clients/,
-		"$role may not read a batch's pseudonyms");
+	($rc, $out, $err) = as($role, 'SELECT * FROM pdns.pending_clients');
+	like($err, qr/permission denied for table pending_clients/,
+		"$role may not read the pseudonyms of runs not compacted yet");
+	($rc, $out, $err) = as($role, 'SELECT * FROM pdns._batch_rejects()');
+	like($err, qr/permission denied for function _batch_rejects/,
+		"$role may not read a batch's rejects");
 }
 
 # ---- 7: memory ----

@@ -1,0 +1,187 @@
+/*
+ * ingest_run.c
+ *		The foreground of the write path: the batch of an ingesting
+ *		statement written as one run.  Its delta rows are appended in bulk
+ *		(table_multi_insert, as COPY does) to the pending tables, which have
+ *		no index to maintain, each row stamped with the run's number; the
+ *		run is listed in pdns.runs, and compaction merges it into the tiers
+ *		(src/sql/86_compaction.sql, compaction.c).  Concurrent sensors append
+ *		side by side: nothing here locks more than the pending tables'
+ *		ROW EXCLUSIVE.
+ */
+#include "ingest_batch.h"
+#include "compaction.h"
+
+#include "access/heapam.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type_d.h"
+#include "commands/sequence.h"
+#include "executor/tuptable.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+/* Rows handed to table_multi_insert at a time (COPY buffers 1 000 too). */
+#define RUN_BUFFER_ROWS 1000
+
+typedef struct run_table
+{
+	Relation	rel;
+	BulkInsertState bistate;
+	TupleTableSlot *slots[RUN_BUFFER_ROWS];
+	int			buffered;
+	int64		rows;
+	int64		run_id;
+	MemoryContext values_cxt;	/* what the buffered rows' values point to */
+} run_table;
+
+static Oid
+store_relation(const char *name)
+{
+	Oid			relid = get_relname_relid(name, get_namespace_oid("pdns", false));
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "pdns: table pdns.%s is missing", name);
+	return relid;
+}
+
+static void
+run_table_open(run_table *t, const char *name, int64 run_id)
+{
+	memset(t, 0, sizeof(*t));
+	t->rel = table_open(store_relation(name), RowExclusiveLock);
+	t->bistate = GetBulkInsertState();
+	t->run_id = run_id;
+	t->values_cxt = AllocSetContextCreate(CurrentMemoryContext, "pdns run rows",
+										  ALLOCSET_DEFAULT_SIZES);
+}
+
+static void
+run_table_flush(run_table *t)
+{
+	if (t->buffered == 0)
+		return;
+	table_multi_insert(t->rel, t->slots, t->buffered, GetCurrentCommandId(true), 0, t->bistate);
+	for (int i = 0; i < t->buffered; i++)
+		ExecClearTuple(t->slots[i]);
+	t->rows += t->buffered;
+	t->buffered = 0;
+	MemoryContextReset(t->values_cxt);
+}
+
+/*
+ * The next row's slot: the run's number in its first column, the tier's
+ * columns after it for the caller to fill (in values_cxt) before
+ * run_table_add().
+ */
+static TupleTableSlot *
+run_table_next(run_table *t)
+{
+	TupleTableSlot *slot;
+
+	if (t->slots[t->buffered] == NULL)
+		t->slots[t->buffered] = table_slot_create(t->rel, NULL);
+	slot = t->slots[t->buffered];
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, 0, slot->tts_tupleDescriptor->natts * sizeof(bool));
+	slot->tts_values[0] = Int64GetDatum(t->run_id);
+	return slot;
+}
+
+static void
+run_table_add(run_table *t, TupleTableSlot *slot)
+{
+	ExecStoreVirtualTuple(slot);
+	if (++t->buffered == RUN_BUFFER_ROWS)
+		run_table_flush(t);
+}
+
+static int64
+run_table_close(run_table *t)
+{
+	run_table_flush(t);
+	for (int i = 0; i < RUN_BUFFER_ROWS && t->slots[i] != NULL; i++)
+		ExecDropSingleTupleTableSlot(t->slots[i]);
+	table_finish_bulk_insert(t->rel, 0);
+	FreeBulkInsertState(t->bistate);
+	MemoryContextDelete(t->values_cxt);
+	table_close(t->rel, NoLock);	/* locked to the end of the transaction */
+	return t->rows;
+}
+
+/* Each table of the batch into its pending table. */
+#define WRITE_TABLE(fn, prefix, entry_type, table, pending, fill, columns) \
+static int64 \
+fn(int64 run_id) \
+{ \
+	run_table	t; \
+	prefix##_iterator it; \
+	entry_type *e; \
+\
+	run_table_open(&t, pending, run_id); \
+	Assert(RelationGetDescr(t.rel)->natts == (columns) + 1); \
+	if (pdns_batch.table != NULL) \
+	{ \
+		prefix##_start_iterate(pdns_batch.table, &it); \
+		while ((e = prefix##_iterate(pdns_batch.table, &it)) != NULL) \
+		{ \
+			TupleTableSlot *slot = run_table_next(&t); \
+			MemoryContext old = MemoryContextSwitchTo(t.values_cxt); \
+\
+			fill(e, slot->tts_values + 1, slot->tts_isnull + 1); \
+			MemoryContextSwitchTo(old); \
+			run_table_add(&t, slot); \
+		} \
+	} \
+	return run_table_close(&t); \
+}
+WRITE_TABLE(write_rrsets, pdns_rrset_table, rrset_entry, rrsets, "pending_rrsets",
+			batch_rrset_values, BATCH_RRSET_COLUMNS)
+WRITE_TABLE(write_observations, pdns_obs_table, obs_entry, obs, "pending_observations",
+			batch_observation_values, BATCH_OBSERVATION_COLUMNS)
+WRITE_TABLE(write_negatives, pdns_neg_table, neg_entry, negs, "pending_negatives",
+			batch_negative_values, BATCH_NEGATIVE_COLUMNS)
+WRITE_TABLE(write_clients, pdns_client_table, client_entry, clients, "pending_clients",
+			batch_client_values, BATCH_CLIENT_COLUMNS)
+#undef WRITE_TABLE
+
+bool
+ingest_write_run(void)
+{
+	static const Oid register_types[7] = {INT8OID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID, INT8OID};
+	Datum		args[7];
+	int64		run_id;
+	int64		rows;
+
+	if (!pdns_internal_exists("_run_register", 7, register_types))
+		return false;
+
+	run_id = nextval_internal(store_relation("run_ids"), false);
+	args[0] = Int64GetDatum(run_id);
+	args[1] = CStringGetTextDatum(pdns_batch.target ? pdns_batch.target : "");
+	args[2] = Int64GetDatum(pdns_batch.lines);
+	args[3] = Int64GetDatum(write_rrsets(run_id));
+	args[4] = Int64GetDatum(write_observations(run_id));
+	args[5] = Int64GetDatum(write_negatives(run_id));
+	args[6] = Int64GetDatum(write_clients(run_id));
+	rows = DatumGetInt64(args[3]) + DatumGetInt64(args[4]) + DatumGetInt64(args[5]) +
+		DatumGetInt64(args[6]);
+	CommandCounterIncrement();	/* the rows, for what runs next */
+	(void) pdns_call_internal("_run_register", 7, register_types, args, NULL);
+
+	if (rows > 0 && !compaction_in_background())
+	{
+		static const Oid compact_types[2] = {INT8ARRAYOID, BOOLOID};
+		Datum		cargs[2];
+
+		cargs[0] = PointerGetDatum(construct_array(&args[0], 1, INT8OID, sizeof(int64),
+												   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		cargs[1] = BoolGetDatum(true);
+		(void) pdns_call_internal("_compact_runs", 2, compact_types, cargs, NULL);
+	}
+	return true;
+}
