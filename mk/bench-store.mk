@@ -1,7 +1,10 @@
 # Store benchmark (bench/store.sh, issue 4): ingestion through the whole
 # path against plain COPY, lookups over 365 daily partitions against one,
 # rdata lookups of a /24 against an inet btree, bytes per RRset and per
-# observation.  SCALE=0.1 for a quick run.
+# observation; then the write path (bench/write-path.sh, issue 15): runs
+# appended and compacted, against plain COPY and the bro-pdns-style peer.
+# SCALE=0.1 for a quick run.
 .PHONY: bench-store
 bench-store:
 	@SCALE=$(SCALE) bench/store.sh
+	@SCALE=$(SCALE) bench/write-path.sh

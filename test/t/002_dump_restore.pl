@@ -74,7 +74,8 @@ sub snapshot
 	my ($node, $db, $new_rows_since) = @_;
 	my %volatile = (
 		'pdns.sensors' => 'ROW(t.id, t.name)',
-		'pdns.rejects' => 'ROW(t.id, t.target, t.sensor, t.reason, t.raw)');
+		'pdns.rejects' => 'ROW(t.id, t.target, t.sensor, t.reason, t.raw)',
+		'pdns.compactions' => 'ROW(t.runs, t.lines, t.pending_rows)');
 	my $row = "CASE c.oid::regclass::text "
 	  . join(' ', map { "WHEN '$_' THEN '$volatile{$_}'" } sort keys %volatile)
 	  . " ELSE 't' END";
@@ -186,6 +187,15 @@ SELECT pg_advisory_unlock_all(),
                            ARRAY[''], ARRAY[200], ARRAY[1::bigint], ARRAY[NULL], ARRAY[1.0::float8])
 FROM pdns.api_keys WHERE name = 'dump'});
 store_is_model($source, 'pdns', $model, 'source: the store holds the batches loaded');
+# A run left pending (not compacted) goes into the dump too: the snapshot
+# compares the pending tables and pdns.runs, and each copy compacts it
+# later (below, "after new batches").
+my $pending = make_batch(tag => 'pending', lines => 500, seed => 99, dir => $dir,
+	zone => 'dump.example', names => 300, base => 1699920000, days => 4);
+$source->safe_psql('pdns',
+	"SET pdns.compaction = background;\n" . copy_command($pending->{file}));
+is($source->safe_psql('pdns', 'SELECT pending_runs, pending_lines > 0 FROM pdns.ingest_status'),
+	'1|t', 'source: a run pending at the dump');
 my $want = snapshot($source, 'pdns');
 cmp_ok(scalar(keys %{ $want->{tables} }), '>=', 40,
 	'source: ' . scalar(keys %{ $want->{tables} }) . ' tables to compare');
@@ -253,6 +263,9 @@ load('later', 500, \@stores, base => 1700956800, days => 1);    # 2023-11-26
 is_deeply([ map { partitions(@$_) } @stores ],
 	[ map { join(' ', map { $_ + 1 } split / /) } @before ],
 	'a batch in a new period makes one partition per table');
+# The run pending at the dump, compacted in each copy as in the source.
+$_->[0]->safe_psql($_->[1], 'CALL pdns.compact()') for @stores;
+model_add($model, $pending);
 $want = snapshot($source, 'pdns', 1);
 for my $copy ([ 'new database', @{ $stores[1] } ], [ 'fresh cluster', @{ $stores[2] } ])
 {
