@@ -63,9 +63,14 @@ run_table_open(run_table *t, const char *name, int64 run_id)
 static void
 run_table_flush(run_table *t)
 {
+	MemoryContext old;
+
 	if (t->buffered == 0)
 		return;
+	/* (heap_multi_insert leaves its prepared tuples, toasted ones too, here) */
+	old = MemoryContextSwitchTo(t->values_cxt);
 	table_multi_insert(t->rel, t->slots, t->buffered, GetCurrentCommandId(true), 0, t->bistate);
+	MemoryContextSwitchTo(old);
 	for (int i = 0; i < t->buffered; i++)
 		ExecClearTuple(t->slots[i]);
 	t->rows += t->buffered;

@@ -166,7 +166,7 @@ $$;
 CREATE FUNCTION _compact_runs(run_list bigint[], exclusive boolean) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET work_mem = '256MB'		-- the sums and sorts by key stay in memory
+SET work_mem = '64MB'		-- the sums and sorts by key stay in memory
 AS $$
 DECLARE
 	started timestamptz := pg_catalog.clock_timestamp();

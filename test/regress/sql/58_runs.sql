@@ -13,8 +13,8 @@ TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
 
 -- The native layout in COPY's own text format: one column per field, COPY
 -- unescaping (\\ is one backslash).  COPY counts every line it took, the
--- bad one kept in rejects with its reason; INSERT counts the lines that
--- added observations.
+-- bad one kept in rejects with its reason (an INSERT counts none: rows are
+-- never stored).
 COPY native_in FROM STDIN;
 1700000000	s1	192.0.2.1		www.runs.example	A	IN	300	192.0.2.80	runs.example	2	NOERROR
 1700000060	s1	192.0.2.2		www.runs.example	A	IN	300	192.0.2.80	runs.example	\N	\N
