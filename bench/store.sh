@@ -65,7 +65,7 @@ CREATE TABLE ingest_split (store text, seconds float8, merge_seconds float8, mer
 	partition_seconds float8);
 CREATE TABLE merge_statements (store text, query text, calls bigint, seconds float8, rows bigint);
 EOF
-psql -X -q -d $noclients -c "SELECT pdns.configure(record_clients => false)" > /dev/null
+psql -X -q -d $noclients -c "SELECT pdns.configure(record_clients => 'off')" > /dev/null
 # One COPY spreads over 365 days: more periods than one transaction may
 # write to by default (settings.max_periods, 200).
 psql -X -q -d $year -c "SELECT pdns.configure(max_periods => 400)" > /dev/null

@@ -42,11 +42,11 @@ SELECT rrname, rrtype, rdata, count FROM lookup_rdata_ip('192.0.2.0/24', max_res
 SELECT nameserver, zone, count FROM nameserver_history WHERE nameserver <<= 'example.net' ORDER BY 1, 2;
 
 \echo
-\echo '== 7. Volume per day, negative answers, and who asked (client addresses pseudonymized)'
+\echo '== 7. Volume per day, negative answers, and how many distinct clients asked'
 SELECT period::date AS day, sum(count) AS observations FROM name_volume GROUP BY 1 ORDER BY 1;
 SELECT rrname, kind, sum(count) AS count FROM negative_volume GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 3;
-SELECT client, count(DISTINCT rrname) AS names, sum(count) AS queries
-FROM client_observations GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 3;
+SELECT rrname, rrtype, sum(clients) AS clients, sum(queries) AS queries
+FROM client_activity GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2 LIMIT 3;
 
 \echo
 \echo '== 8. The same answer as COF (Passive DNS Common Output Format) NDJSON'

@@ -40,6 +40,259 @@ $$;
 DROP TABLE ingest_text, ingest_csv, passivedns_in, zeek_in, suricata_in, cof_in,
 	wire_in, wire_rejects_in, raw_lines_in;
 
+
+-- Client activity, private by default: record_clients becomes off, count
+-- (distinct clients per name, type, period and sensor, a HyperLogLog in
+-- client_counts: the default) or log (also the per-client rows of
+-- client_observations, now append-only, kept client_log_retention and
+-- readable only by pdns_incident).  A store that recorded clients counts
+-- them now; its per-client rows so far are the log, and their counts go
+-- into client_counts below.
+ALTER TABLE settings ALTER COLUMN record_clients DROP DEFAULT;
+ALTER TABLE settings ALTER COLUMN record_clients TYPE text
+	USING CASE WHEN record_clients THEN 'count' ELSE 'off' END;
+ALTER TABLE settings ALTER COLUMN record_clients SET DEFAULT 'count';
+ALTER TABLE settings ADD CONSTRAINT settings_record_clients_check
+	CHECK (record_clients IN ('off', 'count', 'log'));
+ALTER TABLE settings ADD COLUMN client_log_retention interval NOT NULL DEFAULT '30 days'
+	CHECK (client_log_retention > interval '0');
+COMMENT ON COLUMN settings.record_clients IS
+	'client activity: off; count (distinct clients per name, type and period, a HyperLogLog: the default); '
+	'log (the counts, and a log of which pseudonymized client asked, readable by pdns_incident)';
+COMMENT ON COLUMN settings.client_log_retention IS 'how long the client log (client_observations) keeps a period';
+
+-- How many distinct clients asked for a name and type, per period and
+-- sensor: a HyperLogLog of their hashed pseudonyms (the hll extension),
+-- with its explicit mode off, so that a sketch never holds a list of
+-- pseudonyms, only registers (docs/privacy.md gives the error bound).
+CREATE TABLE client_counts (
+	period timestamptz NOT NULL,
+	rrname dnsname NOT NULL,
+	rrtype rrtype NOT NULL,
+	sensor_id integer NOT NULL,
+	clients hll NOT NULL,
+	time_first timestamptz NOT NULL,
+	time_last timestamptz NOT NULL,
+	count bigint NOT NULL
+) PARTITION BY RANGE (period);
+COMMENT ON TABLE client_counts IS
+	'distinct clients per name, type, period and sensor (HyperLogLog of pseudonyms; partitioned by period)';
+CREATE TABLE _template_client_counts (LIKE client_counts,
+	PRIMARY KEY (rrname, rrtype, period, sensor_id)) WITH (fillfactor = 90);
+
+COMMENT ON TABLE client_observations IS
+	'the client log (opt-in): client activity per period, appended; client addresses are pseudonymized';
+ALTER TABLE _template_client_observations DROP CONSTRAINT _template_client_observations_pkey;
+ALTER TABLE _template_client_observations SET (fillfactor = 100);
+CREATE INDEX ON _template_client_observations (client);
+DO $$
+DECLARE
+	p regclass;
+	k name;
+BEGIN
+	FOR p IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i
+	         WHERE i.inhparent = 'pdns.client_observations'::regclass LOOP
+		FOR k IN SELECT c.conname FROM pg_catalog.pg_constraint c WHERE c.conrelid = p AND c.contype = 'p' LOOP
+			EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', p, k);
+		END LOOP;
+		EXECUTE format('ALTER TABLE %s SET (fillfactor = 100)', p);
+		EXECUTE format('CREATE INDEX ON %s (client)', p);
+	END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION partitioned_tables() RETURNS SETOF regclass
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ VALUES ('pdns.observations'::regclass), ('pdns.negative_observations'::regclass),
+             ('pdns.client_observations'::regclass), ('pdns.client_counts'::regclass) $$;
+-- How long a partitioned table keeps a period (NULL: forever): the
+-- store's retention, and for the client log at most client_log_retention.
+CREATE FUNCTION _retention(parent regclass) RETURNS interval
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN parent = 'pdns.client_observations'::regclass
+	            THEN least(coalesce(s.retention, s.client_log_retention), s.client_log_retention)
+	            ELSE s.retention END
+	FROM pdns.settings s
+$$;
+
+CREATE OR REPLACE FUNCTION _partman_register(parent regclass) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+DECLARE
+	pm record;
+	s pdns.settings;
+BEGIN
+	IF parent NOT IN (SELECT t FROM pdns.partitioned_tables() t) THEN
+		RAISE EXCEPTION 'table % is not one of the store''s partitioned tables', parent
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT * INTO STRICT pm FROM pdns._partman();
+	SELECT * INTO STRICT s FROM pdns.settings;
+	EXECUTE format('INSERT INTO %I.part_config (parent_table, control, partition_type, '
+	               'partition_interval, premake, datetime_string, template_table, retention, '
+	               'retention_keep_table, infinite_time_partitions, automatic_maintenance) '
+	               'VALUES ($1, %L, %L, $2, $3, $4, $5, $6, false, true, %L) '
+	               'ON CONFLICT (parent_table) DO NOTHING',
+	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END, 'on')
+		USING parent::text, s.partition_interval::text, s.premake, pdns._partition_suffix_format(),
+		      format('pdns.%I', '_template_' || (SELECT c.relname FROM pg_catalog.pg_class c
+		                                          WHERE c.oid = parent)),
+		      pdns._retention(parent)::text;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION _run_maintenance() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+DECLARE
+	s pdns.settings;
+	parent regclass;
+	now_period timestamptz := pdns._period_start(pg_catalog.now());
+	ahead timestamptz[];
+	child record;
+BEGIN
+	SELECT * INTO STRICT s FROM pdns.settings;
+	SELECT pg_catalog.array_agg(pdns._period_start(now_period + s.partition_interval * i))
+	INTO ahead FROM pg_catalog.generate_series(0, s.premake) i;
+	FOR parent IN SELECT * FROM pdns.partitioned_tables() LOOP
+		IF NOT pdns._partman_managed(parent) THEN
+			CONTINUE;		-- nothing ingested yet: partitioning may still change
+		END IF;
+		PERFORM pdns._partitions(parent, ahead);
+		IF pdns._retention(parent) IS NULL THEN
+			CONTINUE;
+		END IF;
+		FOR child IN
+			SELECT c.oid::regclass AS partition
+			FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid,
+			     pg_catalog.regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid),
+			                             $r$TO \('([^']+)'\)$r$) b
+			WHERE i.inhparent = parent AND b[1]::timestamptz <= pg_catalog.now() - pdns._retention(parent)
+		LOOP
+			EXECUTE format('DROP TABLE %s', child.partition);
+		END LOOP;
+	END LOOP;
+	-- The all-time aggregate keeps every RRset unless told otherwise: an
+	-- RRset's history may matter long after its periods are gone.
+	IF s.retention IS NOT NULL AND s.retention_drops_rrsets THEN
+		PERFORM pdns._store_write_lock();
+		DELETE FROM pdns.rrsets r WHERE r.time_last < pg_catalog.now() - s.retention;
+	END IF;
+END
+$$;
+
+DROP FUNCTION configure(interval, integer, interval, boolean, boolean, integer, bigint, interval, interval,
+	boolean, integer, boolean, boolean);
+-- Change the store's settings.  Partitioning (interval, premake) can only
+-- change before the first ingestion; retention and the rest at any time.
+CREATE FUNCTION configure(
+	partition_interval interval DEFAULT NULL,
+	premake integer DEFAULT NULL,
+	retention interval DEFAULT NULL,
+	keep_forever boolean DEFAULT false,
+	record_clients text DEFAULT NULL,
+	batch_keys integer DEFAULT NULL,
+	batch_bytes bigint DEFAULT NULL,
+	future_skew interval DEFAULT NULL,
+	max_age interval DEFAULT NULL,
+	any_age boolean DEFAULT false,
+	max_periods integer DEFAULT NULL,
+	bound_sensors_only boolean DEFAULT NULL,
+	retention_drops_rrsets boolean DEFAULT NULL,
+	client_log_retention interval DEFAULT NULL)
+RETURNS pdns.settings
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	pm record;
+	registered boolean;
+	result pdns.settings;
+BEGIN
+	SELECT * INTO STRICT pm FROM pdns._partman();
+	EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.part_config WHERE parent_table = ANY ($1))',
+	               pm.nspname)
+		INTO registered USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t);
+	IF configure.record_clients NOT IN ('off', 'count', 'log') THEN
+		RAISE EXCEPTION 'record_clients must be off, count or log, not "%"', configure.record_clients
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'off: nothing; count: distinct clients per name, type and period (the default); '
+			               'log: also which pseudonymized client asked, for pdns_incident.';
+	END IF;
+	IF registered AND (configure.partition_interval IS NOT NULL OR configure.premake IS NOT NULL) THEN
+		RAISE EXCEPTION 'the partitioning of the store is fixed once data has arrived'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Set partition_interval and premake before the first ingestion.';
+	END IF;
+	UPDATE pdns.settings s SET
+		partition_interval = coalesce(configure.partition_interval, s.partition_interval),
+		premake = coalesce(configure.premake, s.premake),
+		retention = CASE WHEN keep_forever THEN NULL ELSE coalesce(configure.retention, s.retention) END,
+		record_clients = coalesce(configure.record_clients, s.record_clients),
+		batch_keys = coalesce(configure.batch_keys, s.batch_keys),
+		batch_bytes = coalesce(configure.batch_bytes, s.batch_bytes),
+		future_skew = coalesce(configure.future_skew, s.future_skew),
+		max_age = CASE WHEN any_age THEN NULL ELSE coalesce(configure.max_age, s.max_age) END,
+		max_periods = coalesce(configure.max_periods, s.max_periods),
+		bound_sensors_only = coalesce(configure.bound_sensors_only, s.bound_sensors_only),
+		retention_drops_rrsets = coalesce(configure.retention_drops_rrsets, s.retention_drops_rrsets),
+		client_log_retention = coalesce(configure.client_log_retention, s.client_log_retention)
+	RETURNING * INTO result;
+	IF registered THEN
+		EXECUTE format('UPDATE %I.part_config SET retention = pdns._retention(parent_table::regclass)::text '
+		               'WHERE parent_table = ANY ($1)', pm.nspname)
+			USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t);
+	END IF;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION configure(interval, integer, interval, boolean, text, integer, bigint,
+	interval, interval, boolean, integer, boolean, boolean, interval) IS
+	'change the store settings (partitioning only before the first ingestion)';
+
+CREATE VIEW client_activity AS
+SELECT c.rrname, c.rrtype, c.period,
+       round(hll_cardinality(hll_union_agg(c.clients)))::bigint AS clients,
+       sum(c.count)::bigint AS queries, count(DISTINCT c.sensor_id) AS sensors,
+       min(c.time_first) AS time_first, max(c.time_last) AS time_last
+FROM pdns.client_counts c
+GROUP BY c.rrname, c.rrtype, c.period;
+COMMENT ON VIEW client_activity IS
+	'distinct clients (estimated: HyperLogLog) and queries per name, type and period (filter on rrname and period)';
+
+-- part_config: the client log's retention
+DO $$
+DECLARE
+	pm record;
+BEGIN
+	SELECT * INTO pm FROM pdns._partman();
+	EXECUTE format('UPDATE %I.part_config SET retention = pdns._retention(parent_table::regclass)::text '
+	               'WHERE parent_table = ANY ($1)', pm.nspname)
+		USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t);
+END
+$$;
+
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'pdns_incident') THEN
+		CREATE ROLE pdns_incident NOLOGIN;
+	END IF;
+END
+$$;
+REVOKE SELECT ON client_observations FROM pdns_admin;
+GRANT SELECT ON client_observations TO pdns_incident;
+GRANT SELECT ON client_counts, client_activity TO pdns_analyst;
+REVOKE EXECUTE ON FUNCTION configure(interval, integer, interval, boolean, text, integer, bigint, interval,
+	interval, boolean, integer, boolean, boolean, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION configure(interval, integer, interval, boolean, text, integer, bigint, interval,
+	interval, boolean, integer, boolean, boolean, interval) TO pdns_admin;
+
 -- Make a view an ingestion target for a format.
 CREATE OR REPLACE FUNCTION _make_target(target regclass, format text) RETURNS void
 LANGUAGE plpgsql
@@ -145,7 +398,8 @@ GRANT INSERT ON wire_in, wire_rejects_in, raw_lines_in, native_in TO pdns_ingest
 -- from run_ids and listed in runs.  Sensors append side by side; nobody
 -- waits for anybody.  Compaction then merges committed runs into the
 -- tiers (rrsets with its rdata indexes, observations, negative answers,
--- client activity) with sorted bulk upserts, and deletes the runs in the
+-- distinct-client counts, and the client log when it is on) with sorted
+-- bulk upserts (the log: appends), and deletes the runs in the
 -- same transaction: a run is merged exactly once.
 --
 -- Compaction runs in the extension's background workers when pdns is in
@@ -295,6 +549,57 @@ BEGIN
 END
 $$;
 
+-- Append this session's scratch rows of the client log to its partitions
+-- (the log is append-only: no conflict, no update).
+CREATE FUNCTION _compact_append(tier text, partitions text[], periods timestamptz[]) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	columns text := (SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum)
+	                 FROM pg_catalog.pg_attribute a
+	                 WHERE a.attrelid = pg_catalog.format('pdns.%I', tier)::regclass
+	                   AND a.attnum > 0 AND NOT a.attisdropped);
+BEGIN
+	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
+		EXECUTE pg_catalog.format('INSERT INTO pdns.%I (%s) SELECT %s FROM pg_temp.%I WHERE period = $1',
+		                          partitions[i], columns, columns, '_compact_' || tier)
+			USING periods[i];
+	END LOOP;
+END
+$$;
+
+-- Merge this session's scratch client rows into client_counts: per name,
+-- type, period and sensor, a HyperLogLog of the hashed pseudonyms (11
+-- registers bits of 5 bits each; explicit mode off, sparse on: a sketch
+-- holds registers, never the list of hashes), united with the stored one.
+CREATE FUNCTION _compact_client_counts(partitions text[], periods timestamptz[]) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	hll text := (SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e
+	             JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hll');
+BEGIN
+	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
+		EXECUTE pg_catalog.format(
+			'INSERT INTO pdns.%I AS o (period, rrname, rrtype, sensor_id, clients, time_first, time_last, count) '
+			'SELECT period, rrname, rrtype, sensor_id, '
+			'       %s.hll_add_agg(%s.hll_hash_bytea(pg_catalog.inet_send(client)), 11, 5, 0, 1), '
+			'       min(time_first), max(time_last), pdns._count_sum(count) '
+			'FROM pg_temp._compact_client_observations WHERE period = $1 '
+			'GROUP BY rrname, rrtype, period, sensor_id ORDER BY rrname, rrtype, sensor_id '
+			'ON CONFLICT (rrname, rrtype, period, sensor_id) DO UPDATE SET '
+			'clients = %s.hll_union(o.clients, excluded.clients), '
+			'time_first = least(o.time_first, excluded.time_first), '
+			'time_last = greatest(o.time_last, excluded.time_last), '
+			'count = pdns._count_add(o.count, excluded.count)',
+			partitions[i], hll, hll, hll)
+			USING periods[i];
+	END LOOP;
+END
+$$;
+
 -- Merge these runs into the store and retire them, in the caller's
 -- transaction: the merge and the retirement commit together, or neither
 -- does.  exclusive: the caller may compact more than once in its
@@ -317,9 +622,15 @@ DECLARE
 	obs_parts text[];
 	neg_parts text[];
 	client_parts text[];
+	count_parts text[];
+	client_log boolean := (SELECT s.record_clients = 'log' FROM pdns.settings s);
 BEGIN
 	IF run_list IS NULL OR cardinality(run_list) = 0 THEN
 		RETURN 0;
+	END IF;
+	-- (the client rows the update to 0.8 queued are in the log already)
+	IF EXISTS (SELECT 1 FROM pdns.runs r WHERE r.id = ANY (run_list) AND r.target = 'update to 0.8') THEN
+		client_log := false;
 	END IF;
 	WITH gone AS (DELETE FROM pdns.runs r WHERE r.id = ANY (run_list) RETURNING r.lines, r.created)
 	SELECT count(*), coalesce(sum(g.lines), 0), min(g.created) INTO runs_taken, lines, oldest FROM gone g;
@@ -338,8 +649,12 @@ BEGIN
 	FROM pdns._partitions('pdns.observations', periods);
 	SELECT array_agg(partition_table ORDER BY period) INTO neg_parts
 	FROM pdns._partitions('pdns.negative_observations', periods);
-	SELECT array_agg(partition_table ORDER BY period) INTO client_parts
-	FROM pdns._partitions('pdns.client_observations', periods);
+	SELECT array_agg(partition_table ORDER BY period) INTO count_parts
+	FROM pdns._partitions('pdns.client_counts', periods);
+	IF client_log THEN
+		SELECT array_agg(partition_table ORDER BY period) INTO client_parts
+		FROM pdns._partitions('pdns.client_observations', periods);
+	END IF;
 
 	IF exclusive THEN
 		PERFORM pdns._store_write_lock();
@@ -393,8 +708,10 @@ BEGIN
 	PERFORM pdns._compact_put('observations', obs_parts, periods, '{rrset_key, period, sensor_id}');
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
-	PERFORM pdns._compact_put('client_observations', client_parts, periods,
-	                          '{client, rrname, rrtype, period, sensor_id}');
+	PERFORM pdns._compact_client_counts(count_parts, periods);
+	IF client_log THEN
+		PERFORM pdns._compact_append('client_observations', client_parts, periods);
+	END IF;
 
 	DELETE FROM pdns.compactions c WHERE c.finished < started - interval '1 day';
 	INSERT INTO pdns.compactions (finished, runs, lines, pending_rows, seconds, oldest_age)
@@ -417,13 +734,36 @@ DECLARE
 	run_list bigint[] := '{}';
 	total bigint := 0;
 BEGIN
-	FOR r IN SELECT x.id, x.rrsets + x.observations + x.negatives + x.clients AS n
+	FOR r IN SELECT x.id, x.target, x.rrsets + x.observations + x.negatives + x.clients AS n
 	         FROM pdns.runs x ORDER BY x.id FOR UPDATE SKIP LOCKED LOOP
+		-- the run the update to 0.8 queued goes alone (_compact_runs)
+		EXIT WHEN cardinality(run_list) > 0 AND r.target = 'update to 0.8';
 		run_list := run_list || r.id;
 		total := total + r.n;
-		EXIT WHEN total >= max_rows;
+		EXIT WHEN total >= max_rows OR r.target = 'update to 0.8';
 	END LOOP;
 	RETURN pdns._compact_runs(run_list, false);
+END
+$$;
+
+-- An ingesting statement compacting its own run (pdns.compaction = inline,
+-- or auto without workers) takes along the committed runs nobody else has
+-- claimed: those left by background mode, or queued by an update.
+CREATE FUNCTION _compact_inline(run_id bigint) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	others bigint[];
+	merged bigint;
+BEGIN
+	merged := pdns._compact_runs(ARRAY[run_id], true);
+	others := ARRAY(SELECT x.id FROM pdns.runs x WHERE x.id <> run_id ORDER BY x.id
+	                FOR UPDATE SKIP LOCKED);
+	FOR i IN 1 .. coalesce(cardinality(others), 0) LOOP
+		merged := merged + pdns._compact_runs(ARRAY[others[i]], true);
+	END LOOP;
+	RETURN merged;
 END
 $$;
 
@@ -480,14 +820,38 @@ SELECT pg_catalog.pg_extension_config_dump('compactions', '');
 REVOKE EXECUTE ON PROCEDURE compact(bigint) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE compact(bigint) TO pdns_ingest, pdns_admin;
 GRANT SELECT ON ingest_status TO pdns_ingest, pdns_analyst;
+-- (here, after pdns_api's: the schema's privileges list them in this order)
+GRANT USAGE ON SCHEMA pdns TO pdns_incident;
 
+
+-- The per-client rows made before 0.8 are queued as a run: the next
+-- compaction counts them into client_counts, making the partitions it
+-- needs there (partitions made by this script would belong to the
+-- extension, and pg_dump would leave their rows out).
+DO $$
+DECLARE
+	run bigint;
+	n bigint;
+BEGIN
+	IF EXISTS (SELECT 1 FROM pdns.client_observations) THEN
+		run := nextval('pdns.run_ids');
+		INSERT INTO pdns.pending_clients (run_id, period, client, rrname, rrtype, sensor_id, time_first,
+		                                  time_last, count)
+		SELECT run, c.period, c.client, c.rrname, c.rrtype, c.sensor_id, c.time_first, c.time_last, c.count
+		FROM pdns.client_observations c;
+		GET DIAGNOSTICS n = ROW_COUNT;
+		INSERT INTO pdns.runs (id, target, created, lines, rrsets, observations, negatives, clients)
+		VALUES (run, 'update to 0.8', now(), 0, 0, 0, 0, n);
+	END IF;
+END
+$$;
 -- (what 99_privileges.sql does for a fresh install)
 DO $$
 DECLARE
 	f regprocedure;
 BEGIN
 	FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
-	         WHERE p.pronamespace = 'pdns'::regnamespace AND p.proname = ANY (ARRAY['_any', '_compact_put', '_compact_runs', '_compact_step', '_compact_take', '_count_add', '_count_sum', '_keep_first', '_run_register'])
+	         WHERE p.pronamespace = 'pdns'::regnamespace AND p.proname = ANY (ARRAY['_any', '_compact_append', '_compact_client_counts', '_compact_inline', '_compact_put', '_compact_runs', '_compact_step', '_compact_take', '_count_add', '_count_sum', '_keep_first', '_retention', '_run_register'])
 	LOOP
 		EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
 	END LOOP;

@@ -248,7 +248,9 @@ load_settings(void)
 	 * IntervalStyle); the time bounds as microseconds from now.
 	 */
 	/* (read through jsonb: settings of 0.6 are missing, NULL, before it) */
-	if (SPI_execute("SELECT extract(epoch FROM partition_interval)::bigint, record_clients, batch_keys, "
+	if (SPI_execute("SELECT extract(epoch FROM partition_interval)::bigint, "
+					/* (boolean until 0.7; off, count or log since) */
+					"(to_jsonb(s) ->> 'record_clients') NOT IN ('false', 'off'), batch_keys, "
 					"coalesce((to_jsonb(s) ->> 'batch_bytes')::bigint, 536870912), "
 					"(extract(epoch FROM coalesce((to_jsonb(s) ->> 'future_skew')::interval, "
 					"'1 hour')) * 1000000)::bigint, "

@@ -19,7 +19,6 @@
 #include "catalog/pg_type_d.h"
 #include "commands/sequence.h"
 #include "executor/tuptable.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -180,13 +179,9 @@ ingest_write_run(void)
 
 	if (rows > 0 && !compaction_in_background())
 	{
-		static const Oid compact_types[2] = {INT8ARRAYOID, BOOLOID};
-		Datum		cargs[2];
+		static const Oid compact_types[1] = {INT8OID};
 
-		cargs[0] = PointerGetDatum(construct_array(&args[0], 1, INT8OID, sizeof(int64),
-												   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		cargs[1] = BoolGetDatum(true);
-		(void) pdns_call_internal("_compact_runs", 2, compact_types, cargs, NULL);
+		(void) pdns_call_internal("_compact_inline", 1, compact_types, args, NULL);
 	}
 	return true;
 }

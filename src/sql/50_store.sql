@@ -10,19 +10,23 @@ CREATE TABLE settings (
 		CHECK (partition_interval IN ('1 hour', '1 day', '1 week', '1 month')),
 	premake integer NOT NULL DEFAULT 4 CHECK (premake > 0),
 	retention interval,
-	record_clients boolean NOT NULL DEFAULT true,
+	record_clients text NOT NULL DEFAULT 'count' CHECK (record_clients IN ('off', 'count', 'log')),
 	batch_keys integer NOT NULL DEFAULT 2000000 CHECK (batch_keys >= 1000),
 	batch_bytes bigint NOT NULL DEFAULT 536870912 CHECK (batch_bytes >= 1048576),
 	future_skew interval NOT NULL DEFAULT '1 hour' CHECK (future_skew >= interval '0'),
 	max_age interval CHECK (max_age > interval '0'),
 	max_periods integer NOT NULL DEFAULT 200 CHECK (max_periods BETWEEN 1 AND 10000),
 	bound_sensors_only boolean NOT NULL DEFAULT false,
-	retention_drops_rrsets boolean NOT NULL DEFAULT false
+	retention_drops_rrsets boolean NOT NULL DEFAULT false,
+	client_log_retention interval NOT NULL DEFAULT '30 days' CHECK (client_log_retention > interval '0')
 );
 INSERT INTO settings DEFAULT VALUES;
 COMMENT ON TABLE settings IS 'store-wide settings (one row); see pdns.configure()';
 COMMENT ON COLUMN settings.retention IS 'drop partitions older than this (NULL: keep forever)';
-COMMENT ON COLUMN settings.record_clients IS 'keep per-period client activity (pseudonymized)';
+COMMENT ON COLUMN settings.record_clients IS
+	'client activity: off; count (distinct clients per name, type and period, a HyperLogLog: the default); '
+	'log (the counts, and a log of which pseudonymized client asked, readable by pdns_incident)';
+COMMENT ON COLUMN settings.client_log_retention IS 'how long the client log (client_observations) keeps a period';
 COMMENT ON COLUMN settings.batch_keys IS 'distinct keys an ingesting session buffers before merging';
 COMMENT ON COLUMN settings.batch_bytes IS 'memory an ingesting session''s batch may hold before it merges';
 COMMENT ON COLUMN settings.future_skew IS 'observations later than now plus this are rejected';
@@ -186,7 +190,29 @@ COMMENT ON TABLE negative_observations IS 'negative answers per name, type, rcod
 CREATE TABLE _template_negative_observations (LIKE negative_observations,
 	PRIMARY KEY (rrname, rrtype, rcode, period, sensor_id)) WITH (fillfactor = 80);
 
--- Which (pseudonymized) clients asked for what, per period.
+-- How many distinct clients asked for a name and type, per period and
+-- sensor: a HyperLogLog of their hashed pseudonyms (the hll extension),
+-- with its explicit mode off, so that a sketch never holds a list of
+-- pseudonyms, only registers (docs/privacy.md gives the error bound).
+CREATE TABLE client_counts (
+	period timestamptz NOT NULL,
+	rrname dnsname NOT NULL,
+	rrtype rrtype NOT NULL,
+	sensor_id integer NOT NULL,
+	clients hll NOT NULL,
+	time_first timestamptz NOT NULL,
+	time_last timestamptz NOT NULL,
+	count bigint NOT NULL
+) PARTITION BY RANGE (period);
+COMMENT ON TABLE client_counts IS
+	'distinct clients per name, type, period and sensor (HyperLogLog of pseudonyms; partitioned by period)';
+CREATE TABLE _template_client_counts (LIKE client_counts,
+	PRIMARY KEY (rrname, rrtype, period, sensor_id)) WITH (fillfactor = 90);
+
+-- The client log (record_clients = 'log', opt-in): which pseudonymized
+-- client asked for what, per period; append-only (each compaction adds its
+-- runs' rows: a client, name and period may have several rows, to be
+-- summed), kept client_log_retention, readable only by pdns_incident.
 CREATE TABLE client_observations (
 	period timestamptz NOT NULL,
 	client inet NOT NULL,
@@ -198,14 +224,10 @@ CREATE TABLE client_observations (
 	count bigint NOT NULL
 ) PARTITION BY RANGE (period);
 COMMENT ON TABLE client_observations IS
-	'client activity per period; client addresses are pseudonymized before they get here';
--- Room on each page, as for observations: a later batch's counts for the
--- same client, name and period update the row in place (HOT), without new
--- entries in both indexes (at full benchmark scale the one-day ingestion
--- took 9 % less time, bench/README.md).
-CREATE TABLE _template_client_observations (LIKE client_observations,
-	PRIMARY KEY (client, rrname, rrtype, period, sensor_id)) WITH (fillfactor = 80);
+	'the client log (opt-in): client activity per period, appended; client addresses are pseudonymized';
+CREATE TABLE _template_client_observations (LIKE client_observations) WITH (fillfactor = 100);
 CREATE INDEX ON _template_client_observations (rrname, rrtype);
+CREATE INDEX ON _template_client_observations (client);
 
 -- Everything that could not be ingested, verbatim, with the reason.
 CREATE TABLE rejects (

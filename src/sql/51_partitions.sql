@@ -14,8 +14,20 @@
 CREATE FUNCTION partitioned_tables() RETURNS SETOF regclass
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$ VALUES ('pdns.observations'::regclass), ('pdns.negative_observations'::regclass),
-             ('pdns.client_observations'::regclass) $$;
+             ('pdns.client_observations'::regclass), ('pdns.client_counts'::regclass) $$;
 COMMENT ON FUNCTION partitioned_tables() IS 'the tables pg_partman partitions by period';
+
+-- How long a partitioned table keeps a period (NULL: forever): the
+-- store's retention, and for the client log at most client_log_retention.
+CREATE FUNCTION _retention(parent regclass) RETURNS interval
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN parent = 'pdns.client_observations'::regclass
+	            THEN least(coalesce(s.retention, s.client_log_retention), s.client_log_retention)
+	            ELSE s.retention END
+	FROM pdns.settings s
+$$;
 
 -- pg_partman's schema and major version (4.x and 5.x differ in create_parent).
 CREATE FUNCTION _partman() RETURNS TABLE (nspname name, major integer)
@@ -110,7 +122,7 @@ BEGIN
 		USING parent::text, s.partition_interval::text, s.premake, pdns._partition_suffix_format(),
 		      format('pdns.%I', '_template_' || (SELECT c.relname FROM pg_catalog.pg_class c
 		                                          WHERE c.oid = parent)),
-		      s.retention::text;
+		      pdns._retention(parent)::text;
 END
 $$;
 
@@ -220,7 +232,7 @@ BEGIN
 			CONTINUE;		-- nothing ingested yet: partitioning may still change
 		END IF;
 		PERFORM pdns._partitions(parent, ahead);
-		IF s.retention IS NULL THEN
+		IF pdns._retention(parent) IS NULL THEN
 			CONTINUE;
 		END IF;
 		FOR child IN
@@ -228,7 +240,7 @@ BEGIN
 			FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid,
 			     pg_catalog.regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid),
 			                             $r$TO \('([^']+)'\)$r$) b
-			WHERE i.inhparent = parent AND b[1]::timestamptz <= pg_catalog.now() - s.retention
+			WHERE i.inhparent = parent AND b[1]::timestamptz <= pg_catalog.now() - pdns._retention(parent)
 		LOOP
 			EXECUTE format('DROP TABLE %s', child.partition);
 		END LOOP;
@@ -255,7 +267,7 @@ CREATE FUNCTION configure(
 	premake integer DEFAULT NULL,
 	retention interval DEFAULT NULL,
 	keep_forever boolean DEFAULT false,
-	record_clients boolean DEFAULT NULL,
+	record_clients text DEFAULT NULL,
 	batch_keys integer DEFAULT NULL,
 	batch_bytes bigint DEFAULT NULL,
 	future_skew interval DEFAULT NULL,
@@ -263,7 +275,8 @@ CREATE FUNCTION configure(
 	any_age boolean DEFAULT false,
 	max_periods integer DEFAULT NULL,
 	bound_sensors_only boolean DEFAULT NULL,
-	retention_drops_rrsets boolean DEFAULT NULL)
+	retention_drops_rrsets boolean DEFAULT NULL,
+	client_log_retention interval DEFAULT NULL)
 RETURNS pdns.settings
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -277,6 +290,12 @@ BEGIN
 	EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.part_config WHERE parent_table = ANY ($1))',
 	               pm.nspname)
 		INTO registered USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t);
+	IF configure.record_clients NOT IN ('off', 'count', 'log') THEN
+		RAISE EXCEPTION 'record_clients must be off, count or log, not "%"', configure.record_clients
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'off: nothing; count: distinct clients per name, type and period (the default); '
+			               'log: also which pseudonymized client asked, for pdns_incident.';
+	END IF;
 	IF registered AND (configure.partition_interval IS NOT NULL OR configure.premake IS NOT NULL) THEN
 		RAISE EXCEPTION 'the partitioning of the store is fixed once data has arrived'
 			USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -293,16 +312,17 @@ BEGIN
 		max_age = CASE WHEN any_age THEN NULL ELSE coalesce(configure.max_age, s.max_age) END,
 		max_periods = coalesce(configure.max_periods, s.max_periods),
 		bound_sensors_only = coalesce(configure.bound_sensors_only, s.bound_sensors_only),
-		retention_drops_rrsets = coalesce(configure.retention_drops_rrsets, s.retention_drops_rrsets)
+		retention_drops_rrsets = coalesce(configure.retention_drops_rrsets, s.retention_drops_rrsets),
+		client_log_retention = coalesce(configure.client_log_retention, s.client_log_retention)
 	RETURNING * INTO result;
 	IF registered THEN
-		EXECUTE format('UPDATE %I.part_config SET retention = $2 WHERE parent_table = ANY ($1)',
-		               pm.nspname)
-			USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t), result.retention::text;
+		EXECUTE format('UPDATE %I.part_config SET retention = pdns._retention(parent_table::regclass)::text '
+		               'WHERE parent_table = ANY ($1)', pm.nspname)
+			USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t);
 	END IF;
 	RETURN result;
 END
 $$;
-COMMENT ON FUNCTION configure(interval, integer, interval, boolean, boolean, integer, bigint,
-	interval, interval, boolean, integer, boolean, boolean) IS
+COMMENT ON FUNCTION configure(interval, integer, interval, boolean, text, integer, bigint,
+	interval, interval, boolean, integer, boolean, boolean, interval) IS
 	'change the store settings (partitioning only before the first ingestion)';

@@ -40,3 +40,13 @@ SELECT n.rrname, n.rrtype, n.rcode,
 FROM pdns.negative_observations n
 GROUP BY n.rrname, n.rrtype, n.rcode, n.period;
 COMMENT ON VIEW negative_volume IS 'negative answers per name, type, rcode and period';
+
+CREATE VIEW client_activity AS
+SELECT c.rrname, c.rrtype, c.period,
+       round(hll_cardinality(hll_union_agg(c.clients)))::bigint AS clients,
+       sum(c.count)::bigint AS queries, count(DISTINCT c.sensor_id) AS sensors,
+       min(c.time_first) AS time_first, max(c.time_last) AS time_last
+FROM pdns.client_counts c
+GROUP BY c.rrname, c.rrtype, c.period;
+COMMENT ON VIEW client_activity IS
+	'distinct clients (estimated: HyperLogLog) and queries per name, type and period (filter on rrname and period)';

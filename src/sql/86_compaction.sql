@@ -6,7 +6,8 @@
 -- from run_ids and listed in runs.  Sensors append side by side; nobody
 -- waits for anybody.  Compaction then merges committed runs into the
 -- tiers (rrsets with its rdata indexes, observations, negative answers,
--- client activity) with sorted bulk upserts, and deletes the runs in the
+-- distinct-client counts, and the client log when it is on) with sorted
+-- bulk upserts (the log: appends), and deletes the runs in the
 -- same transaction: a run is merged exactly once.
 --
 -- Compaction runs in the extension's background workers when pdns is in
@@ -156,6 +157,57 @@ BEGIN
 END
 $$;
 
+-- Append this session's scratch rows of the client log to its partitions
+-- (the log is append-only: no conflict, no update).
+CREATE FUNCTION _compact_append(tier text, partitions text[], periods timestamptz[]) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	columns text := (SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum)
+	                 FROM pg_catalog.pg_attribute a
+	                 WHERE a.attrelid = pg_catalog.format('pdns.%I', tier)::regclass
+	                   AND a.attnum > 0 AND NOT a.attisdropped);
+BEGIN
+	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
+		EXECUTE pg_catalog.format('INSERT INTO pdns.%I (%s) SELECT %s FROM pg_temp.%I WHERE period = $1',
+		                          partitions[i], columns, columns, '_compact_' || tier)
+			USING periods[i];
+	END LOOP;
+END
+$$;
+
+-- Merge this session's scratch client rows into client_counts: per name,
+-- type, period and sensor, a HyperLogLog of the hashed pseudonyms (11
+-- registers bits of 5 bits each; explicit mode off, sparse on: a sketch
+-- holds registers, never the list of hashes), united with the stored one.
+CREATE FUNCTION _compact_client_counts(partitions text[], periods timestamptz[]) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	hll text := (SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e
+	             JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hll');
+BEGIN
+	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
+		EXECUTE pg_catalog.format(
+			'INSERT INTO pdns.%I AS o (period, rrname, rrtype, sensor_id, clients, time_first, time_last, count) '
+			'SELECT period, rrname, rrtype, sensor_id, '
+			'       %s.hll_add_agg(%s.hll_hash_bytea(pg_catalog.inet_send(client)), 11, 5, 0, 1), '
+			'       min(time_first), max(time_last), pdns._count_sum(count) '
+			'FROM pg_temp._compact_client_observations WHERE period = $1 '
+			'GROUP BY rrname, rrtype, period, sensor_id ORDER BY rrname, rrtype, sensor_id '
+			'ON CONFLICT (rrname, rrtype, period, sensor_id) DO UPDATE SET '
+			'clients = %s.hll_union(o.clients, excluded.clients), '
+			'time_first = least(o.time_first, excluded.time_first), '
+			'time_last = greatest(o.time_last, excluded.time_last), '
+			'count = pdns._count_add(o.count, excluded.count)',
+			partitions[i], hll, hll, hll)
+			USING periods[i];
+	END LOOP;
+END
+$$;
+
 -- Merge these runs into the store and retire them, in the caller's
 -- transaction: the merge and the retirement commit together, or neither
 -- does.  exclusive: the caller may compact more than once in its
@@ -178,9 +230,15 @@ DECLARE
 	obs_parts text[];
 	neg_parts text[];
 	client_parts text[];
+	count_parts text[];
+	client_log boolean := (SELECT s.record_clients = 'log' FROM pdns.settings s);
 BEGIN
 	IF run_list IS NULL OR cardinality(run_list) = 0 THEN
 		RETURN 0;
+	END IF;
+	-- (the client rows the update to 0.8 queued are in the log already)
+	IF EXISTS (SELECT 1 FROM pdns.runs r WHERE r.id = ANY (run_list) AND r.target = 'update to 0.8') THEN
+		client_log := false;
 	END IF;
 	WITH gone AS (DELETE FROM pdns.runs r WHERE r.id = ANY (run_list) RETURNING r.lines, r.created)
 	SELECT count(*), coalesce(sum(g.lines), 0), min(g.created) INTO runs_taken, lines, oldest FROM gone g;
@@ -199,8 +257,12 @@ BEGIN
 	FROM pdns._partitions('pdns.observations', periods);
 	SELECT array_agg(partition_table ORDER BY period) INTO neg_parts
 	FROM pdns._partitions('pdns.negative_observations', periods);
-	SELECT array_agg(partition_table ORDER BY period) INTO client_parts
-	FROM pdns._partitions('pdns.client_observations', periods);
+	SELECT array_agg(partition_table ORDER BY period) INTO count_parts
+	FROM pdns._partitions('pdns.client_counts', periods);
+	IF client_log THEN
+		SELECT array_agg(partition_table ORDER BY period) INTO client_parts
+		FROM pdns._partitions('pdns.client_observations', periods);
+	END IF;
 
 	IF exclusive THEN
 		PERFORM pdns._store_write_lock();
@@ -254,8 +316,10 @@ BEGIN
 	PERFORM pdns._compact_put('observations', obs_parts, periods, '{rrset_key, period, sensor_id}');
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
-	PERFORM pdns._compact_put('client_observations', client_parts, periods,
-	                          '{client, rrname, rrtype, period, sensor_id}');
+	PERFORM pdns._compact_client_counts(count_parts, periods);
+	IF client_log THEN
+		PERFORM pdns._compact_append('client_observations', client_parts, periods);
+	END IF;
 
 	DELETE FROM pdns.compactions c WHERE c.finished < started - interval '1 day';
 	INSERT INTO pdns.compactions (finished, runs, lines, pending_rows, seconds, oldest_age)
@@ -278,13 +342,36 @@ DECLARE
 	run_list bigint[] := '{}';
 	total bigint := 0;
 BEGIN
-	FOR r IN SELECT x.id, x.rrsets + x.observations + x.negatives + x.clients AS n
+	FOR r IN SELECT x.id, x.target, x.rrsets + x.observations + x.negatives + x.clients AS n
 	         FROM pdns.runs x ORDER BY x.id FOR UPDATE SKIP LOCKED LOOP
+		-- the run the update to 0.8 queued goes alone (_compact_runs)
+		EXIT WHEN cardinality(run_list) > 0 AND r.target = 'update to 0.8';
 		run_list := run_list || r.id;
 		total := total + r.n;
-		EXIT WHEN total >= max_rows;
+		EXIT WHEN total >= max_rows OR r.target = 'update to 0.8';
 	END LOOP;
 	RETURN pdns._compact_runs(run_list, false);
+END
+$$;
+
+-- An ingesting statement compacting its own run (pdns.compaction = inline,
+-- or auto without workers) takes along the committed runs nobody else has
+-- claimed: those left by background mode, or queued by an update.
+CREATE FUNCTION _compact_inline(run_id bigint) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	others bigint[];
+	merged bigint;
+BEGIN
+	merged := pdns._compact_runs(ARRAY[run_id], true);
+	others := ARRAY(SELECT x.id FROM pdns.runs x WHERE x.id <> run_id ORDER BY x.id
+	                FOR UPDATE SKIP LOCKED);
+	FOR i IN 1 .. coalesce(cardinality(others), 0) LOOP
+		merged := merged + pdns._compact_runs(ARRAY[others[i]], true);
+	END LOOP;
+	RETURN merged;
 END
 $$;
 
@@ -341,3 +428,5 @@ SELECT pg_catalog.pg_extension_config_dump('compactions', '');
 REVOKE EXECUTE ON PROCEDURE compact(bigint) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE compact(bigint) TO pdns_ingest, pdns_admin;
 GRANT SELECT ON ingest_status TO pdns_ingest, pdns_analyst;
+-- (here, after pdns_api's: the schema's privileges list them in this order)
+GRANT USAGE ON SCHEMA pdns TO pdns_incident;

@@ -57,7 +57,7 @@ FROM (
 	GROUP BY i.inhparent) s
 JOIN pg_class p ON p.oid = s.inhparent
 EOF
-	'client_observations t negative_observations t observations t',
+	'client_counts t negative_observations t observations t',
 	'every partition has the keys and indexes of its template');
 
 # A batch after the worker's runs lands as usual.

@@ -168,6 +168,7 @@ sub model_new
 		obs => {},
 		neg => {},
 		clients => {},
+		client_counts => {},
 		client_addresses => {},
 		sensors => {},
 		rejects => []
@@ -208,6 +209,7 @@ sub model_add
 		if ($client ne '')
 		{
 			_widen($m->{clients}, "$client $name $type $day $sensor", $time, $count);
+			_widen($m->{client_counts}, "$name $type $day $sensor", $time, $count);
 			$m->{client_addresses}{$client} = 1;
 		}
 		$m->{sensors}{$sensor} = 1;
@@ -243,9 +245,7 @@ sub model_state
 		rrsets => _tier($m->{rrsets}),
 		observations => _tier($m->{obs}),
 		negatives => _tier($m->{neg}),
-		clients => join(' ',
-			scalar(keys %{ $m->{clients} }), $csum,
-			scalar(keys %{ $m->{client_addresses} })),
+		clients => join(' ', scalar(keys %{ $m->{client_counts} }), $csum),
 		rdata_indexes => join(' ',
 			scalar(grep { $_ eq 'A' || $_ eq 'AAAA' } @types),
 			scalar(grep { $_ eq 'NS' } @types),
@@ -290,8 +290,14 @@ sub store_state
 {
 	my ($node, $db) = @_;
 	my %sql = (
-		clients => "SELECT count(*) || ' ' || coalesce(sum(count), 0) || ' ' || "
-		  . "count(DISTINCT client) FROM pdns.client_observations",
+		# distinct-client counts (0.8): a row per name, type, day and
+		# sensor asked by some client; before 0.8, the same from the
+		# per-client rows
+		clients => "SELECT count(*) || ' ' || coalesce(sum(c), 0) FROM ("
+		  . "SELECT sum(count) AS c FROM pdns."
+		  . ($node->safe_psql($db, "SELECT to_regclass('pdns.client_counts') IS NOT NULL") eq 't'
+			? 'client_counts' : 'client_observations')
+		  . " GROUP BY rrname, rrtype, period, sensor_id) t",
 		rdata_indexes => "SELECT (SELECT count(*) FROM pdns.rdata_addresses) || ' ' || "
 		  . "(SELECT count(*) FROM pdns.rdata_names) || ' ' || "
 		  . "(SELECT count(*) FROM pdns.rdata_elements)",

@@ -7,6 +7,8 @@ SET search_path = pdns, public;
 SET timezone = 'UTC';
 SET datestyle = 'ISO';
 SET pdns.pseudonymization_key = '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
+-- the client log too (opt-in): the checks below read who asked
+SELECT record_clients FROM configure(record_clients => 'log');
 SET pdns.sensor = 'zeek-1';
 -- (starts from an empty store)
 TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,

@@ -5,6 +5,8 @@ SET timezone = 'UTC';
 SET datestyle = 'ISO';
 -- the Crypto-PAn sample key (public: tests only)
 SET pdns.pseudonymization_key = '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
+-- the client log too (opt-in): the checks below read who asked
+SELECT record_clients FROM configure(record_clients => 'log');
 
 -- (starts from an empty store)
 TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,

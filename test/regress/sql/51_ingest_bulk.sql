@@ -4,6 +4,8 @@
 SET search_path = pdns, public;
 SET timezone = 'UTC';
 SET pdns.pseudonymization_key = '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
+-- the client log too (opt-in): the checks below read who asked
+SELECT record_clients FROM configure(record_clients => 'log');
 -- (starts from an empty store)
 TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
 	negative_observations, client_observations, rejects;

@@ -6,10 +6,11 @@ SET timezone = 'UTC';
 SET datestyle = 'ISO';
 SET pdns.pseudonymization_key = '1522178d33a4cf80130a5b1649907d10d8988f837979652762574c2d2a842202';
 SET pdns.compaction = background;
+SELECT record_clients FROM configure(record_clients => 'count');
 
 TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
 	negative_observations, client_observations, rejects, runs, compactions,
-	pending_rrsets, pending_observations, pending_negatives, pending_clients;
+	pending_rrsets, pending_observations, pending_negatives, pending_clients, client_counts;
 
 -- The native layout in COPY's own text format: one column per field, COPY
 -- unescaping (\\ is one backslash).  COPY counts every line it took, the
@@ -63,8 +64,53 @@ COMMIT;
 SELECT count, time_first, time_last FROM rrsets WHERE rrname = 'shared.runs.example';
 SELECT s.name, o.count FROM observations o JOIN sensors s ON s.id = o.sensor_id
 JOIN rrsets r ON r.key = o.rrset_key WHERE r.rrname = 'shared.runs.example' ORDER BY s.name;
-SELECT client_activity FROM (SELECT sum(count) AS client_activity FROM client_observations
-                             WHERE rrname = 'shared.runs.example') c;
+-- Client activity by default: a distinct-client count per name, type,
+-- period and sensor (one client, 192.0.2.9, in both sensors); no
+-- per-client row anywhere.
+SELECT rrname, rrtype, period, clients, queries, sensors FROM client_activity
+WHERE rrname = 'shared.runs.example';
+SELECT s.name, round(hll_cardinality(c.clients)) AS clients, c.count
+FROM client_counts c JOIN sensors s ON s.id = c.sensor_id
+WHERE c.rrname = 'shared.runs.example' ORDER BY s.name;
+SELECT count(*) AS client_log_rows FROM client_observations;
+-- The sketches hold registers only (hll_type 3: sparse; explicit mode,
+-- type 2, a list of hashes, is off), even for one client.
+SELECT DISTINCT hll_type(clients) AS sketch_type FROM client_counts;
+
+-- Many clients: the estimate against the exact count (2 000 distinct
+-- clients over three runs, some in two of them).
+INSERT INTO ingest_text SELECT format(E'1700000700\ts1\t10.9.%s.%s\t\tmany.runs.example\tA\t\t\t192.0.2.77',
+                                      i / 256, i % 256) FROM generate_series(0, 999) i;
+INSERT INTO ingest_text SELECT format(E'1700000800\ts1\t10.9.%s.%s\t\tmany.runs.example\tA\t\t\t192.0.2.77',
+                                      i / 256, i % 256) FROM generate_series(500, 1499) i;
+INSERT INTO ingest_text SELECT format(E'1700000900\ts1\t10.9.%s.%s\t\tmany.runs.example\tA\t\t\t192.0.2.77',
+                                      i / 256, i % 256) FROM generate_series(1000, 1999) i;
+CALL compact();
+SELECT queries, abs(clients - 2000) <= 2000 * 0.023 * 3 AS within_three_standard_errors
+FROM client_activity WHERE rrname = 'many.runs.example';
+SELECT DISTINCT hll_type(clients) <> 2 AS never_explicit FROM client_counts;
+
+-- The client log (opt-in): rows appended by each compaction, readable by
+-- pdns_incident only.
+SELECT record_clients FROM configure(record_clients => 'log');
+INSERT INTO ingest_text VALUES (E'1700001000\ts1\t192.0.2.9\t\tshared.runs.example\tA\t\t\t192.0.2.7\t\t2');
+INSERT INTO ingest_text VALUES (E'1700001100\ts1\t192.0.2.9\t\tshared.runs.example\tA\t\t\t192.0.2.7\t\t3');
+CALL compact(max_rows => 1);
+SELECT count(*) AS rows, sum(count) AS count, count(DISTINCT client) AS clients,
+       bool_and(client <> '192.0.2.9') AS pseudonymized
+FROM client_observations WHERE rrname = 'shared.runs.example';
+SELECT clients, queries FROM client_activity WHERE rrname = 'shared.runs.example';
+SELECT has_table_privilege('pdns_incident', 'client_observations', 'SELECT') AS incident,
+       has_table_privilege('pdns_admin', 'client_observations', 'SELECT') AS admin,
+       has_table_privilege('pdns_analyst', 'client_observations', 'SELECT') AS analyst,
+       has_table_privilege('pdns_analyst', 'client_activity', 'SELECT') AS analyst_counts;
+SELECT _retention('client_observations') AS log_kept, _retention('observations') AS kept;
+SELECT record_clients FROM configure(record_clients => 'off');
+INSERT INTO ingest_text VALUES (E'1700001200\ts1\t192.0.2.9\t\tquiet.runs.example\tA\t\t\t192.0.2.7');
+CALL compact();
+SELECT count(*) AS counted FROM client_counts WHERE rrname = 'quiet.runs.example';
+SELECT record_clients FROM configure(record_clients => 'sometimes');
+SELECT record_clients FROM configure(record_clients => 'count');
 
 -- A run rolled back is never listed.
 BEGIN;
