@@ -153,6 +153,30 @@ client_equal(const client_key *a, const client_key *b)
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+static inline uint32
+count_hash(const count_key *k)
+{
+	return fold64(digest_bits(k->name) ^
+				  mix64(period_sensor_bits(k->period, k->sensor_id) ^ ((uint64) k->rrtype << 16)));
+}
+
+static inline bool
+count_equal(const count_key *a, const count_key *b)
+{
+	return a->period == b->period && a->sensor_id == b->sensor_id && a->rrtype == b->rrtype &&
+		memcmp(a->name, b->name, DIGEST_LEN) == 0;
+}
+
+#define SH_PREFIX pdns_count_table
+#define SH_ELEMENT_TYPE count_entry
+#define SH_KEY_TYPE count_key
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) count_hash(&(k))
+#define SH_EQUAL(tb, a, b) count_equal(&(a), &(b))
+#define SH_SCOPE extern
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 #define SH_PREFIX pdns_cache_table
 #define SH_ELEMENT_TYPE cache_entry
 #define SH_KEY_TYPE cache_key
@@ -250,7 +274,8 @@ load_settings(void)
 	/* (read through jsonb: settings of 0.6 are missing, NULL, before it) */
 	if (SPI_execute("SELECT extract(epoch FROM partition_interval)::bigint, "
 					/* (boolean until 0.7; off, count or log since) */
-					"(to_jsonb(s) ->> 'record_clients') NOT IN ('false', 'off'), batch_keys, "
+					"CASE to_jsonb(s) ->> 'record_clients' WHEN 'count' THEN 1 "
+					"WHEN 'log' THEN 2 WHEN 'true' THEN 2 ELSE 0 END, batch_keys, "
 					"coalesce((to_jsonb(s) ->> 'batch_bytes')::bigint, 536870912), "
 					"(extract(epoch FROM coalesce((to_jsonb(s) ->> 'future_skew')::interval, "
 					"'1 hour')) * 1000000)::bigint, "
@@ -278,8 +303,8 @@ load_settings(void)
 		default:
 			elog(ERROR, "unsupported partition interval of %lld seconds", (long long) seconds);
 	}
-	pdns_batch.record_clients = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-													  SPI_tuptable->tupdesc, 2, &isnull));
+	pdns_batch.clients_mode = (client_mode) DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
+																	   SPI_tuptable->tupdesc, 2, &isnull));
 	pdns_batch.max_keys = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0],
 												 SPI_tuptable->tupdesc, 3, &isnull));
 	pdns_batch.max_bytes = (Size) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
@@ -317,6 +342,7 @@ batch_start(void)
 	pdns_batch.obs = pdns_obs_table_create(pdns_batch.cxt, 1024, NULL);
 	pdns_batch.negs = pdns_neg_table_create(pdns_batch.cxt, 1024, NULL);
 	pdns_batch.clients = pdns_client_table_create(pdns_batch.cxt, 1024, NULL);
+	pdns_batch.counts = pdns_count_table_create(pdns_batch.cxt, 1024, NULL);
 	pdns_batch.names = pdns_cache_table_create(pdns_batch.cxt, 1024, NULL);
 	pdns_batch.rdata = pdns_cache_table_create(pdns_batch.cxt, 1024, NULL);
 	load_settings();
@@ -490,6 +516,54 @@ add_negative(const ingest_obs *o, int64 period)
 	return e->rrname;
 }
 
+static void *
+sketch_registers(size_t size, void *arg)
+{
+	return MemoryContextAllocZero(pdns_batch.cxt, size);
+}
+
+/*
+ * Fold a pseudonym into the distinct-client sketch of its name, type,
+ * period and sensor.  The value hashed is the pseudonym as inet's binary
+ * send format has it (family, bits, is_cidr, length, address), so that
+ * SQL's hll_hash_bytea(inet_send(client)) over the client log hashes it
+ * alike (86_compaction.sql).
+ */
+static void
+add_count(const ingest_obs *o, int64 period, const struct varlena *rrname, const inet *pseudo)
+{
+	count_key	ck;
+	count_entry *e;
+	bool		found;
+	uint8		wire[4 + 16];
+	int			nb = ip_addrsize((inet *) pseudo);
+
+	memset(&ck, 0, sizeof(ck));
+	ck.period = period;
+	ck.sensor_id = o->sensor_id;
+	ck.rrtype = o->rrtype;
+	name_digest(o->rrname, o->rrname_len, ck.name);
+	e = pdns_count_table_insert(pdns_batch.counts, ck, &found);
+	if (!found)
+	{
+		e->rrname = rrname ? rrname : copy_varlena(o->rrname, o->rrname_len);
+		e->first = e->last = o->time;
+		e->count = 0;
+		memset(&e->sketch, 0, sizeof(e->sketch));
+		pdns_batch.keys++;
+	}
+	widen(&e->first, &e->last, &e->count, o);
+	wire[0] = ip_family(pseudo);
+	wire[1] = ip_bits(pseudo);
+	wire[2] = 0;
+	wire[3] = (uint8) nb;
+	memcpy(wire + 4, ip_addr(pseudo), nb);
+	if (hll_sketch_add(&e->sketch, hll_hash_bytes(wire, 4 + nb), sketch_registers, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory for a distinct-client sketch")));
+}
+
 /* rrname: a copy of o->rrname that lives as long as the batch, or NULL. */
 static void
 add_client(const ingest_obs *o, int64 period, const struct varlena *rrname)
@@ -505,6 +579,11 @@ add_client(const ingest_obs *o, int64 period, const struct varlena *rrname)
 	 */
 	memset(&pseudo, 0, sizeof(pseudo));
 	pdns_pseudonymize_inet(o->client, &pseudo);
+	SET_INET_VARSIZE(&pseudo);
+
+	add_count(o, period, rrname, &pseudo);
+	if (pdns_batch.clients_mode != CLIENTS_LOG)
+		return;
 
 	memset(&ck, 0, sizeof(ck));
 	ck.period = period;
@@ -547,7 +626,7 @@ ingest_add(const ingest_obs *o)
 		rrname = add_positive(o, period);
 	else
 		rrname = add_negative(o, period);
-	if (o->client != NULL && pdns_batch.record_clients)
+	if (o->client != NULL && pdns_batch.clients_mode != CLIENTS_OFF)
 		add_client(o, period, rrname);
 }
 

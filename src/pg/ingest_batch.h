@@ -12,6 +12,7 @@
 #include "utils/hsearch.h"
 
 #include "digest.h"
+#include "hll_sketch.h"
 #include "nodes/pg_list.h"
 #include "time_parse.h"
 
@@ -97,6 +98,30 @@ typedef struct client_entry
 } client_entry;
 
 /*
+ * Distinct clients per name, type, period and sensor: a HyperLogLog
+ * sketch that each client's pseudonym is folded into (the default; no
+ * per-client entry is kept unless the client log is on).
+ */
+typedef struct count_key
+{
+	int64		period;
+	int32		sensor_id;
+	uint16		rrtype;
+	uint8		name[DIGEST_LEN];
+} count_key;
+
+typedef struct count_entry
+{
+	count_key	key;
+	char		status;
+	const struct varlena *rrname;	/* shared with the RRset or negative entry */
+	int64		first;
+	int64		last;
+	int64		count;
+	hll_sketch	sketch;
+} count_entry;
+
+/*
  * Caches of parsed raw text: the key is a 64-bit hash of the text, and the
  * entry keeps the text, so that a collision is caught (and not cached).
  */
@@ -153,6 +178,13 @@ typedef struct cache_entry
 #define SH_DECLARE
 #include "lib/simplehash.h"
 
+#define SH_PREFIX pdns_count_table
+#define SH_ELEMENT_TYPE count_entry
+#define SH_KEY_TYPE count_key
+#define SH_SCOPE extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
 #define SH_PREFIX pdns_cache_table
 #define SH_ELEMENT_TYPE cache_entry
 #define SH_KEY_TYPE cache_key
@@ -180,6 +212,14 @@ typedef struct period_index
 	bool		built;
 } period_index;
 
+/* settings.record_clients: what the batch keeps of who asked */
+typedef enum client_mode
+{
+	CLIENTS_OFF,
+	CLIENTS_COUNT,				/* sketches (count_entry) */
+	CLIENTS_LOG					/* sketches, and client_entry for the client log */
+} client_mode;
+
 typedef struct batch_state
 {
 	MemoryContext cxt;
@@ -187,13 +227,14 @@ typedef struct batch_state
 	pdns_obs_table_hash *obs;
 	pdns_neg_table_hash *negs;
 	pdns_client_table_hash *clients;
+	pdns_count_table_hash *counts;
 	pdns_cache_table_hash *names;
 	pdns_cache_table_hash *rdata;
 	List	   *rejects;
 	period_index obs_by_period;
 	period_index negs_by_period;
 	period_index clients_by_period;
-	long		keys;			/* distinct keys in the four tables */
+	long		keys;			/* distinct keys in the five tables */
 	int64		lines;			/* rows (lines, messages) that added observations */
 	bool		row_counted;	/* the current row is counted in lines */
 	SubTransactionId subid;		/* the (sub)transaction the batch belongs to */
@@ -201,7 +242,7 @@ typedef struct batch_state
 	/* settings, read at the first row of a batch */
 	bool		have_settings;
 	period_kind period;
-	bool		record_clients;
+	client_mode clients_mode;
 	long		max_keys;
 	Size		max_bytes;
 	int64		latest_time;	/* Unix microseconds: now + future_skew */
@@ -224,10 +265,12 @@ extern batch_state pdns_batch;
 #define BATCH_OBSERVATION_COLUMNS 6
 #define BATCH_NEGATIVE_COLUMNS 8
 #define BATCH_CLIENT_COLUMNS 8
+#define BATCH_COUNT_COLUMNS 8
 extern void batch_rrset_values(const rrset_entry *r, Datum *values, bool *nulls);
 extern void batch_observation_values(const obs_entry *e, Datum *values, bool *nulls);
 extern void batch_negative_values(const neg_entry *e, Datum *values, bool *nulls);
 extern void batch_client_values(const client_entry *e, Datum *values, bool *nulls);
+extern void batch_count_values(const count_entry *e, Datum *values, bool *nulls);
 
 /*
  * Write the batch as a run (ingest_run.c): its rows appended to the

@@ -82,8 +82,33 @@ ingest_parse_address(const char *s, size_t len, inet *out)
 #define FIELD_EMPTY(f, i) ((i) >= (f)->count || (f)->null[i] || (f)->len[i] == 0)
 
 /*
+ * Reject a native line: `line`, or when there is none (a row of
+ * pdns.native_in, whose fields came as columns), its fields joined by tabs.
+ */
+static void
+native_reject(const char *sensor, const fields *f, const char *line, size_t len, const char *why)
+{
+	StringInfoData joined;
+
+	if (line != NULL)
+	{
+		ingest_reject(sensor, (const uint8 *) line, len, why);
+		return;
+	}
+	initStringInfo(&joined);
+	for (int i = 0; i < f->count; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&joined, '\t');
+		appendBinaryStringInfo(&joined, f->value[i], f->len[i]);
+	}
+	ingest_reject(sensor, (const uint8 *) joined.data, joined.len, why);
+	pfree(joined.data);
+}
+
+/*
  * The fields of one native line into an observation, or a reject (of
- * `line`, the raw line).
+ * `line`, the raw line, or of the fields when it is NULL).
  */
 static void
 native_fields(const fields *fp, const char *line, size_t len)
@@ -103,7 +128,7 @@ native_fields(const fields *fp, const char *line, size_t len)
 #define REJECT(...) \
 	do { \
 		snprintf(why, sizeof(why), __VA_ARGS__); \
-		ingest_reject(sensor, (const uint8 *) line, len, why); \
+		native_reject(sensor, fp, line, len, why); \
 		return; \
 	} while (0)
 
@@ -221,23 +246,36 @@ void
 ingest_native_columns(HeapTuple row, TupleDesc desc)
 {
 	fields		f;
-	StringInfoData line;
+	Datum		values[NATIVE_MAX_FIELDS];
+	bool		nulls[NATIVE_MAX_FIELDS];
+	size_t		total = 0;
+	char	   *scratch,
+			   *p;
 
+	if (desc->natts != NATIVE_MAX_FIELDS)
+		elog(ERROR, "pdns.native_in must have %d columns", NATIVE_MAX_FIELDS);
+	heap_deform_tuple(row, desc, values, nulls);
 	memset(&f, 0, sizeof(f));
-	initStringInfo(&line);
-	f.count = Min(desc->natts, NATIVE_MAX_FIELDS);
+	f.count = NATIVE_MAX_FIELDS;
+	/* the fields as NUL-terminated strings in one piece of memory */
+	for (int i = 0; i < f.count; i++)
+		if (!nulls[i])
+			total += VARSIZE_ANY_EXHDR(DatumGetPointer(values[i]));
+	p = scratch = palloc(total + f.count);
 	for (int i = 0; i < f.count; i++)
 	{
-		bool		isnull;
-		Datum		value = heap_getattr(row, i + 1, desc, &isnull);
+		f.null[i] = nulls[i];
+		f.value[i] = p;
+		if (!nulls[i])
+		{
+			text	   *t = DatumGetTextPP(values[i]);
 
-		if (i > 0)
-			appendStringInfoChar(&line, '\t');
-		f.null[i] = isnull;
-		f.value[i] = isnull ? "" : TextDatumGetCString(value);
-		f.len[i] = strlen(f.value[i]);
-		appendBinaryStringInfo(&line, f.value[i], f.len[i]);
+			f.len[i] = VARSIZE_ANY_EXHDR(t);
+			memcpy(p, VARDATA_ANY(t), f.len[i]);
+		}
+		p += f.len[i];
+		*p++ = '\0';
 	}
-	native_fields(&f, line.data, line.len);
-	pfree(line.data);
+	native_fields(&f, NULL, 0);
+	pfree(scratch);
 }

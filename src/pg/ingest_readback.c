@@ -195,6 +195,23 @@ batch_client_values(const client_entry *e, Datum *values, bool *nulls)
 	values[7] = Int64GetDatum(e->count);
 }
 
+/* (clients: the sketch in the storage format of the hll type) */
+void
+batch_count_values(const count_entry *e, Datum *values, bool *nulls)
+{
+	bytea	   *sketch = palloc(VARHDRSZ + HLL_MAX_BYTES);
+
+	SET_VARSIZE(sketch, VARHDRSZ + hll_sketch_serialize(&e->sketch, (uint8 *) VARDATA(sketch)));
+	values[0] = time_datum(e->key.period);
+	values[1] = PointerGetDatum(e->rrname);
+	values[2] = UInt16GetDatum(e->key.rrtype);
+	values[3] = Int32GetDatum(ingest_sensor_number(e->key.sensor_id));
+	values[4] = PointerGetDatum(sketch);
+	values[5] = time_datum(e->first);
+	values[6] = time_datum(e->last);
+	values[7] = Int64GetDatum(e->count);
+}
+
 Datum
 pdns_batch_rrsets(PG_FUNCTION_ARGS)
 {

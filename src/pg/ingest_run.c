@@ -151,6 +151,8 @@ WRITE_TABLE(write_negatives, pdns_neg_table, neg_entry, negs, "pending_negatives
 			batch_negative_values, BATCH_NEGATIVE_COLUMNS)
 WRITE_TABLE(write_clients, pdns_client_table, client_entry, clients, "pending_clients",
 			batch_client_values, BATCH_CLIENT_COLUMNS)
+WRITE_TABLE(write_counts, pdns_count_table, count_entry, counts, "pending_client_counts",
+			batch_count_values, BATCH_COUNT_COLUMNS)
 #undef WRITE_TABLE
 
 bool
@@ -171,7 +173,7 @@ ingest_write_run(void)
 	args[3] = Int64GetDatum(write_rrsets(run_id));
 	args[4] = Int64GetDatum(write_observations(run_id));
 	args[5] = Int64GetDatum(write_negatives(run_id));
-	args[6] = Int64GetDatum(write_clients(run_id));
+	args[6] = Int64GetDatum(write_clients(run_id) + write_counts(run_id));
 	rows = DatumGetInt64(args[3]) + DatumGetInt64(args[4]) + DatumGetInt64(args[5]) +
 		DatumGetInt64(args[6]);
 	CommandCounterIncrement();	/* the rows, for what runs next */

@@ -43,10 +43,13 @@ CREATE TABLE pending_negatives (run_id bigint NOT NULL, LIKE negative_observatio
 	WITH (fillfactor = 100, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 100000);
 CREATE TABLE pending_clients (run_id bigint NOT NULL, LIKE client_observations)
 	WITH (fillfactor = 100, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 100000);
+CREATE TABLE pending_client_counts (run_id bigint NOT NULL, LIKE client_counts)
+	WITH (fillfactor = 100, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 100000);
 COMMENT ON TABLE pending_rrsets IS 'RRsets of runs not compacted yet (one row per RRset and run)';
 COMMENT ON TABLE pending_observations IS 'per-period counts of runs not compacted yet';
 COMMENT ON TABLE pending_negatives IS 'negative answers of runs not compacted yet';
-COMMENT ON TABLE pending_clients IS 'client activity of runs not compacted yet (pseudonymized)';
+COMMENT ON TABLE pending_clients IS 'the client log''s rows of runs not compacted yet (pseudonymized)';
+COMMENT ON TABLE pending_client_counts IS 'distinct-client sketches of runs not compacted yet';
 
 -- What each compaction did, for ingest_status (a day of it is kept).
 CREATE TABLE compactions (
@@ -89,6 +92,17 @@ BEGIN
 END
 $$;
 
+-- The schema of the hll extension, quoted (it is wherever it was
+-- installed; the functions here pin their search_path).
+CREATE FUNCTION _hll_schema() RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.quote_ident(n.nspname)
+	FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+	WHERE e.extname = 'hll'
+$$;
+
 -- The rows of a per-period tier's pending table that belong to these
 -- runs, deleted there and summed into this session's scratch table (one
 -- row per key of the tier); returns how many pending rows it took.
@@ -100,11 +114,18 @@ DECLARE
 	scratch text := '_compact_' || tier;
 	pending text := CASE tier WHEN 'observations' THEN 'pending_observations'
 	                          WHEN 'negative_observations' THEN 'pending_negatives'
-	                          WHEN 'client_observations' THEN 'pending_clients' END;
+	                          WHEN 'client_observations' THEN 'pending_clients'
+	                          WHEN 'client_counts' THEN 'pending_client_counts' END;
 	keys text := (SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum)
 	              FROM pg_catalog.pg_attribute a
 	              WHERE a.attrelid = pg_catalog.format('pdns.%I', tier)::regclass AND a.attnum > 0
-	                AND NOT a.attisdropped AND a.attname NOT IN ('time_first', 'time_last', 'count'));
+	                AND NOT a.attisdropped
+	                AND a.attname NOT IN ('time_first', 'time_last', 'count', 'clients'));
+	-- the distinct-client sketches of a key are united
+	sketches text := CASE WHEN tier = 'client_counts'
+	                      THEN ', clients' END;
+	unite text := CASE WHEN tier = 'client_counts'
+	                   THEN pg_catalog.format(', %s.hll_union_agg(clients)', pdns._hll_schema()) END;
 	taken bigint;
 BEGIN
 	IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', scratch)) IS NULL THEN
@@ -118,10 +139,11 @@ BEGIN
 	EXECUTE pg_catalog.format(
 		'WITH taken AS (DELETE FROM pdns.%I p WHERE p.run_id = ANY ($1) RETURNING p.*), '
 		'     counted AS (SELECT count(*) AS n FROM taken), '
-		'     summed AS (INSERT INTO pg_temp.%I (%s, time_first, time_last, count) '
-		'                SELECT %s, min(time_first), max(time_last), pdns._count_sum(count) '
+		'     summed AS (INSERT INTO pg_temp.%I (%s, time_first, time_last, count%s) '
+		'                SELECT %s, min(time_first), max(time_last), pdns._count_sum(count)%s '
 		'                FROM taken GROUP BY %s) '
-		'SELECT n FROM counted', pending, scratch, keys, keys, keys)
+		'SELECT n FROM counted', pending, scratch, keys, coalesce(sketches, ''), keys,
+		coalesce(unite, ''), keys)
 	INTO taken USING run_list;
 	RETURN taken;
 END
@@ -143,6 +165,9 @@ DECLARE
 	conflict text := (SELECT string_agg(format('%I', k), ', ') FROM unnest(conflict_key) k);
 	sort text := (SELECT string_agg(format('%I', k), ', ') FROM unnest(conflict_key) k
 	              WHERE k <> 'period');
+	unite text := CASE WHEN tier = 'client_counts'
+	                   THEN pg_catalog.format(', clients = %s.hll_union(o.clients, excluded.clients)',
+	                                          pdns._hll_schema()) END;
 BEGIN
 	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
 		EXECUTE pg_catalog.format(
@@ -150,8 +175,8 @@ BEGIN
 			'ON CONFLICT (%s) DO UPDATE SET '
 			'time_first = least(o.time_first, excluded.time_first), '
 			'time_last = greatest(o.time_last, excluded.time_last), '
-			'count = pdns._count_add(o.count, excluded.count)',
-			partitions[i], columns, columns, scratch, sort, conflict)
+			'count = pdns._count_add(o.count, excluded.count)%s',
+			partitions[i], columns, columns, scratch, sort, conflict, coalesce(unite, ''))
 			USING periods[i];
 	END LOOP;
 END
@@ -177,17 +202,19 @@ BEGIN
 END
 $$;
 
--- Merge this session's scratch client rows into client_counts: per name,
--- type, period and sensor, a HyperLogLog of the hashed pseudonyms (11
--- registers bits of 5 bits each; explicit mode off, sparse on: a sketch
--- holds registers, never the list of hashes), united with the stored one.
+-- Merge this session's scratch client rows (of the client log) into
+-- client_counts: per name, type, period and sensor, a HyperLogLog of the
+-- hashed pseudonyms (2^11 registers of 5 bits; explicit mode off, sparse
+-- on: a sketch holds registers, never the list of hashes), united with
+-- the stored one.  Ingestion folds clients into sketches itself
+-- (src/core/hll_sketch.c, with the same hash of the same bytes); this
+-- counts the per-client rows an update from 0.7 queued.
 CREATE FUNCTION _compact_client_counts(partitions text[], periods timestamptz[]) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	hll text := (SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e
-	             JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hll');
+	hll text := pdns._hll_schema();
 BEGIN
 	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
 		EXECUTE pg_catalog.format(
@@ -232,13 +259,16 @@ DECLARE
 	client_parts text[];
 	count_parts text[];
 	client_log boolean := (SELECT s.record_clients = 'log' FROM pdns.settings s);
+	from_update boolean := false;
 BEGIN
 	IF run_list IS NULL OR cardinality(run_list) = 0 THEN
 		RETURN 0;
 	END IF;
-	-- (the client rows the update to 0.8 queued are in the log already)
+	-- (the client rows the update to 0.8 queued are in the log already:
+	-- they are counted instead)
 	IF EXISTS (SELECT 1 FROM pdns.runs r WHERE r.id = ANY (run_list) AND r.target = 'update to 0.8') THEN
 		client_log := false;
+		from_update := true;
 	END IF;
 	WITH gone AS (DELETE FROM pdns.runs r WHERE r.id = ANY (run_list) RETURNING r.lines, r.created)
 	SELECT count(*), coalesce(sum(g.lines), 0), min(g.created) INTO runs_taken, lines, oldest FROM gone g;
@@ -249,10 +279,12 @@ BEGIN
 	taken := taken + pdns._compact_take('observations', run_list);
 	taken := taken + pdns._compact_take('negative_observations', run_list);
 	taken := taken + pdns._compact_take('client_observations', run_list);
+	taken := taken + pdns._compact_take('client_counts', run_list);
 	SELECT array_agg(p ORDER BY p) INTO periods
 	FROM (SELECT period FROM pg_temp._compact_observations
 	      UNION SELECT period FROM pg_temp._compact_negative_observations
-	      UNION SELECT period FROM pg_temp._compact_client_observations) u(p);
+	      UNION SELECT period FROM pg_temp._compact_client_observations
+	      UNION SELECT period FROM pg_temp._compact_client_counts) u(p);
 	SELECT array_agg(partition_table ORDER BY period) INTO obs_parts
 	FROM pdns._partitions('pdns.observations', periods);
 	SELECT array_agg(partition_table ORDER BY period) INTO neg_parts
@@ -316,8 +348,10 @@ BEGIN
 	PERFORM pdns._compact_put('observations', obs_parts, periods, '{rrset_key, period, sensor_id}');
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
-	PERFORM pdns._compact_client_counts(count_parts, periods);
-	IF client_log THEN
+	PERFORM pdns._compact_put('client_counts', count_parts, periods, '{rrname, rrtype, period, sensor_id}');
+	IF from_update THEN
+		PERFORM pdns._compact_client_counts(count_parts, periods);
+	ELSIF client_log THEN
 		PERFORM pdns._compact_append('client_observations', client_parts, periods);
 	END IF;
 
@@ -422,6 +456,7 @@ SELECT pg_catalog.pg_extension_config_dump('pending_rrsets', '');
 SELECT pg_catalog.pg_extension_config_dump('pending_observations', '');
 SELECT pg_catalog.pg_extension_config_dump('pending_negatives', '');
 SELECT pg_catalog.pg_extension_config_dump('pending_clients', '');
+SELECT pg_catalog.pg_extension_config_dump('pending_client_counts', '');
 SELECT pg_catalog.pg_extension_config_dump('compactions', '');
 
 -- The write path: who may compact on demand and see what is pending.

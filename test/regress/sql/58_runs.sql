@@ -100,6 +100,23 @@ SELECT count(*) AS rows, sum(count) AS count, count(DISTINCT client) AS clients,
        bool_and(client <> '192.0.2.9') AS pseudonymized
 FROM client_observations WHERE rrname = 'shared.runs.example';
 SELECT clients, queries FROM client_activity WHERE rrname = 'shared.runs.example';
+-- The sketches ingestion folds clients into (src/core/hll_sketch.c) are
+-- byte for byte what the hll extension makes of the same pseudonyms, few
+-- (sparse) or many (full), over several runs.
+INSERT INTO ingest_text SELECT format(E'1700001300\ts1\t10.8.%s.%s\t\tlogged.runs.example\tA\t\t\t192.0.2.78',
+                                      i / 256, i % 256) FROM generate_series(0, 1199) i;
+INSERT INTO ingest_text SELECT format(E'1700001400\ts1\t10.8.%s.%s\t\tlogged.runs.example\tA\t\t\t192.0.2.78',
+                                      i / 256, i % 256) FROM generate_series(1000, 1999) i;
+INSERT INTO ingest_text SELECT format(E'1700001400\ts2\t10.8.%s.%s\t\tfew.runs.example\tA\t\t\t192.0.2.79',
+                                      i / 256, i % 256) FROM generate_series(0, 4) i;
+CALL compact();
+SELECT c.rrname, hll_type(c.clients) AS form, c.clients = l.clients AS same_bytes,
+       round(hll_cardinality(c.clients)) AS estimate, l.exact
+FROM client_counts c
+JOIN (SELECT rrname, rrtype, period, sensor_id, count(DISTINCT client) AS exact,
+             hll_add_agg(hll_hash_bytea(inet_send(client)), 11, 5, 0, 1) AS clients
+      FROM client_observations GROUP BY 1, 2, 3, 4) l USING (rrname, rrtype, period, sensor_id)
+WHERE c.rrname IN ('logged.runs.example', 'few.runs.example') ORDER BY 1;
 SELECT has_table_privilege('pdns_incident', 'client_observations', 'SELECT') AS incident,
        has_table_privilege('pdns_admin', 'client_observations', 'SELECT') AS admin,
        has_table_privilege('pdns_analyst', 'client_observations', 'SELECT') AS analyst,
