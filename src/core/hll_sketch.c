@@ -176,7 +176,19 @@ set_register(hll_sketch *s, unsigned index, unsigned value,
 				s->pairs[i] = (uint16_t) (index << HLL_REGWIDTH | value);
 			return 0;
 		}
-	if (s->npairs < HLL_SPARSE_MAX)
+	if (s->npairs == s->cap && s->cap < HLL_SPARSE_MAX)
+	{
+		uint16_t	cap = s->cap == 0 ? 4 : s->cap * 2;
+		uint16_t   *pairs = alloc(cap * sizeof(uint16_t), arg);
+
+		if (pairs == NULL)
+			return -1;
+		if (s->npairs > 0)
+			memcpy(pairs, s->pairs, s->npairs * sizeof(uint16_t));
+		s->pairs = pairs;
+		s->cap = cap;
+	}
+	if (s->npairs < s->cap)
 	{
 		s->pairs[s->npairs++] = (uint16_t) (index << HLL_REGWIDTH | value);
 		return 0;
@@ -272,9 +284,12 @@ hll_sketch_serialize(const hll_sketch *s, uint8_t *out)
 	}
 	else
 	{
-		memcpy(pairs, s->pairs, s->npairs * sizeof(uint16_t));
 		n = s->npairs;
-		qsort(pairs, n, sizeof(uint16_t), pair_cmp);
+		if (n > 0)
+		{
+			memcpy(pairs, s->pairs, n * sizeof(uint16_t));
+			qsort(pairs, n, sizeof(uint16_t), pair_cmp);
+		}
 	}
 
 	out[1] = (uint8_t) ((HLL_REGWIDTH - 1) << 5 | HLL_LOG2M);

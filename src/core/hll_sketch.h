@@ -24,19 +24,24 @@
 #define HLL_REGWIDTH 5
 #define HLL_NREGS (1 << HLL_LOG2M)
 /* Registers kept as (index, value) pairs up to this many, then all of them. */
-#define HLL_SPARSE_MAX 32
+#define HLL_SPARSE_MAX 64
 /* The largest serialized sketch: header and 2^11 registers of 5 bits. */
 #define HLL_MAX_BYTES (3 + (HLL_NREGS * HLL_REGWIDTH + 7) / 8)
 
 /*
- * A sketch being filled.  Zeroed, it is empty.  `full` is NULL until the
- * sketch has more than HLL_SPARSE_MAX registers set; the caller supplies
- * its memory through the allocator given to hll_sketch_add().
+ * A sketch being filled.  Zeroed, it is empty; it is small (20 octets), so
+ * that a table of many can be grown and scanned cheaply.  Its registers
+ * are (index, value) pairs in an array that doubles from 4 up to
+ * HLL_SPARSE_MAX, then all HLL_NREGS of them.  The caller supplies the
+ * memory through the allocator given to hll_sketch_add() (arrays that are
+ * outgrown are not freed: the caller's memory is expected to go all at
+ * once, as a batch's does).
  */
 typedef struct hll_sketch
 {
 	uint16_t	npairs;
-	uint16_t	pairs[HLL_SPARSE_MAX];	/* index << 5 | value, in no order */
+	uint16_t	cap;
+	uint16_t   *pairs;			/* index << 5 | value, in no order */
 	uint8_t    *full;			/* HLL_NREGS registers, or NULL */
 } hll_sketch;
 
@@ -44,9 +49,9 @@ typedef struct hll_sketch
 extern uint64_t hll_hash_bytes(const void *data, size_t len);
 
 /*
- * Fold a hash into the sketch.  alloc(HLL_NREGS) must return zeroed
- * memory (or NULL: the function then returns -1 and the sketch is
- * unchanged).  Returns 0.
+ * Fold a hash into the sketch.  alloc(size) must return zeroed memory (or
+ * NULL: the function then returns -1 and the sketch is unchanged).
+ * Returns 0.
  */
 extern int	hll_sketch_add(hll_sketch *s, uint64_t hash, void *(*alloc) (size_t size, void *arg),
 						   void *arg);

@@ -12,11 +12,17 @@
 
 #include <stdlib.h>
 
+/* what the sketches were given, freed at the end */
+static void *given[4096];
+static int	ngiven = 0;
+
 static void *
 zeroed(size_t size, void *arg)
 {
 	(void) arg;
-	return calloc(1, size);
+	if (ngiven == (int) (sizeof(given) / sizeof(given[0])))
+		return NULL;
+	return given[ngiven++] = calloc(1, size);
 }
 
 static const char *
@@ -72,7 +78,6 @@ test_forms(void)
 	/* 3 000 values: FULL, 3 + 1 280 octets */
 	add_values(&s, 200, 3000);
 	CHECK(hll_sketch_serialize(&s, out) == 3 + 1280 && out[0] == 0x14 && out[1] == 0x8b && out[2] == 0x40);
-	free(s.full);
 }
 
 static void
@@ -92,9 +97,7 @@ test_union(void)
 	strcpy(want, serialized(&all));
 	CHECK(hll_sketch_union(&a, &b, zeroed, NULL) == 0);
 	CHECK_STR(serialized(&a), want);
-	free(a.full);
-	free(b.full);
-	free(all.full);
+
 }
 
 int
@@ -103,5 +106,7 @@ main(void)
 	test_hash();
 	test_forms();
 	test_union();
+	while (ngiven > 0)
+		free(given[--ngiven]);
 	UNIT_DONE("hll_sketch");
 }
