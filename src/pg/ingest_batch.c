@@ -356,7 +356,7 @@ ingest_begin_row(const char *target)
 	/* rows from another subtransaction start a batch of their own */
 	if (pdns_batch.cxt != NULL && pdns_batch.subid != GetCurrentSubTransactionId())
 	{
-		if (pdns_batch.keys > 0 || pdns_batch.rejects != NIL)
+		if (pdns_batch.keys > 0 || pdns_batch.rejects != NIL || pdns_batch.group.active)
 			run_merge();
 		batch_reset();
 	}
@@ -367,6 +367,9 @@ ingest_begin_row(const char *target)
 	}
 	pdns_batch.target = target;
 	pdns_batch.row_counted = false;
+	/* the formats that log one RR a line (docs/ingest.md, "Whole RRsets") */
+	pdns_batch.group_lines = strcmp(target, "native-text") == 0 || strcmp(target, "native-csv") == 0 ||
+		strcmp(target, "native-columns") == 0 || strcmp(target, "passivedns") == 0;
 	ingest_row_redaction_begin();
 }
 
@@ -606,19 +609,11 @@ add_client(const ingest_obs *o, int64 period, const struct varlena *rrname)
  * A window (time .. time_last) is counted in the period of its first
  * sighting: its count cannot be split over periods it does not describe.
  */
-void
-ingest_add(const ingest_obs *o)
+static void
+add_now(const ingest_obs *o)
 {
 	int64		period = period_start_usec(o->time, pdns_batch.period);
 	const struct varlena *rrname = NULL;
-
-	ingest_admit_period(period);
-	ingest_sensor_landed(o->sensor_id);
-	if (!pdns_batch.row_counted)
-	{
-		pdns_batch.lines++;
-		pdns_batch.row_counted = true;
-	}
 
 	if (o->client_only)
 		;
@@ -628,6 +623,140 @@ ingest_add(const ingest_obs *o)
 		rrname = add_negative(o, period);
 	if (o->client != NULL && pdns_batch.clients_mode != CLIENTS_OFF)
 		add_client(o, period, rrname);
+}
+
+/* ---- consecutive lines of one response: one RRset ---- */
+
+/*
+ * Line formats log one RR a line; the lines of one response follow each
+ * other and agree on everything but the rdata.  The batch holds such a
+ * run of lines (a group) and adds it as one RRset when a line that does not
+ * belong comes, or the statement (or the batch) ends.  A line whose rdata
+ * is in the group already starts a new group: an RRset has no duplicate.
+ */
+static bool
+same_bytes_or_null(const uint8 *a, size_t alen, const uint8 *b, size_t blen)
+{
+	return a == NULL ? b == NULL : (b != NULL && alen == blen && memcmp(a, b, alen) == 0);
+}
+
+static bool
+group_takes(const ingest_obs *o)
+{
+	const line_group *g = &pdns_batch.group;
+
+	if (!g->active || g->obs.time != o->time || g->obs.time_last != o->time_last ||
+		g->obs.sensor_id != o->sensor_id || g->obs.rrtype != o->rrtype ||
+		g->obs.lossy != o->lossy || g->obs.count != o->count ||
+		!same_bytes_or_null(g->obs.rrname, g->obs.rrname_len, o->rrname, o->rrname_len) ||
+		!same_bytes_or_null(g->obs.bailiwick, g->obs.bailiwick_len, o->bailiwick, o->bailiwick_len) ||
+		(g->obs.client == NULL) != (o->client == NULL) ||
+		(o->client != NULL && memcmp(&g->client, o->client, sizeof(inet)) != 0))
+		return false;
+	for (int i = 0; i < g->n; i++)
+		if (VARSIZE_ANY(g->rdata[i]) == VARSIZE_ANY(o->rdata) &&
+			memcmp(g->rdata[i], o->rdata, VARSIZE_ANY(o->rdata)) == 0)
+			return false;
+	return true;
+}
+
+static void
+group_append(const struct varlena *rdata)
+{
+	line_group *g = &pdns_batch.group;
+
+	if (g->n == g->cap)
+	{
+		g->cap = g->cap == 0 ? 8 : g->cap * 2;
+		g->rdata = g->rdata == NULL
+			? MemoryContextAlloc(pdns_batch.cxt, g->cap * sizeof(*g->rdata))
+			: repalloc(g->rdata, g->cap * sizeof(*g->rdata));
+	}
+	g->rdata[g->n++] = rdata;
+}
+
+/* Add the group, its rdata as one set, to the batch. */
+static void
+group_flush(void)
+{
+	line_group *g = &pdns_batch.group;
+
+	if (!g->active)
+		return;
+	g->active = false;
+	if (g->n > 1)
+	{
+		rrset_builder b;
+		uint8	   *payload;
+		size_t		len;
+		MemoryContext old = MemoryContextSwitchTo(pdns_batch.cxt);
+
+		rrset_builder_init(&b, g->obs.rrtype, NULL, &pdns_palloc);
+		for (int i = 0; i < g->n; i++)
+		{
+			rrset_reader r;
+			rrset_elem	e;
+
+			rrset_reader_init(&r, (const uint8 *) VARDATA_ANY(g->rdata[i]),
+							  VARSIZE_ANY_EXHDR(g->rdata[i]));
+			while (rrset_reader_next(&r, &e))
+				if (!rrset_builder_add_canonical(&b, e.data, e.len))
+					elog(ERROR, "pdns: an RRset of a response could not be made: %s", b.error.reason);
+		}
+		payload = rrset_builder_finish(&b, VARHDRSZ, &len);
+		if (payload == NULL)
+			elog(ERROR, "pdns: an RRset of a response could not be made: %s", b.error.reason);
+		SET_VARSIZE(payload, VARHDRSZ + len);
+		/* (the builder's memory is the batch's, and goes with it) */
+		MemoryContextSwitchTo(old);
+		g->obs.rdata = (const struct varlena *) payload;
+	}
+	else
+		g->obs.rdata = g->rdata[0];
+	add_now(&g->obs);
+}
+
+static void
+group_start(const ingest_obs *o)
+{
+	line_group *g = &pdns_batch.group;
+
+	g->obs = *o;
+	if (o->client != NULL)
+	{
+		g->client = *o->client;
+		g->obs.client = &g->client;
+	}
+	g->n = 0;
+	group_append(o->rdata);
+	g->active = true;
+}
+
+void
+ingest_add(const ingest_obs *o)
+{
+	int64		period = period_start_usec(o->time, pdns_batch.period);
+
+	ingest_admit_period(period);
+	ingest_sensor_landed(o->sensor_id);
+	if (!pdns_batch.row_counted)
+	{
+		pdns_batch.lines++;
+		pdns_batch.row_counted = true;
+	}
+	if (pdns_batch.group_lines && o->rdata != NULL && !o->client_only)
+	{
+		if (group_takes(o))
+			group_append(o->rdata);
+		else
+		{
+			group_flush();
+			group_start(o);
+		}
+		return;
+	}
+	group_flush();
+	add_now(o);
 }
 
 void
@@ -820,6 +949,7 @@ ingest_rdata_set(uint16 rrtype, const char *const *texts, const size_t *lens, si
 static void
 run_merge(void)
 {
+	group_flush();
 	elog(DEBUG1, "pdns: merging a batch of %ld keys held in %zu bytes",
 		 pdns_batch.keys, MemoryContextMemAllocated(pdns_batch.cxt, true));
 	ingest_sensors_number();
@@ -832,8 +962,11 @@ run_merge(void)
 void
 ingest_merge_if_full(void)
 {
-	/* by keys, and by bytes: large lines fill memory before many keys */
-	if (pdns_batch.cxt != NULL &&
+	/*
+	 * by keys, and by bytes: large lines fill memory before many keys (not
+	 * while the lines of a response are being read: its RRset comes whole)
+	 */
+	if (pdns_batch.cxt != NULL && !pdns_batch.group.active &&
 		(pdns_batch.keys >= pdns_batch.max_keys ||
 		 MemoryContextMemAllocated(pdns_batch.cxt, true) >= pdns_batch.max_bytes))
 		run_merge();
@@ -842,7 +975,8 @@ ingest_merge_if_full(void)
 void
 ingest_merge(void)
 {
-	if (pdns_batch.cxt != NULL && (pdns_batch.keys > 0 || pdns_batch.rejects != NIL))
+	if (pdns_batch.cxt != NULL &&
+		(pdns_batch.keys > 0 || pdns_batch.rejects != NIL || pdns_batch.group.active))
 		run_merge();
 }
 

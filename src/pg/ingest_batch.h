@@ -212,6 +212,17 @@ typedef struct period_index
 	bool		built;
 } period_index;
 
+/* Consecutive lines of one response, to be added as one RRset (ingest_batch.c). */
+typedef struct line_group
+{
+	bool		active;
+	ingest_obs	obs;			/* the first line's, but for its rdata */
+	inet		client;			/* obs.client points here */
+	const struct varlena **rdata;	/* each line's (one-element) set */
+	int			n;
+	int			cap;
+} line_group;
+
 /* settings.record_clients: what the batch keeps of who asked */
 typedef enum client_mode
 {
@@ -236,6 +247,8 @@ typedef struct batch_state
 	period_index clients_by_period;
 	long		keys;			/* distinct keys in the five tables */
 	int64		lines;			/* rows (lines, messages) that added observations */
+	bool		group_lines;	/* the target's format logs one RR a line */
+	line_group	group;
 	bool		row_counted;	/* the current row is counted in lines */
 	SubTransactionId subid;		/* the (sub)transaction the batch belongs to */
 	const char *target;

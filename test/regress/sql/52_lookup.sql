@@ -133,7 +133,8 @@ SELECT format(E'1700000000\tpg\t\t\twww.s%s.page.test\tA\t\t\t10.9.0.%s', i, i) 
 UNION ALL
 SELECT format(E'1700000000\tpg\t\t\ts%s.page.test\tNS\t\t\tns%s.dns%s.page.test.', i, i % 4, i % 3) FROM generate_series(1, 25) i
 UNION ALL
-SELECT format(E'1700000000\tpg\t\t\ts7.page.test\tTXT\t\t\t"v%s"', j) FROM generate_series(1, 6) j;
+-- (each a line of its own response: consecutive lines of one response are one RRset)
+SELECT format(E'%s\tpg\t\t\ts7.page.test\tTXT\t\t\t"v%s"', 1700000000 + j, j) FROM generate_series(1, 6) j;
 CREATE FUNCTION pg_temp.paged_as_whole(lookup text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE

@@ -129,6 +129,36 @@ SELECT count(*) AS counted FROM client_counts WHERE rrname = 'quiet.runs.example
 SELECT record_clients FROM configure(record_clients => 'sometimes');
 SELECT record_clients FROM configure(record_clients => 'count');
 
+-- Whole RRsets from line formats: consecutive lines of one response (same
+-- time, sensor, client, name, type, bailiwick and count) are one RRset,
+-- as DNSDB stores it; a line that differs in any of these, or repeats an
+-- rdata already in the set, starts another.
+INSERT INTO ingest_text VALUES
+	(E'1700002000\ts1\t192.0.2.1\t\tpair.runs.example\tA\t\t\t198.51.100.1\truns.example'),
+	(E'1700002000\ts1\t192.0.2.1\t\tpair.runs.example\tA\t\t\t198.51.100.2\truns.example'),
+	(E'1700002000\ts1\t192.0.2.1\t\tpair.runs.example\tNS\t\t\tns1.runs.example.\truns.example'),
+	(E'1700002000\ts1\t192.0.2.1\t\tpair.runs.example\tNS\t\t\tns2.runs.example.\truns.example'),
+	(E'1700002000\ts1\t192.0.2.1\t\tpair.runs.example\tA\t\t\t198.51.100.1\truns.example'),
+	(E'1700002000\ts1\t192.0.2.1\t\tpair.runs.example\tA\t\t\t198.51.100.1\truns.example'),
+	(E'1700002000\ts1\t192.0.2.2\t\tpair.runs.example\tA\t\t\t198.51.100.2\truns.example'),
+	(E'1700002001\ts1\t192.0.2.2\t\tpair.runs.example\tA\t\t\t198.51.100.3\truns.example');
+CALL compact();
+SELECT rrtype, rdata, count FROM lookup_rrset('pair.runs.example', 'ANY') ORDER BY rrtype::text, rdata::text;
+-- passivedns logs one RR a line too
+INSERT INTO passivedns_in VALUES
+	('1700002100||10.0.0.1||10.0.0.53||IN||pdns-pair.runs.example.||A||203.0.113.1||300||1'),
+	('1700002100||10.0.0.1||10.0.0.53||IN||pdns-pair.runs.example.||A||203.0.113.2||300||1'),
+	('1700002100||10.0.0.1||10.0.0.53||IN||pdns-pair.runs.example.||AAAA||2001:db8::1||300||1');
+CALL compact();
+SELECT rrtype, rdata, count FROM lookup_rrset('pdns-pair.runs.example', 'ANY') ORDER BY rrtype::text;
+-- formats that log whole answers or messages are not regrouped: two
+-- identical Zeek answers at the same time stay two observations
+INSERT INTO zeek_in VALUES
+	('{"ts":1700002200.0,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":5353,"id.resp_h":"10.0.0.53","id.resp_p":53,"proto":"udp","trans_id":1,"query":"zeek.runs.example","qclass":1,"qclass_name":"C_INTERNET","qtype":1,"qtype_name":"A","rcode":0,"rcode_name":"NOERROR","AA":false,"TC":false,"RD":true,"RA":true,"Z":0,"answers":["203.0.113.9"],"TTLs":[60.0],"rejected":false}'),
+	('{"ts":1700002200.0,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":5353,"id.resp_h":"10.0.0.53","id.resp_p":53,"proto":"udp","trans_id":1,"query":"zeek.runs.example","qclass":1,"qclass_name":"C_INTERNET","qtype":1,"qtype_name":"A","rcode":0,"rcode_name":"NOERROR","AA":false,"TC":false,"RD":true,"RA":true,"Z":0,"answers":["203.0.113.9"],"TTLs":[60.0],"rejected":false}');
+CALL compact();
+SELECT rrtype, rdata, count FROM lookup_rrset('zeek.runs.example');
+
 -- A run rolled back is never listed.
 BEGIN;
 INSERT INTO ingest_text VALUES (E'1700000500\ts1\t\t\tgone.runs.example\tA\t\t\t192.0.2.8');
