@@ -528,6 +528,18 @@ BEGIN
 		-- (left by an earlier compaction of this transaction)
 		EXECUTE pg_catalog.format('DELETE FROM pg_temp.%I', scratch);
 	END IF;
+	IF cardinality(run_list) = 1 THEN
+		-- one run: its rows are one per key already (the batch summed them)
+		EXECUTE pg_catalog.format(
+			'WITH taken AS (DELETE FROM pdns.%I p WHERE p.run_id = ANY ($1) RETURNING p.*), '
+			'     counted AS (SELECT count(*) AS n FROM taken), '
+			'     copied AS (INSERT INTO pg_temp.%I (%s, time_first, time_last, count%s) '
+			'                SELECT %s, time_first, time_last, count%s FROM taken) '
+			'SELECT n FROM counted', pending, scratch, keys, coalesce(sketches, ''), keys,
+			coalesce(sketches, ''))
+		INTO taken USING run_list;
+		RETURN taken;
+	END IF;
 	EXECUTE pg_catalog.format(
 		'WITH taken AS (DELETE FROM pdns.%I p WHERE p.run_id = ANY ($1) RETURNING p.*), '
 		'     counted AS (SELECT count(*) AS n FROM taken), '

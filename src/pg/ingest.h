@@ -56,9 +56,6 @@ extern void ingest_add(const ingest_obs *obs);
 extern void ingest_reject(const char *sensor, const uint8 *raw, size_t rawlen,
 						  const char *reason);
 
-/* Did the row just parsed add observations (COPY counts it as accepted)?  Once per row. */
-extern bool ingest_row_landed(void);
-
 /* Merge the batch into the store now if it has grown past the threshold. */
 extern void ingest_merge_if_full(void);
 

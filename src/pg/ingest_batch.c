@@ -373,15 +373,6 @@ ingest_begin_row(const char *target)
 	ingest_row_redaction_begin();
 }
 
-bool
-ingest_row_landed(void)
-{
-	bool		landed = pdns_batch.cxt != NULL && pdns_batch.row_counted;
-
-	pdns_batch.row_counted = false;	/* asked once per row */
-	return landed;
-}
-
 /* ---- adding ---- */
 
 static struct varlena *
@@ -963,10 +954,11 @@ void
 ingest_merge_if_full(void)
 {
 	/*
-	 * by keys, and by bytes: large lines fill memory before many keys (not
-	 * while the lines of a response are being read: its RRset comes whole)
+	 * by keys, and by bytes: large lines fill memory before many keys.  (A
+	 * response whose lines straddle this point -- once per full batch -- is
+	 * stored as two RRsets: the open group is added to this batch.)
 	 */
-	if (pdns_batch.cxt != NULL && !pdns_batch.group.active &&
+	if (pdns_batch.cxt != NULL &&
 		(pdns_batch.keys >= pdns_batch.max_keys ||
 		 MemoryContextMemAllocated(pdns_batch.cxt, true) >= pdns_batch.max_bytes))
 		run_merge();

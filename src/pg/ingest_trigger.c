@@ -121,20 +121,15 @@ check_trigger_context(FunctionCallInfo fcinfo, const char *fn, bool row)
 }
 
 /*
- * What the row trigger returns: nothing, the row is not stored.  A target
- * is a view with an INSTEAD OF trigger, and COPY counts every row it hands
- * to such a trigger (psql prints COPY n for the n lines read; the bad ones
- * are in pdns.rejects).  (An INSERT would count the rows returned, but a
+ * The row triggers return nothing: the row is not stored.  A target is a
+ * view with an INSTEAD OF trigger, and COPY counts every row it hands to
+ * such a trigger (psql prints COPY n for the n lines read; the bad ones
+ * are in pdns.rejects).  (An INSERT counts the rows returned, but a
  * returned row is kept until the statement ends: 54 MB of lines held
  * 93 MB more, test/t/006_security.pl.)  On a target that is still a table
  * (the SQL of 0.7 and before, BEFORE triggers), returning nothing keeps
  * the row out of it.
  */
-static Datum
-row_result(TriggerData *td, bool landed)
-{
-	return PointerGetDatum(NULL);
-}
 
 Datum
 pdns_ingest_row(PG_FUNCTION_ARGS)
@@ -146,7 +141,6 @@ pdns_ingest_row(PG_FUNCTION_ARGS)
 	text	   *line;
 	const char *data;
 	size_t		len;
-	bool		landed;
 
 	check_trigger_context(fcinfo, "pdns._ingest_row()", true);
 	if (td->tg_trigger->tgnargs != 1)
@@ -178,10 +172,9 @@ pdns_ingest_row(PG_FUNCTION_ARGS)
 	else
 		format->parse(RelationGetRelid(td->tg_relation), data, len);
 
-	landed = ingest_row_landed();
 	ingest_merge_if_full();
 	/* the row has been taken apart; it is not stored */
-	return row_result(td, landed);
+	return PointerGetDatum(NULL);
 }
 
 Datum
@@ -232,7 +225,6 @@ pdns_ingest_typed_row(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	const char *format;
-	bool		landed;
 
 	check_trigger_context(fcinfo, "pdns._ingest_typed_row()", true);
 	if (td->tg_trigger->tgnargs != 1)
@@ -259,7 +251,6 @@ pdns_ingest_typed_row(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown pdns ingestion format \"%s\"", format)));
-	landed = ingest_row_landed();
 	ingest_merge_if_full();
-	return row_result(td, landed);
+	return PointerGetDatum(NULL);
 }
