@@ -93,7 +93,7 @@ BEGIN
 		INSERT INTO seen_now
 		SELECT m.name, clock_timestamp() FROM markers m
 		WHERE NOT EXISTS (SELECT FROM seen_now s WHERE s.name = m.name)
-		  AND EXISTS (SELECT FROM pdns.rrsets r WHERE r.rrname = m.name::dnsname);
+		  AND EXISTS (SELECT FROM pdns.rrsets r WHERE r.rrname = m.name::pdns.dnsname);
 		PERFORM pg_sleep(0.01);
 		EXIT WHEN (SELECT count(*) FROM markers) > 0 AND NOT EXISTS (
 			SELECT FROM markers m WHERE NOT EXISTS (SELECT FROM seen_now s WHERE s.name = m.name))
@@ -108,11 +108,11 @@ i=0
 for b in "$dir"/batches/b.*; do
 	i=$((i + 1))
 	next=$(awk -v s="$started" -v k="$i" -v d="$interval" 'BEGIN { printf "%.3f", s + k * d }')
-	printf '%s\tfresh\t\t\tm%s.fresh.test\tA\t\t\t192.0.2.1\n' "$(date +%s)" "$i" >> "$b"
+	printf '%s\tfresh\t\t\tm%s.fresh.test\tA\t\t\t192.0.2.1\t\t\t\n' "$(date +%s)" "$i" >> "$b"
 	psql -X -q -d fresh -c "\\copy pdns.native_in FROM '$b'"
 	psql -X -q -d fresh -c "INSERT INTO markers (name, committed) VALUES ('m$i.fresh.test', clock_timestamp())"
 	[ "$(awk -v s="$started" -v d="$DURATION_S" -v n="$(now)" 'BEGIN { print (n - s > d) }')" = 1 ] && break
-	sleep "$(awk -v t="$next" -v n="$(now)" 'BEGIN { w = t - n; printf "%.3f", w > 0 ? w : 0 }')"
+	sleep "$(awk -v t="$next" -v n="$(now)" 'BEGIN { w = t - n; printf "%.3f", (w > 0 ? w : 0) }')"
 done
 psql -X -q -d fresh -c "INSERT INTO markers (name, committed, seen) VALUES ('done', now(), now())"
 wait $poller

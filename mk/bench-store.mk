@@ -2,9 +2,12 @@
 # path against plain COPY, lookups over 365 daily partitions against one,
 # rdata lookups of a /24 against an inet btree, bytes per RRset and per
 # observation; then the write path (bench/write-path.sh, issue 15): runs
-# appended and compacted, against plain COPY and the bro-pdns-style peer.
+# appended and compacted, against plain COPY and the bro-pdns-style peer;
+# and the freshness with the compaction worker (bench/freshness.sh, its own
+# server, SCALE=0.2 unless FRESHNESS_SCALE is set).
 # SCALE=0.1 for a quick run.
 .PHONY: bench-store
 bench-store:
 	@SCALE=$(SCALE) bench/store.sh
 	@SCALE=$(SCALE) bench/write-path.sh
+	@SCALE=$(or $(FRESHNESS_SCALE),0.2) bench/freshness.sh
