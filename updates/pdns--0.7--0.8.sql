@@ -606,39 +606,6 @@ BEGIN
 END
 $$;
 
--- Merge this session's scratch client rows (of the client log) into
--- client_counts: per name, type, period and sensor, a HyperLogLog of the
--- hashed pseudonyms (2^11 registers of 5 bits; explicit mode off, sparse
--- on: a sketch holds registers, never the list of hashes), united with
--- the stored one.  Ingestion folds clients into sketches itself
--- (src/core/hll_sketch.c, with the same hash of the same bytes); this
--- counts the per-client rows an update from 0.7 queued.
-CREATE FUNCTION _compact_client_counts(partitions text[], periods timestamptz[]) RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	hll text := pdns._hll_schema();
-BEGIN
-	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
-		EXECUTE pg_catalog.format(
-			'INSERT INTO pdns.%I AS o (period, rrname, rrtype, sensor_id, clients, time_first, time_last, count) '
-			'SELECT period, rrname, rrtype, sensor_id, '
-			'       %s.hll_add_agg(%s.hll_hash_bytea(pg_catalog.inet_send(client)), 11, 5, 0, 1), '
-			'       min(time_first), max(time_last), pdns._count_sum(count) '
-			'FROM pg_temp._compact_client_observations WHERE period = $1 '
-			'GROUP BY rrname, rrtype, period, sensor_id ORDER BY rrname, rrtype, sensor_id '
-			'ON CONFLICT (rrname, rrtype, period, sensor_id) DO UPDATE SET '
-			'clients = %s.hll_union(o.clients, excluded.clients), '
-			'time_first = least(o.time_first, excluded.time_first), '
-			'time_last = greatest(o.time_last, excluded.time_last), '
-			'count = pdns._count_add(o.count, excluded.count)',
-			partitions[i], hll, hll, hll)
-			USING periods[i];
-	END LOOP;
-END
-$$;
-
 -- Merge these runs into the store and retire them, in the caller's
 -- transaction: the merge and the retirement commit together, or neither
 -- does.  exclusive: the caller may compact more than once in its
@@ -663,16 +630,9 @@ DECLARE
 	client_parts text[];
 	count_parts text[];
 	client_log boolean := (SELECT s.record_clients = 'log' FROM pdns.settings s);
-	from_update boolean := false;
 BEGIN
 	IF run_list IS NULL OR cardinality(run_list) = 0 THEN
 		RETURN 0;
-	END IF;
-	-- (the client rows the update to 0.8 queued are in the log already:
-	-- they are counted instead)
-	IF EXISTS (SELECT 1 FROM pdns.runs r WHERE r.id = ANY (run_list) AND r.target = 'update to 0.8') THEN
-		client_log := false;
-		from_update := true;
 	END IF;
 	WITH gone AS (DELETE FROM pdns.runs r WHERE r.id = ANY (run_list) RETURNING r.lines, r.created)
 	SELECT count(*), coalesce(sum(g.lines), 0), min(g.created) INTO runs_taken, lines, oldest FROM gone g;
@@ -753,9 +713,7 @@ BEGIN
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
 	PERFORM pdns._compact_put('client_counts', count_parts, periods, '{rrname, rrtype, period, sensor_id}');
-	IF from_update THEN
-		PERFORM pdns._compact_client_counts(count_parts, periods);
-	ELSIF client_log THEN
+	IF client_log THEN
 		PERFORM pdns._compact_append('client_observations', client_parts, periods);
 	END IF;
 
@@ -780,13 +738,11 @@ DECLARE
 	run_list bigint[] := '{}';
 	total bigint := 0;
 BEGIN
-	FOR r IN SELECT x.id, x.target, x.rrsets + x.observations + x.negatives + x.clients AS n
+	FOR r IN SELECT x.id, x.rrsets + x.observations + x.negatives + x.clients AS n
 	         FROM pdns.runs x ORDER BY x.id FOR UPDATE SKIP LOCKED LOOP
-		-- the run the update to 0.8 queued goes alone (_compact_runs)
-		EXIT WHEN cardinality(run_list) > 0 AND r.target = 'update to 0.8';
 		run_list := run_list || r.id;
 		total := total + r.n;
-		EXIT WHEN total >= max_rows OR r.target = 'update to 0.8';
+		EXIT WHEN total >= max_rows;
 	END LOOP;
 	RETURN pdns._compact_runs(run_list, false);
 END
@@ -871,10 +827,11 @@ GRANT SELECT ON ingest_status TO pdns_ingest, pdns_analyst;
 GRANT USAGE ON SCHEMA pdns TO pdns_incident;
 
 
--- The per-client rows made before 0.8 are queued as a run: the next
--- compaction counts them into client_counts, making the partitions it
--- needs there (partitions made by this script would belong to the
--- extension, and pg_dump would leave their rows out).
+-- The per-client rows made before 0.8 are queued as a run of sketches:
+-- the next compaction unites them into client_counts, making the
+-- partitions it needs there (partitions made by this script would belong
+-- to the extension, and pg_dump would leave their rows out).  The sketches
+-- are those ingestion makes (src/core/hll_sketch.c).
 DO $$
 DECLARE
 	run bigint;
@@ -882,10 +839,13 @@ DECLARE
 BEGIN
 	IF EXISTS (SELECT 1 FROM pdns.client_observations) THEN
 		run := nextval('pdns.run_ids');
-		INSERT INTO pdns.pending_clients (run_id, period, client, rrname, rrtype, sensor_id, time_first,
-		                                  time_last, count)
-		SELECT run, c.period, c.client, c.rrname, c.rrtype, c.sensor_id, c.time_first, c.time_last, c.count
-		FROM pdns.client_observations c;
+		INSERT INTO pdns.pending_client_counts (run_id, period, rrname, rrtype, sensor_id, clients,
+		                                        time_first, time_last, count)
+		SELECT run, c.period, c.rrname, c.rrtype, c.sensor_id,
+		       hll_add_agg(hll_hash_bytea(pg_catalog.inet_send(c.client)), 11, 5, 0, 1),
+		       min(c.time_first), max(c.time_last), pdns._count_sum(c.count)
+		FROM pdns.client_observations c
+		GROUP BY c.period, c.rrname, c.rrtype, c.sensor_id;
 		GET DIAGNOSTICS n = ROW_COUNT;
 		INSERT INTO pdns.runs (id, target, created, lines, rrsets, observations, negatives, clients)
 		VALUES (run, 'update to 0.8', now(), 0, 0, 0, 0, n);
@@ -898,7 +858,7 @@ DECLARE
 	f regprocedure;
 BEGIN
 	FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
-	         WHERE p.pronamespace = 'pdns'::regnamespace AND p.proname = ANY (ARRAY['_any', '_compact_append', '_compact_client_counts', '_compact_inline', '_compact_put', '_compact_runs', '_compact_step', '_compact_take', '_count_add', '_count_sum', '_hll_schema', '_keep_first', '_retention', '_run_register'])
+	         WHERE p.pronamespace = 'pdns'::regnamespace AND p.proname = ANY (ARRAY['_any', '_compact_append', '_compact_inline', '_compact_put', '_compact_runs', '_compact_step', '_compact_take', '_count_add', '_count_sum', '_hll_schema', '_keep_first', '_retention', '_run_register'])
 	LOOP
 		EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
 	END LOOP;

@@ -111,7 +111,7 @@ native_reject(const char *sensor, const fields *f, const char *line, size_t len,
  * `line`, the raw line, or of the fields when it is NULL).
  */
 static void
-native_fields(const fields *fp, const char *line, size_t len)
+native_fields(const fields *f, const char *line, size_t len)
 {
 	const char *reason = NULL;
 	char		why[256];
@@ -120,7 +120,6 @@ native_fields(const fields *fp, const char *line, size_t len)
 	uint16		class = 1;
 	uint64		n;
 	const char *sensor = NULL;
-	fields		f = *fp;
 
 	memset(&o, 0, sizeof(o));
 	o.count = 1;
@@ -128,83 +127,83 @@ native_fields(const fields *fp, const char *line, size_t len)
 #define REJECT(...) \
 	do { \
 		snprintf(why, sizeof(why), __VA_ARGS__); \
-		native_reject(sensor, fp, line, len, why); \
+		native_reject(sensor, f, line, len, why); \
 		return; \
 	} while (0)
 
-	if (f.count < NATIVE_MIN_FIELDS || f.count > NATIVE_MAX_FIELDS)
-		REJECT("expected %d to %d fields, found %d", NATIVE_MIN_FIELDS, NATIVE_MAX_FIELDS, f.count);
+	if (f->count < NATIVE_MIN_FIELDS || f->count > NATIVE_MAX_FIELDS)
+		REJECT("expected %d to %d fields, found %d", NATIVE_MIN_FIELDS, NATIVE_MAX_FIELDS, f->count);
 	ingest_row_split();
-	sensor = FIELD_EMPTY(&f, 1) ? ingest_default_sensor() : f.value[1];
+	sensor = FIELD_EMPTY(f, 1) ? ingest_default_sensor() : f->value[1];
 	/* the client first: a reject for any other field knows what to hide */
-	if (!FIELD_EMPTY(&f, 2))
+	if (!FIELD_EMPTY(f, 2))
 	{
-		if (!ingest_parse_address(f.value[2], f.len[2], &client))
+		if (!ingest_parse_address(f->value[2], f->len[2], &client))
 		{
 			ingest_row_client(NULL);
-			REJECT("bad client address \"%.64s\"", f.value[2]);
+			REJECT("bad client address \"%.64s\"", f->value[2]);
 		}
 		ingest_row_client(&client);
 		o.client = &client;
 	}
 
-	if (!parse_time_usec(f.value[0], f.len[0], &o.time, &reason))
-		REJECT("bad time \"%.64s\": %s", f.value[0], reason);
+	if (!parse_time_usec(f->value[0], f->len[0], &o.time, &reason))
+		REJECT("bad time \"%.64s\": %s", f->value[0], reason);
 	o.sensor_id = ingest_sensor_id(sensor, strlen(sensor));
 
-	if (!FIELD_EMPTY(&f, 3))
+	if (!FIELD_EMPTY(f, 3))
 	{
 		inet		server;
 
-		if (!ingest_parse_address(f.value[3], f.len[3], &server))
-			REJECT("bad server address \"%.64s\"", f.value[3]);
+		if (!ingest_parse_address(f->value[3], f->len[3], &server))
+			REJECT("bad server address \"%.64s\"", f->value[3]);
 	}
-	if (FIELD_EMPTY(&f, 4))
+	if (FIELD_EMPTY(f, 4))
 		REJECT("the rrname is empty");
-	if (!ingest_name(f.value[4], f.len[4], &o.rrname, &o.rrname_len, &reason))
-		REJECT("bad rrname \"%.64s\": %s", f.value[4], reason);
-	switch (rrtype_from_text(f.value[5], f.len[5], &o.rrtype))
+	if (!ingest_name(f->value[4], f->len[4], &o.rrname, &o.rrname_len, &reason))
+		REJECT("bad rrname \"%.64s\": %s", f->value[4], reason);
+	switch (rrtype_from_text(f->value[5], f->len[5], &o.rrtype))
 	{
 		case RRTYPE_OK:
 			break;
 		case RRTYPE_EMPTY:
 			REJECT("the rrtype is empty");
 		case RRTYPE_OUT_OF_RANGE:
-			REJECT("rrtype \"%.32s\" is out of range", f.value[5]);
+			REJECT("rrtype \"%.32s\" is out of range", f->value[5]);
 		case RRTYPE_UNKNOWN_MNEMONIC:
-			REJECT("unknown rrtype \"%.32s\"", f.value[5]);
+			REJECT("unknown rrtype \"%.32s\"", f->value[5]);
 	}
-	if (!FIELD_EMPTY(&f, 6) && !dns_class_from_text(f.value[6], f.len[6], &class))
-		REJECT("bad class \"%.32s\"", f.value[6]);
+	if (!FIELD_EMPTY(f, 6) && !dns_class_from_text(f->value[6], f->len[6], &class))
+		REJECT("bad class \"%.32s\"", f->value[6]);
 	if (class != 1)
-		REJECT("class %.32s is not stored (only IN)", f.value[6]);
-	if (!FIELD_EMPTY(&f, 7) && !parse_uint(f.value[7], f.len[7], INT32_MAX, &n))
-		REJECT("bad ttl \"%.32s\"", f.value[7]);
-	if (!FIELD_EMPTY(&f, 9))
+		REJECT("class %.32s is not stored (only IN)", f->value[6]);
+	if (!FIELD_EMPTY(f, 7) && !parse_uint(f->value[7], f->len[7], INT32_MAX, &n))
+		REJECT("bad ttl \"%.32s\"", f->value[7]);
+	if (!FIELD_EMPTY(f, 9))
 	{
-		if (!ingest_name(f.value[9], f.len[9], &o.bailiwick, &o.bailiwick_len, &reason))
-			REJECT("bad bailiwick \"%.64s\": %s", f.value[9], reason);
+		if (!ingest_name(f->value[9], f->len[9], &o.bailiwick, &o.bailiwick_len, &reason))
+			REJECT("bad bailiwick \"%.64s\": %s", f->value[9], reason);
 	}
-	if (!FIELD_EMPTY(&f, 10))
+	if (!FIELD_EMPTY(f, 10))
 	{
-		if (!parse_uint(f.value[10], f.len[10], INT64_MAX, &n) || n == 0)
-			REJECT("bad count \"%.32s\" (a whole number from 1)", f.value[10]);
+		if (!parse_uint(f->value[10], f->len[10], INT64_MAX, &n) || n == 0)
+			REJECT("bad count \"%.32s\" (a whole number from 1)", f->value[10]);
 		if (n > (uint64) INGEST_LINE_COUNT_MAX)
-			REJECT("count %.32s is out of range (1 to " INT64_FORMAT " a line)", f.value[10],
+			REJECT("count %.32s is out of range (1 to " INT64_FORMAT " a line)", f->value[10],
 				   (int64) INGEST_LINE_COUNT_MAX);
 		o.count = (int64) n;
 	}
-	if (!FIELD_EMPTY(&f, 11) && !dns_rcode_from_text(f.value[11], f.len[11], &o.rcode))
-		REJECT("bad rcode \"%.32s\"", f.value[11]);
+	if (!FIELD_EMPTY(f, 11) && !dns_rcode_from_text(f->value[11], f->len[11], &o.rcode))
+		REJECT("bad rcode \"%.32s\"", f->value[11]);
 
-	if (o.rcode == 0 && !FIELD_EMPTY(&f, 8))
+	if (o.rcode == 0 && !FIELD_EMPTY(f, 8))
 	{
-		if (!ingest_rdata(o.rrtype, f.value[8], f.len[8], &o.rdata, &reason))
+		if (!ingest_rdata(o.rrtype, f->value[8], f->len[8], &o.rdata, &reason))
 		{
 			char		type[RRTYPE_TEXT_MAX];
 
 			rrtype_to_text(o.rrtype, type);
-			REJECT("bad %s rdata \"%.64s\": %s", type, f.value[8], reason);
+			REJECT("bad %s rdata \"%.64s\": %s", type, f->value[8], reason);
 		}
 	}
 	if (!ingest_admit(&o, why, sizeof(why)))

@@ -214,39 +214,6 @@ BEGIN
 END
 $$;
 
--- Merge this session's scratch client rows (of the client log) into
--- client_counts: per name, type, period and sensor, a HyperLogLog of the
--- hashed pseudonyms (2^11 registers of 5 bits; explicit mode off, sparse
--- on: a sketch holds registers, never the list of hashes), united with
--- the stored one.  Ingestion folds clients into sketches itself
--- (src/core/hll_sketch.c, with the same hash of the same bytes); this
--- counts the per-client rows an update from 0.7 queued.
-CREATE FUNCTION _compact_client_counts(partitions text[], periods timestamptz[]) RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	hll text := pdns._hll_schema();
-BEGIN
-	FOR i IN 1 .. coalesce(cardinality(periods), 0) LOOP
-		EXECUTE pg_catalog.format(
-			'INSERT INTO pdns.%I AS o (period, rrname, rrtype, sensor_id, clients, time_first, time_last, count) '
-			'SELECT period, rrname, rrtype, sensor_id, '
-			'       %s.hll_add_agg(%s.hll_hash_bytea(pg_catalog.inet_send(client)), 11, 5, 0, 1), '
-			'       min(time_first), max(time_last), pdns._count_sum(count) '
-			'FROM pg_temp._compact_client_observations WHERE period = $1 '
-			'GROUP BY rrname, rrtype, period, sensor_id ORDER BY rrname, rrtype, sensor_id '
-			'ON CONFLICT (rrname, rrtype, period, sensor_id) DO UPDATE SET '
-			'clients = %s.hll_union(o.clients, excluded.clients), '
-			'time_first = least(o.time_first, excluded.time_first), '
-			'time_last = greatest(o.time_last, excluded.time_last), '
-			'count = pdns._count_add(o.count, excluded.count)',
-			partitions[i], hll, hll, hll)
-			USING periods[i];
-	END LOOP;
-END
-$$;
-
 -- Merge these runs into the store and retire them, in the caller's
 -- transaction: the merge and the retirement commit together, or neither
 -- does.  exclusive: the caller may compact more than once in its
@@ -271,16 +238,9 @@ DECLARE
 	client_parts text[];
 	count_parts text[];
 	client_log boolean := (SELECT s.record_clients = 'log' FROM pdns.settings s);
-	from_update boolean := false;
 BEGIN
 	IF run_list IS NULL OR cardinality(run_list) = 0 THEN
 		RETURN 0;
-	END IF;
-	-- (the client rows the update to 0.8 queued are in the log already:
-	-- they are counted instead)
-	IF EXISTS (SELECT 1 FROM pdns.runs r WHERE r.id = ANY (run_list) AND r.target = 'update to 0.8') THEN
-		client_log := false;
-		from_update := true;
 	END IF;
 	WITH gone AS (DELETE FROM pdns.runs r WHERE r.id = ANY (run_list) RETURNING r.lines, r.created)
 	SELECT count(*), coalesce(sum(g.lines), 0), min(g.created) INTO runs_taken, lines, oldest FROM gone g;
@@ -361,9 +321,7 @@ BEGIN
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
 	PERFORM pdns._compact_put('client_counts', count_parts, periods, '{rrname, rrtype, period, sensor_id}');
-	IF from_update THEN
-		PERFORM pdns._compact_client_counts(count_parts, periods);
-	ELSIF client_log THEN
+	IF client_log THEN
 		PERFORM pdns._compact_append('client_observations', client_parts, periods);
 	END IF;
 
@@ -388,13 +346,11 @@ DECLARE
 	run_list bigint[] := '{}';
 	total bigint := 0;
 BEGIN
-	FOR r IN SELECT x.id, x.target, x.rrsets + x.observations + x.negatives + x.clients AS n
+	FOR r IN SELECT x.id, x.rrsets + x.observations + x.negatives + x.clients AS n
 	         FROM pdns.runs x ORDER BY x.id FOR UPDATE SKIP LOCKED LOOP
-		-- the run the update to 0.8 queued goes alone (_compact_runs)
-		EXIT WHEN cardinality(run_list) > 0 AND r.target = 'update to 0.8';
 		run_list := run_list || r.id;
 		total := total + r.n;
-		EXIT WHEN total >= max_rows OR r.target = 'update to 0.8';
+		EXIT WHEN total >= max_rows;
 	END LOOP;
 	RETURN pdns._compact_runs(run_list, false);
 END
