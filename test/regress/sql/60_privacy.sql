@@ -164,12 +164,24 @@ ROLLBACK;
 
 -- Parallel workers get the key with the rest of the session's settings
 -- (the leader stays out of the scan, so the workers do the work).
+-- Under valgrind on a loaded machine a launch can fail; the check retries,
+-- and says what plan it got if no attempt launched a worker.
 CREATE FUNCTION pg_temp.workers_launched(query text) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
-    plan json;
+    plan text;
+    launched integer;
 BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (plan -> 0 -> 'Plan' -> 'Plans' -> 0 ->> 'Workers Launched')::integer;
+    FOR attempt IN 1..5 LOOP
+        EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
+        launched := (SELECT max(m[1]::integer)
+                     FROM regexp_matches(plan, '"Workers Launched": (\d+)', 'g') m);
+        IF launched > 0 THEN
+            RETURN launched;
+        END IF;
+        PERFORM pg_sleep(attempt);
+    END LOOP;
+    RAISE NOTICE 'no worker launched in 5 attempts; last plan: %', plan;
+    RETURN coalesce(launched, 0);
 END $$;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
