@@ -17,6 +17,8 @@
 #    daily partitions vs one;
 #  - pdns.lookup_rdata_ip of a /24 against a btree on a plain inet column
 #    holding the same rows;
+#  - the same lookups answered for one sensor (sensor => ...) against the
+#    sum over sensors;
 #  - the bytes of the stores per distinct RRset and per observation.
 #
 # Needs the server named by PG* (a superuser; pdns installed) and pgbench.
@@ -175,6 +177,12 @@ script probe_names "SELECT * FROM pdns.lookup_rrset(:name)" name
 script probe_domains "SELECT * FROM pdns.lookup_rrset('*.' || :name)" wildcard
 script probe_names "SELECT * FROM pdns.name_volume WHERE rrname = :name" volume
 script probe_names "SELECT * FROM pdns.rrset_history WHERE rrname = :name" history
+# one sensor's answers: the sensor that saw the most
+sensor=$(psql -X -qAt -d $day -c "SELECT n.name FROM pdns.rrset_sensors s JOIN pdns.sensors n ON n.id = s.sensor_id
+	GROUP BY n.name ORDER BY count(*) DESC, n.name LIMIT 1")
+script probe_names "SELECT * FROM pdns.lookup_rrset(:name, sensor => '$sensor')" name-sensor
+script probe_domains "SELECT * FROM pdns.lookup_rrset('*.' || :name, sensor => '$sensor')" wildcard-sensor
+script probe_nets "SELECT * FROM pdns.lookup_rdata_ip(:net, sensor => '$sensor')" rdata-random-sensor
 for set in probe_nets:random probe_dense_nets:dense; do
 	t=${set%%:*} c=${set#*:}
 	script "$t" "SELECT * FROM pdns.lookup_rdata_ip(:net)" rdata-$c-pdns
@@ -191,7 +199,8 @@ for i in $(seq "$RUNS"); do
 			measure $s-$db $db "$out/$s.pgb" extended
 		done
 	done
-	for s in rdata-random-pdns rdata-random-view rdata-random-plain rdata-dense-pdns rdata-dense-view rdata-dense-plain; do
+	for s in rdata-random-pdns rdata-random-view rdata-random-plain rdata-dense-pdns rdata-dense-view rdata-dense-plain \
+		name-sensor wildcard-sensor rdata-random-sensor; do
 		measure $s $day "$out/$s.pgb" extended
 	done
 done
@@ -204,7 +213,13 @@ INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('rdata', 'lookup_rdata_ip(any /24 in use), vs inet btree', $(lat rdata-random-pdns), $(lat rdata-random-plain), 'us', '<= 1.20'),
 ('rdata', 'ip_history <<= any /24 in use, vs inet btree', $(lat rdata-random-view), $(lat rdata-random-plain), 'us', ''),
 ('rdata', 'lookup_rdata_ip(one of the 50 densest /24), vs inet btree', $(lat rdata-dense-pdns), $(lat rdata-dense-plain), 'us', '<= 1.20'),
-('rdata', 'ip_history <<= one of the 50 densest /24, vs inet btree', $(lat rdata-dense-view), $(lat rdata-dense-plain), 'us', '');
+('rdata', 'ip_history <<= one of the 50 densest /24, vs inet btree', $(lat rdata-dense-view), $(lat rdata-dense-plain), 'us', ''),
+('sensor', 'lookup_rrset(name, sensor), vs the sum over sensors', $(lat name-sensor), $(lat name-$day), 'us', ''),
+('sensor', 'lookup_rrset(''*.domain'', sensor), vs the sum over sensors', $(lat wildcard-sensor), $(lat wildcard-$day), 'us', ''),
+('sensor', 'lookup_rdata_ip(any /24 in use, sensor), vs the sum over sensors', $(lat rdata-random-sensor), $(lat rdata-random-pdns), 'us', '');
+INSERT INTO bench_info VALUES ('the sensor of the per-sensor lookups', '$sensor'),
+	('rrset_sensors rows per RRset', (SELECT round((SELECT count(*) FROM pdns.rrset_sensors)::numeric
+	                                              / greatest((SELECT count(*) FROM pdns.rrsets), 1), 2)::text));
 INSERT INTO bench_info
 SELECT 'rows per lookup: ' || what, round(avg(n), 1)::text
 FROM (SELECT 'name', (SELECT count(*) FROM pdns.lookup_rrset(name)) FROM probe_names WHERE id <= 500

@@ -397,10 +397,10 @@ GRANT INSERT ON wire_in, wire_rejects_in, raw_lines_in, native_in TO pdns_ingest
 -- to maintain, to the pending tables below: one run per batch, numbered
 -- from run_ids and listed in runs.  Sensors append side by side; nobody
 -- waits for anybody.  Compaction then merges committed runs into the
--- tiers (rrsets with its rdata indexes, observations, negative answers,
--- distinct-client counts, and the client log when it is on) with sorted
--- bulk upserts (the log: appends), and deletes the runs in the
--- same transaction: a run is merged exactly once.
+-- tiers (rrsets with its rdata indexes and per-sensor sums, observations,
+-- negative answers, distinct-client counts, and the client log when it is
+-- on) with sorted bulk upserts (the log: appends), and deletes the runs in
+-- the same transaction: a run is merged exactly once.
 --
 -- Compaction runs in the extension's background workers when pdns is in
 -- shared_preload_libraries (settings pdns.compaction_*), by CALL
@@ -710,6 +710,16 @@ BEGIN
 	SELECT taken + coalesce(sum(d.rows), 0) INTO taken FROM delta d;
 
 	PERFORM pdns._compact_put('observations', obs_parts, periods, '{rrset_key, period, sensor_id}');
+	-- the all-time aggregate per sensor, from the same per-period sums
+	INSERT INTO pdns.rrset_sensors AS s (rrset_key, sensor_id, time_first, time_last, count)
+	SELECT o.rrset_key, o.sensor_id, min(o.time_first), max(o.time_last), pdns._count_sum(o.count)
+	FROM pg_temp._compact_observations o
+	GROUP BY o.rrset_key, o.sensor_id
+	ORDER BY o.rrset_key, o.sensor_id
+	ON CONFLICT (rrset_key, sensor_id) DO UPDATE SET
+		time_first = least(s.time_first, excluded.time_first),
+		time_last = greatest(s.time_last, excluded.time_last),
+		count = pdns._count_add(s.count, excluded.count);
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
 	PERFORM pdns._compact_put('client_counts', count_parts, periods, '{rrname, rrtype, period, sensor_id}');
@@ -825,6 +835,468 @@ GRANT EXECUTE ON PROCEDURE compact(bigint) TO pdns_ingest, pdns_admin;
 GRANT SELECT ON ingest_status TO pdns_ingest, pdns_analyst;
 -- (here, after pdns_api's: the schema's privileges list them in this order)
 GRANT USAGE ON SCHEMA pdns TO pdns_incident;
+
+-- Per-sensor answers: the all-time aggregate per sensor (rrset_sensors),
+-- made from the per-period history of the store so far, and maintained by
+-- compaction from now on.  (Periods that retention dropped are no longer
+-- in the history: an RRset's sensors then sum to less than its count.)
+CREATE TABLE rrset_sensors (
+	rrset_key uuid NOT NULL,
+	sensor_id integer NOT NULL,
+	time_first timestamptz NOT NULL,
+	time_last timestamptz NOT NULL,
+	count bigint NOT NULL,
+	PRIMARY KEY (rrset_key, sensor_id)
+) WITH (fillfactor = 70);	-- room for count updates to stay HOT
+COMMENT ON TABLE rrset_sensors IS 'all-time aggregate per sensor: first, last and count of each RRset by sensor';
+
+INSERT INTO rrset_sensors (rrset_key, sensor_id, time_first, time_last, count)
+SELECT o.rrset_key, o.sensor_id, min(o.time_first), max(o.time_last), sum(o.count)::bigint
+FROM observations o
+WHERE EXISTS (SELECT 1 FROM rrsets r WHERE r.key = o.rrset_key)
+GROUP BY o.rrset_key, o.sensor_id;
+SELECT pg_catalog.pg_extension_config_dump('rrset_sensors', '');
+GRANT SELECT ON rrset_sensors TO pdns_analyst;
+CREATE OR REPLACE FUNCTION _rrsets_deleted() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM pdns.rdata_addresses d USING gone g WHERE d.rrset_key = g.key;
+	DELETE FROM pdns.rdata_names d USING gone g WHERE d.rrset_key = g.key;
+	DELETE FROM pdns.rdata_elements d USING gone g WHERE d.rrset_key = g.key;
+	DELETE FROM pdns.rrset_sensors d USING gone g WHERE d.rrset_key = g.key;
+	RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION _rrsets_truncated() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- (not TRUNCATE: the statement that fired this may be truncating them)
+	DELETE FROM pdns.rdata_addresses;
+	DELETE FROM pdns.rdata_names;
+	DELETE FROM pdns.rdata_elements;
+	DELETE FROM pdns.rrset_sensors;
+	RETURN NULL;
+END
+$$;
+
+-- The lookups and their access paths take a sensor.
+DROP FUNCTION lookup_rrset(text, text, text, text, text, text, text, text, text, boolean, bigint, text);
+DROP FUNCTION lookup_rdata_name(text, text, text, text, text, text, text, text, boolean, bigint, text);
+DROP FUNCTION lookup_rdata_ip(text, text, text, text, text, text, text, boolean, bigint, text);
+DROP FUNCTION lookup_rdata_raw(text, text, text, text, text, text, text, text, boolean, bigint, text);
+DROP FUNCTION rrsets_by_name(dnsname, boolean, rrtype[], dnsname, timestamptz, timestamptz, timestamptz,
+	timestamptz, bigint, text);
+DROP FUNCTION rrsets_by_name_prefix(dnsname, rrtype[], dnsname, timestamptz, timestamptz, timestamptz,
+	timestamptz, bigint, text);
+DROP FUNCTION rrsets_by_rdata_name(dnsname, boolean, rrtype[], timestamptz, timestamptz, timestamptz,
+	timestamptz, bigint, text);
+DROP FUNCTION rrsets_by_rdata_name_prefix(dnsname, rrtype[], timestamptz, timestamptz, timestamptz,
+	timestamptz, bigint, text);
+DROP FUNCTION rrsets_by_address(inet, inet, timestamptz, timestamptz, timestamptz, timestamptz, bigint, text);
+DROP FUNCTION rrsets_by_rdata_octets(bytea, rrtype[], timestamptz, timestamptz, timestamptz, timestamptz,
+	bigint, text);
+-- A lookup's sensor filter: the sensor's number, or NULL for the sum over
+-- sensors.  A name that no sensor has is an error, not an empty answer (a
+-- misspelt sensor would read as "never seen").
+CREATE FUNCTION _sensor_filter(sensor text) RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	result integer;
+BEGIN
+	IF nullif(sensor, '') IS NULL THEN
+		RETURN NULL;
+	END IF;
+	SELECT s.id INTO result FROM pdns.sensors s WHERE s.name = sensor;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no sensor is named "%"', sensor
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'A lookup''s sensor filter names a sensor of pdns.sensors.';
+	END IF;
+	RETURN result;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION _sensor_filter(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION _sensor_filter(text) TO pdns_analyst;
+
+-- Access path: RRsets of one owner name, or of every name strictly below it
+-- (below = true, DNSDB's "*.example.com"), by index rrsets_name.
+CREATE FUNCTION rrsets_by_name(name dnsname, below boolean DEFAULT false,
+	types rrtype[] DEFAULT NULL, bailiwick dnsname DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(rrname::text, rrtype::integer::text, key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key
+		FROM pdns.rrsets r
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_name.sensor_id
+		                   LIMIT 1) ps ON true
+		WHERE (CASE WHEN below THEN r.rrname << name ELSE r.rrname = name END)
+		  -- the next page starts at the cursor's name: an index bound even
+		  -- in a plan made for any parameters (greatest ignores NULL)
+		  AND r.rrname >= greatest(name, pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
+		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
+		  AND (rrsets_by_name.bailiwick IS NULL OR r.bailiwick = rrsets_by_name.bailiwick)
+		  AND (rrsets_by_name.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (r.rrname, r.rrtype, r.key) >
+		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
+		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype,
+		        pdns._cursor_field(after_cursor, 3)::uuid))
+		ORDER BY r.rrname, r.rrtype, r.key
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
+	) s
+	ORDER BY rrname, rrtype, key
+	LIMIT max_results;
+END;
+
+-- Access path: RRsets whose owner starts with the given labels (DNSDB's
+-- right wildcard "www.example.*": any name of more labels that begins with
+-- them), by index rrsets_forward_name.
+CREATE FUNCTION rrsets_by_name_prefix(prefix dnsname,
+	types rrtype[] DEFAULT NULL, bailiwick dnsname DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(encode(fkey, 'hex'), key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key, pdns.forward_key(r.rrname) AS fkey
+		FROM pdns.rrsets r
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_name_prefix.sensor_id
+		                   LIMIT 1) ps ON true
+		-- the next page starts at the cursor's key (greatest ignores NULL)
+		WHERE pdns.forward_key(r.rrname) >= greatest(pdns.forward_key(prefix) || '\x00'::bytea,
+		                                             decode(pdns._cursor_field(after_cursor, 1), 'hex'))
+		  AND pdns.forward_key(r.rrname) < pdns.forward_key(prefix) || '\x01'::bytea
+		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
+		  AND (rrsets_by_name_prefix.bailiwick IS NULL OR r.bailiwick = rrsets_by_name_prefix.bailiwick)
+		  AND (rrsets_by_name_prefix.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (pdns.forward_key(r.rrname), r.key) >
+		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
+		        pdns._cursor_field(after_cursor, 2)::uuid))
+		ORDER BY pdns.forward_key(r.rrname), r.key
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
+	) s
+	ORDER BY fkey, key
+	LIMIT max_results;
+END;
+
+-- Access path: RRsets whose rdata holds a name (or, below = true, a name
+-- strictly below it), by index rdata_names.
+CREATE FUNCTION rrsets_by_rdata_name(name dnsname, below boolean DEFAULT false,
+	types rrtype[] DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(matched::text, rrtype::integer::text, key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key, n.name AS matched
+		FROM pdns.rdata_names n
+		JOIN pdns.rrsets r ON r.key = n.rrset_key
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_rdata_name.sensor_id
+		                   LIMIT 1) ps ON true
+		WHERE (CASE WHEN below THEN n.name << rrsets_by_rdata_name.name
+		            ELSE n.name = rrsets_by_rdata_name.name END)
+		  -- the next page starts at the cursor's name (greatest ignores NULL)
+		  AND n.name >= greatest(rrsets_by_rdata_name.name,
+		                         pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
+		  AND (types IS NULL OR n.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR n.rrtype <> ALL (pdns.dnssec_rrtypes()))
+		  AND (rrsets_by_rdata_name.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (n.name, n.rrtype, n.rrset_key) >
+		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
+		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype,
+		        pdns._cursor_field(after_cursor, 3)::uuid))
+		ORDER BY n.name, n.rrtype, n.rrset_key
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
+	) s
+	ORDER BY matched, rrtype, key
+	LIMIT max_results;
+END;
+
+-- Access path: RRsets whose rdata holds a name starting with the given
+-- labels (right wildcard), by index rdata_names_forward.
+CREATE FUNCTION rrsets_by_rdata_name_prefix(prefix dnsname,
+	types rrtype[] DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(encode(fkey, 'hex'), key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key, pdns.forward_key(n.name) AS fkey
+		FROM pdns.rdata_names n
+		JOIN pdns.rrsets r ON r.key = n.rrset_key
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_rdata_name_prefix.sensor_id
+		                   LIMIT 1) ps ON true
+		-- the next page starts at the cursor's key (greatest ignores NULL)
+		WHERE pdns.forward_key(n.name) >= greatest(pdns.forward_key(prefix) || '\x00'::bytea,
+		                                           decode(pdns._cursor_field(after_cursor, 1), 'hex'))
+		  AND pdns.forward_key(n.name) < pdns.forward_key(prefix) || '\x01'::bytea
+		  AND (types IS NULL OR n.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR n.rrtype <> ALL (pdns.dnssec_rrtypes()))
+		  AND (rrsets_by_rdata_name_prefix.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR (pdns.forward_key(n.name), n.rrset_key) >
+		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
+		        pdns._cursor_field(after_cursor, 2)::uuid))
+		ORDER BY pdns.forward_key(n.name), n.rrset_key
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
+	) s
+	ORDER BY fkey, key
+	LIMIT max_results;
+END;
+
+-- Access path: A and AAAA RRsets holding an address in [low, high], by
+-- index rdata_addresses_pkey, each RRset by rrsets_pkey.  A CIDR block is
+-- its first and last address.  In C (src/pg/lookup_address.c): the two
+-- index scans are all it does, and the executor and PL/pgSQL around them
+-- cost several times the rows of a small range.
+CREATE FUNCTION rrsets_by_address(low inet, high inet,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
+RETURNS SETOF lookup_row
+	AS 'MODULE_PATHNAME', 'pdns_rrsets_by_address' LANGUAGE C STABLE PARALLEL SAFE;
+
+-- Access path: RRsets with an rdata element equal to these wire octets,
+-- by index rdata_elements (a hash, then checked against the octets).
+CREATE FUNCTION rrsets_by_rdata_octets(octets bytea, types rrtype[] DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT rrname, rrtype, bailiwick, rdata, time_first, time_last, count, lossy,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(key::text)
+	FROM (
+		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key
+		FROM pdns.rdata_elements e
+		JOIN pdns.rrsets r ON r.key = e.rrset_key
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_rdata_octets.sensor_id
+		                   LIMIT 1) ps ON true
+		WHERE e.hash = pdns.element_hash(octets)
+		  AND pdns.contains_element(r.rdata, octets)
+		  AND (types IS NULL OR r.rrtype = ANY (types))
+		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
+		  AND (rrsets_by_rdata_octets.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
+		  AND (after_cursor IS NULL OR e.rrset_key > pdns._cursor_field(after_cursor, 1)::uuid)
+		ORDER BY e.rrset_key
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
+	) s
+	ORDER BY key
+	LIMIT max_results;
+END;
+
+CREATE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick text DEFAULT NULL,
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE plpgsql STABLE
+-- Each branch names its access path with a constant "below", and the
+-- paths' index bounds are comparisons with the parameters (the subdomain
+-- operators' support function makes a range of a parameter too), so one
+-- plan per branch serves every call of a session: planning the inlined
+-- path on each call cost more than the lookup.  That plan cannot know how
+-- many rows a range holds; without bitmap scans it reads the index in
+-- the order of the results and stops after a page, however big the range.
+SET plan_cache_mode = force_generic_plan
+SET enable_bitmapscan = off
+AS $$
+DECLARE
+	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
+	                                time_last_after, window_after, window_before, strict);
+	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
+	bw pdns.dnsname := nullif(bailiwick, '')::pdns.dnsname;
+	w record := pdns._wildcard(owner);
+	sensor_id integer := pdns._sensor_filter(sensor);
+BEGIN
+	IF w.kind = 'below' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(w.name, true, types, bw,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
+	ELSIF w.kind = 'prefix' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name_prefix(w.name, types, bw,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
+	ELSE
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(w.name, false, types, bw,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION lookup_rrset IS
+	'DNSDB rrset lookup: name (with *.x or x.* wildcards), rrtype, bailiwick, time fences';
+
+CREATE FUNCTION lookup_rdata_name(value text, rrtype text DEFAULT 'ANY',
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE plpgsql STABLE
+-- Each branch names its access path with a constant "below", and the
+-- paths' index bounds are comparisons with the parameters (the subdomain
+-- operators' support function makes a range of a parameter too), so one
+-- plan per branch serves every call of a session: planning the inlined
+-- path on each call cost more than the lookup.  That plan cannot know how
+-- many rows a range holds; without bitmap scans it reads the index in
+-- the order of the results and stops after a page, however big the range.
+SET plan_cache_mode = force_generic_plan
+SET enable_bitmapscan = off
+AS $$
+DECLARE
+	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
+	                                time_last_after, window_after, window_before, strict);
+	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
+	w record := pdns._wildcard(value);
+	sensor_id integer := pdns._sensor_filter(sensor);
+BEGIN
+	IF w.kind = 'below' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(w.name, true, types,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
+	ELSIF w.kind = 'prefix' THEN
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name_prefix(w.name, types,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
+	ELSE
+		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(w.name, false, types,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION lookup_rdata_name IS
+	'DNSDB rdata name lookup: RRsets whose rdata holds a name (with *.x or x.* wildcards)';
+
+-- An address, a CIDR block ("192.0.2.0/24"), or a range ("192.0.2.10-192.0.2.99").
+CREATE FUNCTION lookup_rdata_ip(value text,
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+	AS 'MODULE_PATHNAME', 'pdns_lookup_rdata_ip' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION lookup_rdata_ip IS
+	'DNSDB rdata IP lookup: an address, a CIDR block or an address range';
+
+-- Raw rdata as hex (the wire octets of one rdata element).
+CREATE FUNCTION lookup_rdata_raw(hex text, rrtype text DEFAULT 'ANY',
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF lookup_row
+LANGUAGE plpgsql STABLE
+-- every call is planned with its own values, so the access path's
+-- conditions fold into index quals
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
+	                                time_last_after, window_after, window_before, strict);
+	sensor_id integer := pdns._sensor_filter(sensor);
+BEGIN
+	RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_octets(decode(hex, 'hex'), pdns.rrtype_filter(rrtype),
+		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);
+END
+$$;
+COMMENT ON FUNCTION lookup_rdata_raw IS 'DNSDB rdata raw lookup: one rdata element as hex wire octets';
+
+-- A lookup result split by sensor: when and how often each sensor saw the
+-- RRset (the sensors' counts sum to the result's own, unless the result
+-- was itself one sensor's).
+CREATE FUNCTION per_sensor(result lookup_row)
+RETURNS TABLE (sensor text, time_first timestamptz, time_last timestamptz, count bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT n.name, s.time_first, s.time_last, s.count
+	FROM pdns.rrsets r
+	JOIN pdns.rrset_sensors s ON s.rrset_key = r.key
+	JOIN pdns.sensors n ON n.id = s.sensor_id
+	WHERE r.rrname = result.rrname AND r.rrtype = result.rrtype
+	  AND r.bailiwick IS NOT DISTINCT FROM result.bailiwick
+	  AND r.lossy = result.lossy AND pdns.rdata(r.rdata) = result.rdata
+	ORDER BY n.name;
+END;
+COMMENT ON FUNCTION per_sensor(lookup_row) IS
+	'a lookup result split by sensor: first seen, last seen and count per sensor';
 
 
 -- The per-client rows made before 0.8 are queued as a run of sketches:

@@ -134,6 +134,7 @@ emit(const pdl_fields *f, log_out *out, log_error *err)
 	if (!parse_time_usec(f->time.ptr, f->time.len, &r->time_first, &reason))
 		return log_fail(err, "bad time \"%.*s\": %s", (int) (f->time.len > 40 ? 40 : f->time.len), f->time.ptr, reason);
 	r->time_last = r->time_first;
+	r->one_rr = true;			/* the lines of one response follow each other */
 	if (f->count.len > 0)
 	{
 		if (!parse_uint(f->count.ptr, f->count.len, INT64_MAX, &n) || n == 0)

@@ -12,7 +12,9 @@
  *	 l answer length, t TTL, n count
  *
  * The default is "SMcsCQTAtn".  A time (H or S), Q, T and A are required.
- * Each line is the aggregate of an RR since it was last printed: its time
+ * Each line is one RR (its record is marked one_rr: ingestion joins the
+ * consecutive lines of one response into one RRset) and the aggregate of
+ * that RR since it was last printed: its time
  * is the last sighting and n the sightings in that window (passivedns does
  * not log the window's first sighting, so first = last = the line's time).
  */

@@ -55,6 +55,7 @@ log_out_reset(log_out *out, size_t len)
 	out->nstrs = 0;
 	out->text_len = 0;
 	out->oom = false;
+	out->owner_field = NULL;
 	if (need > out->text_cap)
 	{
 		char	   *t = realloc(out->text, need);

@@ -40,7 +40,11 @@ typedef struct log_record
 	log_str		bailiwick;		/* empty: unknown */
 	uint16_t	rrtype;
 	uint16_t	rcode;			/* non-zero: a negative answer */
-	bool		lossy;			/* rdata rebuilt with placeholder fields */
+	bool		lossy;			/* rdata rebuilt with placeholder fields, or
+								 * a set that may lack some of its RRs */
+	bool		one_rr;			/* one RR of a response whose other RRs are
+								 * on other lines (Suricata eve v1) */
+	uint64_t	response;		/* with one_rr: which response (0: unknown) */
 	size_t		n_rdata;		/* 0: negative answer (NXDOMAIN, NODATA) */
 	const log_str *rdata;		/* presentation format, one per RR */
 	size_t		first_rdata;	/* (index into the output while building) */
@@ -59,6 +63,8 @@ typedef struct log_out
 	log_str    *strs;			/* rdata of all records, in order */
 	size_t		nstrs;
 	size_t		strs_cap;
+	const char *owner_field;	/* the format's name for the owner field, for
+								 * reasons (NULL: "owner name") */
 	char	   *text;			/* texts the parser built */
 	size_t		text_len;
 	size_t		text_cap;

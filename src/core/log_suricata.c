@@ -17,7 +17,12 @@
  *	   the CNAMEs form a chain from the query name in their order, and
  *	   every other type belongs to the end of that chain;
  *	 - dns.rdata/soa/srv/sshfp on the event itself (v1, one event per RR).
- * Entries of one owner and type form one RRset.  Rdata: A, AAAA, CNAME,
+ * Entries of one owner and type form one RRset.  A v1 event's record is
+ * marked one_rr, with its response's identity (flow_id, dns.id and
+ * dns.tx_id): ingestion joins consecutive records of one response into
+ * one RRset, as it does for the lines of the line formats.  A v1 event
+ * with none of the three cannot be told from another response's: its
+ * record is flagged lossy (the set may lack RRs, or hold another's).  Rdata: A, AAAA, CNAME,
  * NS, PTR as logged; SOA, SRV and SSHFP from their objects (exact); MX is
  * logged without its preference (rebuilt as preference 0, lossy); TXT is
  * logged one entry per string, so an RRset of several TXT strings cannot
@@ -369,6 +374,35 @@ rcode_of(const json_node *v, uint16_t *rcode)
 	return dns_rcode_from_text(s.ptr, s.len, rcode);
 }
 
+/*
+ * A v1 event's response: FNV-1a over the source texts of flow_id, dns.id
+ * and dns.tx_id (0 when the event has none of them).
+ */
+static uint64_t
+response_of(const json_doc *doc, const json_node *root, const json_node *dns)
+{
+	const json_node *parts[3] = {json_get(doc, root, "flow_id"), json_get(doc, dns, "id"),
+	json_get(doc, dns, "tx_id")};
+	uint64_t	h = UINT64_C(14695981039346656037);
+	bool		any = false;
+
+	for (int i = 0; i < 3; i++)
+	{
+		const json_node *v = parts[i];
+
+		if (v == NULL || (v->type != JSON_NUMBER && v->type != JSON_STRING))
+		{
+			h = (h ^ 0xff) * UINT64_C(1099511628211);
+			continue;
+		}
+		any = true;
+		for (size_t k = 0; k < v->len; k++)
+			h = (h ^ (unsigned char) v->str[k]) * UINT64_C(1099511628211);
+		h = (h ^ 0xfe) * UINT64_C(1099511628211);
+	}
+	return any ? (h == 0 ? 1 : h) : 0;
+}
+
 static uint64_t
 port_of(const json_doc *doc, const json_node *root, const char *key)
 {
@@ -398,6 +432,8 @@ parse_event(suri_ctx *c, const json_node *root)
 				rcode;
 	size_t		i,
 				j;
+	bool		v1 = false;		/* one event per RR */
+	uint64_t	response = 0;
 	const json_node *src = json_get(doc, root, "src_ip"),
 			   *dst = json_get(doc, root, "dest_ip");
 
@@ -473,6 +509,8 @@ parse_event(suri_ctx *c, const json_node *root)
 	{
 		if (!detailed_entry(c, dns))
 			return false;
+		v1 = true;
+		response = response_of(doc, root, dns);
 	}
 
 #define NEW_RECORD(r) \
@@ -482,6 +520,9 @@ parse_event(suri_ctx *c, const json_node *root)
 		(r)->time_first = (r)->time_last = time; \
 		(r)->client = client; \
 		(r)->server = server; \
+		(r)->one_rr = v1; \
+		(r)->response = response; \
+		(r)->lossy = v1 && response == 0; \
 	} while (0)
 
 	/* (a v1 event of an RR whose rdata is not logged still has its ttl) */
@@ -530,7 +571,7 @@ parse_event(suri_ctx *c, const json_node *root)
 		NEW_RECORD(r);
 		r->owner = c->rrs[i].owner;
 		r->rrtype = c->rrs[i].type;
-		r->lossy = c->rrs[i].type == RR_MX;
+		r->lossy |= c->rrs[i].type == RR_MX;
 		for (j = i; j < c->nrr; j++)
 			if (c->rrs[j].type == c->rrs[i].type && same_owner(c->rrs[j].owner, c->rrs[i].owner) &&
 				!log_out_rdata(c->out, c->rrs[j].rdata.ptr, c->rrs[j].rdata.len))

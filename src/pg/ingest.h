@@ -37,6 +37,10 @@ typedef struct ingest_obs
 	size_t		bailiwick_len;
 	const struct varlena *rdata;	/* an rrset; NULL for a negative answer */
 	bool		lossy;			/* the source dropped part of the rdata */
+	bool		one_rr;			/* one RR of a response logged RR by RR:
+								 * joined with the next ones of the same
+								 * response (as the line formats' lines) */
+	uint64		response;		/* with one_rr: which response (0: unknown) */
 	uint16		rcode;
 	int64		count;
 	const inet *client;			/* clear client address, or NULL */
@@ -145,10 +149,16 @@ extern void ingest_zeek_statement_end(Oid target);
  */
 struct json_doc;
 struct log_out;
+struct fields;
 extern struct json_doc *ingest_json_scratch(void);
 extern struct log_out *ingest_log_scratch(void);
 extern void ingest_log_records(const struct log_out *out, const char *line, size_t len);
+/* (a row whose fields came as columns: a reject keeps them joined by tabs) */
+extern void ingest_log_records_of_fields(const struct log_out *out, const struct fields *f);
 extern void ingest_log_reject(const char *line, size_t len, const char *reason);
+/* Reject a row: its line, or when f is not NULL its fields joined by tabs. */
+extern void ingest_reject_raw(const char *sensor, const char *line, size_t len,
+							  const struct fields *f, const char *reason);
 extern void ingest_adapters_define_settings(void);
 
 /* Are raw lines Latin-1 carriers of exact octets (pdns.line_encoding)? */

@@ -367,9 +367,6 @@ ingest_begin_row(const char *target)
 	}
 	pdns_batch.target = target;
 	pdns_batch.row_counted = false;
-	/* the formats that log one RR a line (docs/ingest.md, "Whole RRsets") */
-	pdns_batch.group_lines = strcmp(target, "native-text") == 0 || strcmp(target, "native-csv") == 0 ||
-		strcmp(target, "native-columns") == 0 || strcmp(target, "passivedns") == 0;
 	ingest_row_redaction_begin();
 }
 
@@ -619,8 +616,9 @@ add_now(const ingest_obs *o)
 /* ---- consecutive lines of one response: one RRset ---- */
 
 /*
- * Line formats log one RR a line; the lines of one response follow each
- * other and agree on everything but the rdata.  The batch holds such a
+ * Line formats log one RR a line, and Suricata's eve v1 one RR an event
+ * (one_rr, with the response's identity); the lines of one response follow
+ * each other and agree on everything but the rdata.  The batch holds such a
  * run of lines (a group) and adds it as one RRset when a line that does not
  * belong comes, or the statement (or the batch) ends.  A line whose rdata
  * is in the group already starts a new group: an RRset has no duplicate.
@@ -638,7 +636,7 @@ group_takes(const ingest_obs *o)
 
 	if (!g->active || g->obs.time != o->time || g->obs.time_last != o->time_last ||
 		g->obs.sensor_id != o->sensor_id || g->obs.rrtype != o->rrtype ||
-		g->obs.lossy != o->lossy || g->obs.count != o->count ||
+		g->obs.lossy != o->lossy || g->obs.count != o->count || g->obs.response != o->response ||
 		!same_bytes_or_null(g->obs.rrname, g->obs.rrname_len, o->rrname, o->rrname_len) ||
 		!same_bytes_or_null(g->obs.bailiwick, g->obs.bailiwick_len, o->bailiwick, o->bailiwick_len) ||
 		(g->obs.client == NULL) != (o->client == NULL) ||
@@ -735,7 +733,8 @@ ingest_add(const ingest_obs *o)
 		pdns_batch.lines++;
 		pdns_batch.row_counted = true;
 	}
-	if (pdns_batch.group_lines && o->rdata != NULL && !o->client_only)
+	/* records that are one RR of a response (docs/ingest.md, "Whole RRsets") */
+	if (o->one_rr && o->rdata != NULL && !o->client_only)
 	{
 		if (group_takes(o))
 			group_append(o->rdata);

@@ -247,7 +247,6 @@ typedef struct batch_state
 	period_index clients_by_period;
 	long		keys;			/* distinct keys in the five tables */
 	int64		lines;			/* rows (lines, messages) that added observations */
-	bool		group_lines;	/* the target's format logs one RR a line */
 	line_group	group;
 	bool		row_counted;	/* the current row is counted in lines */
 	SubTransactionId subid;		/* the (sub)transaction the batch belongs to */

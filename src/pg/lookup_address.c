@@ -10,7 +10,9 @@
  * index scans; the executor around that join, the PL/pgSQL around it and
  * the window count of the truncated flag cost several times the rows of a
  * small range (bench/README.md).  lookup_rdata_ip() reads DNSDB's forms of
- * an address argument and calls the same scan.
+ * an address argument and calls the same scan.  Given a sensor, each RRset
+ * found is also looked up in rrset_sensors_pkey: the row is that sensor's
+ * (its first, last and count), and RRsets it never saw are passed over.
  */
 #include "lookup.h"
 
@@ -27,6 +29,7 @@
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
 #include "storage/predicate.h"
+#include "parser/parse_func.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -62,6 +65,22 @@ enum
 	RRSET_TIME_LAST, RRSET_COUNT, RRSET_LOSSY, N_RRSET_COLUMNS
 };
 
+/* The columns of rrset_sensors that replace the RRset's own, by name. */
+static const char *const sensor_columns[] = {"time_first", "time_last", "count"};
+
+enum
+{
+	SENSOR_TIME_FIRST, SENSOR_TIME_LAST, SENSOR_COUNT, N_SENSOR_COLUMNS
+};
+
+/* One sensor's own first, last and count of an RRset. */
+typedef struct sensor_sums
+{
+	Datum		first;
+	Datum		last;
+	Datum		count;
+} sensor_sums;
+
 /* What a page of the lookup asks for. */
 typedef struct address_query
 {
@@ -73,6 +92,8 @@ typedef struct address_query
 	bool		after;			/* the page starts after this row: */
 	inet	   *after_address;
 	Datum		after_key;		/* uuid */
+	bool		by_sensor;		/* one sensor's answer: */
+	int32		sensor_id;
 } address_query;
 
 /* A relation of the extension's schema (that of the calling function). */
@@ -131,22 +152,24 @@ after_cursor_row(const address_query *q, Datum address, Datum key)
 	return c > 0;
 }
 
-/* The attribute numbers of rrset_columns in the rrsets table. */
+/* The attribute numbers of the named columns of a table. */
 static void
-rrset_attnums(TupleDesc desc, AttrNumber *attnums)
+column_attnums(Relation rel, const char *const *names, int n, AttrNumber *attnums)
 {
-	for (int c = 0; c < N_RRSET_COLUMNS; c++)
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int c = 0; c < n; c++)
 	{
 		attnums[c] = InvalidAttrNumber;
 		for (int i = 0; i < desc->natts; i++)
 		{
 			Form_pg_attribute att = TupleDescAttr(desc, i);
 
-			if (!att->attisdropped && strcmp(NameStr(att->attname), rrset_columns[c]) == 0)
+			if (!att->attisdropped && strcmp(NameStr(att->attname), names[c]) == 0)
 				attnums[c] = att->attnum;
 		}
 		if (attnums[c] == InvalidAttrNumber)
-			elog(ERROR, "pdns.rrsets has no column \"%s\"", rrset_columns[c]);
+			elog(ERROR, "%s has no column \"%s\"", RelationGetRelationName(rel), names[c]);
 	}
 }
 
@@ -205,10 +228,13 @@ format_uuid(const pg_uuid_t *key, char *buf)
 	return p - buf;
 }
 
-/* The lookup_row of an RRset found at address (all but truncated). */
+/*
+ * The lookup_row of an RRset found at address (all but truncated), with a
+ * sensor's own first, last and count when sums is not NULL.
+ */
 static void
 make_row(TupleTableSlot *rrset, const AttrNumber *attnums, Datum address,
-		 Datum *values, bool *nulls)
+		 const sensor_sums *sums, Datum *values, bool *nulls)
 {
 	Datum		v[N_RRSET_COLUMNS];
 	bool		n[N_RRSET_COLUMNS];
@@ -237,6 +263,12 @@ make_row(TupleTableSlot *rrset, const AttrNumber *attnums, Datum address,
 	nulls[ROW_COUNT] = n[RRSET_COUNT];
 	values[ROW_LOSSY] = v[RRSET_LOSSY];
 	nulls[ROW_LOSSY] = n[RRSET_LOSSY];
+	if (sums != NULL)
+	{
+		values[ROW_TIME_FIRST] = sums->first;
+		values[ROW_TIME_LAST] = sums->last;
+		values[ROW_COUNT] = sums->count;
+	}
 
 	/* the cursor: the address as host() prints it, and the RRset's key */
 	fields[0] = host;
@@ -271,6 +303,28 @@ next_address(IndexScanDesc scan, TupleTableSlot *heap_slot, Buffer *vm_buffer, S
 			return true;
 	}
 	return false;
+}
+
+/*
+ * The sensor's own sums of the RRset key, read by rrset_sensors_pkey into
+ * sums; false when the sensor never saw it (or not in this snapshot).
+ */
+static bool
+sensor_saw(IndexScanDesc scan, TupleTableSlot *slot, const AttrNumber *attnums,
+		   Datum key, int32 sensor_id, sensor_sums *sums)
+{
+	ScanKeyData keys[2];
+	bool		isnull;
+
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_UUID_EQ, key);
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(sensor_id));
+	index_rescan(scan, keys, 2, NULL, 0);
+	if (!index_getnext_slot(scan, ForwardScanDirection, slot))
+		return false;
+	sums->first = slot_getattr(slot, attnums[SENSOR_TIME_FIRST], &isnull);
+	sums->last = slot_getattr(slot, attnums[SENSOR_TIME_LAST], &isnull);
+	sums->count = slot_getattr(slot, attnums[SENSOR_COUNT], &isnull);
+	return true;
 }
 
 /*
@@ -317,10 +371,16 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 	Relation	addresses_index = index_open(store_relation(namespace, "rdata_addresses_pkey"),
 											 AccessShareLock);
 	Relation	rrsets_index = index_open(store_relation(namespace, "rrsets_pkey"), AccessShareLock);
+	Relation	sensors = NULL;
+	Relation	sensors_index = NULL;
 	Snapshot	snapshot = GetActiveSnapshot();
 	TupleTableSlot *address_slot = table_slot_create(addresses, NULL);
 	TupleTableSlot *rrset_slot = table_slot_create(rrsets, NULL);
+	TupleTableSlot *sensor_slot = NULL;
+	IndexScanDesc sensor_scan = NULL;
 	AttrNumber	attnums[N_RRSET_COLUMNS];
+	AttrNumber	sensor_attnums[N_SENSOR_COLUMNS];
+	sensor_sums sums;
 	ScanKeyData range[2];
 	ScanKeyData by_key;
 	IndexScanDesc address_scan;
@@ -335,7 +395,15 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 												  ALLOCSET_SMALL_SIZES);
 	MemoryContext old;
 
-	rrset_attnums(RelationGetDescr(rrsets), attnums);
+	column_attnums(rrsets, rrset_columns, N_RRSET_COLUMNS, attnums);
+	if (q->by_sensor)
+	{
+		sensors = open_readable_table(store_relation(namespace, "rrset_sensors"));
+		sensors_index = index_open(store_relation(namespace, "rrset_sensors_pkey"), AccessShareLock);
+		sensor_slot = table_slot_create(sensors, NULL);
+		sensor_scan = index_beginscan(sensors, sensors_index, snapshot, 2, 0);
+		column_attnums(sensors, sensor_columns, N_SENSOR_COLUMNS, sensor_attnums);
+	}
 	/* the next page starts at the cursor's address: an index bound */
 	if (q->after && inet_compare(InetPGetDatum(q->after_address), InetPGetDatum(start)) > 0)
 		start = q->after_address;
@@ -366,8 +434,18 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 		index_rescan(rrset_scan, &by_key, 1, NULL, 0);
 		if (!index_getnext_slot(rrset_scan, ForwardScanDirection, rrset_slot))
 			continue;			/* not visible to this snapshot */
-		first = slot_getattr(rrset_slot, attnums[RRSET_TIME_FIRST], &isnull);
-		last = slot_getattr(rrset_slot, attnums[RRSET_TIME_LAST], &isnull);
+		if (q->by_sensor)
+		{
+			if (!sensor_saw(sensor_scan, sensor_slot, sensor_attnums, key, q->sensor_id, &sums))
+				continue;
+			first = sums.first;
+			last = sums.last;
+		}
+		else
+		{
+			first = slot_getattr(rrset_slot, attnums[RRSET_TIME_FIRST], &isnull);
+			last = slot_getattr(rrset_slot, attnums[RRSET_TIME_LAST], &isnull);
+		}
 		if (!lookup_fenced(&q->fences, DatumGetTimestampTz(first), DatumGetTimestampTz(last)))
 			continue;
 		if (q->limited && found == q->max_results)
@@ -376,7 +454,7 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 			break;
 		}
 		old = MemoryContextSwitchTo(row_cxt);
-		make_row(rrset_slot, attnums, address, values, nulls);
+		make_row(rrset_slot, attnums, address, q->by_sensor ? &sums : NULL, values, nulls);
 		values[ROW_TRUNCATED] = BoolGetDatum(false);
 		nulls[ROW_TRUNCATED] = false;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -387,6 +465,13 @@ scan_addresses(FunctionCallInfo fcinfo, const address_query *q)
 
 	if (BufferIsValid(vm_buffer))
 		ReleaseBuffer(vm_buffer);
+	if (q->by_sensor)
+	{
+		index_endscan(sensor_scan);
+		ExecDropSingleTupleTableSlot(sensor_slot);
+		index_close(sensors_index, NoLock);
+		table_close(sensors, NoLock);
+	}
 	index_endscan(rrset_scan);
 	index_endscan(address_scan);
 	ExecDropSingleTupleTableSlot(rrset_slot);
@@ -428,6 +513,33 @@ read_page_arguments(FunctionCallInfo fcinfo, int first, address_query *q)
 	}
 }
 
+/*
+ * A sensor name as _sensor_filter() reads it (the SQL lookups' own check,
+ * so that every lookup answers an unknown sensor alike): true and its
+ * number, or false for none.
+ */
+static bool
+sensor_filter(Oid namespace, Datum name, int32 *sensor_id)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Oid			fn = LookupFuncName(list_make2(makeString(get_namespace_name(namespace)),
+											   makeString("_sensor_filter")),
+									1, argtypes, false);
+	LOCAL_FCINFO(call, 1);
+	FmgrInfo	flinfo;
+	Datum		id;
+
+	fmgr_info(fn, &flinfo);
+	InitFunctionCallInfoData(*call, &flinfo, 1, InvalidOid, NULL, NULL);
+	call->args[0].value = name;
+	call->args[0].isnull = false;
+	id = FunctionCallInvoke(call);
+	if (call->isnull)
+		return false;
+	*sensor_id = DatumGetInt32(id);
+	return true;
+}
+
 /* An empty result of a set-returning call. */
 static Datum
 no_rows(FunctionCallInfo fcinfo)
@@ -439,7 +551,7 @@ no_rows(FunctionCallInfo fcinfo)
 /*
  * rrsets_by_address(low inet, high inet, first_before, first_after,
  *					 last_before, last_after timestamptz,
- *					 max_results bigint, after_cursor text)
+ *					 max_results bigint, after_cursor text, sensor_id integer)
  *	 RETURNS SETOF lookup_row
  */
 Datum
@@ -457,6 +569,8 @@ pdns_rrsets_by_address(PG_FUNCTION_ARGS)
 		q.fences.at[i] = q.fences.present[i] ? PG_GETARG_TIMESTAMPTZ(2 + i) : 0;
 	}
 	read_page_arguments(fcinfo, 6, &q);
+	q.by_sensor = !PG_ARGISNULL(8);
+	q.sensor_id = q.by_sensor ? PG_GETARG_INT32(8) : 0;
 	scan_addresses(fcinfo, &q);
 	return (Datum) 0;
 }
@@ -535,7 +649,7 @@ read_address_argument(text *value, address_query *q)
  * lookup_rdata_ip(value text, time_first_before, time_first_after,
  *				   time_last_before, time_last_after, window_after,
  *				   window_before text, strict boolean, max_results bigint,
- *				   after_cursor text)
+ *				   after_cursor text, sensor text)
  *	 RETURNS SETOF lookup_row
  */
 Datum
@@ -548,6 +662,10 @@ pdns_lookup_rdata_ip(PG_FUNCTION_ARGS)
 		return no_rows(fcinfo);
 	read_address_argument(PG_GETARG_TEXT_PP(0), &q);
 	read_page_arguments(fcinfo, 8, &q);
+	q.by_sensor = false;
+	if (!PG_ARGISNULL(10))
+		q.by_sensor = sensor_filter(get_func_namespace(fcinfo->flinfo->fn_oid),
+									PG_GETARG_DATUM(10), &q.sensor_id);
 	scan_addresses(fcinfo, &q);
 	return (Datum) 0;
 }

@@ -98,6 +98,19 @@ CREATE INDEX rrsets_name ON rrsets (rrname, rrtype, key);
 -- Right wildcards: "www.example.*" is a prefix of the forward key.
 CREATE INDEX rrsets_forward_name ON rrsets (forward_key(rrname), key);
 
+-- The all-time aggregate per sensor: when and how often each sensor saw
+-- each RRset (the rows of one RRset sum to its count in rrsets).  Lookups
+-- read it for a sensor's own answer, per_sensor() for the breakdown.
+CREATE TABLE rrset_sensors (
+	rrset_key uuid NOT NULL,
+	sensor_id integer NOT NULL,
+	time_first timestamptz NOT NULL,
+	time_last timestamptz NOT NULL,
+	count bigint NOT NULL,
+	PRIMARY KEY (rrset_key, sensor_id)
+) WITH (fillfactor = 70);	-- room for count updates to stay HOT
+COMMENT ON TABLE rrset_sensors IS 'all-time aggregate per sensor: first, last and count of each RRset by sensor';
+
 -- Rdata indexes: derived once per new RRset, keyed by what is inside it.
 CREATE TABLE rdata_addresses (
 	address inet NOT NULL,
@@ -133,6 +146,7 @@ BEGIN
 	DELETE FROM pdns.rdata_addresses d USING gone g WHERE d.rrset_key = g.key;
 	DELETE FROM pdns.rdata_names d USING gone g WHERE d.rrset_key = g.key;
 	DELETE FROM pdns.rdata_elements d USING gone g WHERE d.rrset_key = g.key;
+	DELETE FROM pdns.rrset_sensors d USING gone g WHERE d.rrset_key = g.key;
 	RETURN NULL;
 END
 $$;
@@ -148,6 +162,7 @@ BEGIN
 	DELETE FROM pdns.rdata_addresses;
 	DELETE FROM pdns.rdata_names;
 	DELETE FROM pdns.rdata_elements;
+	DELETE FROM pdns.rrset_sensors;
 	RETURN NULL;
 END
 $$;
@@ -250,5 +265,6 @@ SELECT pg_catalog.pg_extension_config_dump('rrsets', '');
 SELECT pg_catalog.pg_extension_config_dump('rdata_addresses', '');
 SELECT pg_catalog.pg_extension_config_dump('rdata_names', '');
 SELECT pg_catalog.pg_extension_config_dump('rdata_elements', '');
+SELECT pg_catalog.pg_extension_config_dump('rrset_sensors', '');
 SELECT pg_catalog.pg_extension_config_dump('rejects', '');
 SELECT pg_catalog.pg_extension_config_dump('rejects_id_seq', '');

@@ -12,6 +12,15 @@
 --    (wildcards, ANY/ANY-DNSSEC, fences given as absolute or relative times)
 --    on top of those paths.
 --
+-- Each answer is summed over sensors by default; given a sensor, it is
+-- that sensor's own (its first, last and count, from rrset_sensors, and
+-- only the RRsets it saw); per_sensor() splits a result by sensor.  The
+-- sensor's row is a LATERAL subquery with LIMIT 1 (the key is unique):
+-- never pulled up into a join that a plan for any parameters could make a
+-- hash join over the whole table, it is one probe of rrset_sensors_pkey
+-- per RRset the index range yields (reading nothing when there is no
+-- sensor: a NULL key ends the probe before the index is read).
+--
 -- Every path returns at most max_results rows in a stable order, with
 -- `truncated` telling whether more matched, and a `cursor` per row to pass
 -- as after_cursor for the rows that follow it (keyset pagination: rows
@@ -51,6 +60,29 @@ AS $$
 	   AND (last_after IS NULL OR last >= last_after)
 $$;
 
+-- A lookup's sensor filter: the sensor's number, or NULL for the sum over
+-- sensors.  A name that no sensor has is an error, not an empty answer (a
+-- misspelt sensor would read as "never seen").
+CREATE FUNCTION _sensor_filter(sensor text) RETURNS integer
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	result integer;
+BEGIN
+	IF nullif(sensor, '') IS NULL THEN
+		RETURN NULL;
+	END IF;
+	SELECT s.id INTO result FROM pdns.sensors s WHERE s.name = sensor;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no sensor is named "%"', sensor
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'A lookup''s sensor filter names a sensor of pdns.sensors.';
+	END IF;
+	RETURN result;
+END
+$$;
+
 -- The DNSSEC types, as DNSDB counts them: what ANY-DNSSEC asks for and
 -- ANY leaves out.
 CREATE FUNCTION dnssec_rrtypes() RETURNS rrtype[]
@@ -64,7 +96,8 @@ CREATE FUNCTION rrsets_by_name(name dnsname, below boolean DEFAULT false,
 	types rrtype[] DEFAULT NULL, bailiwick dnsname DEFAULT NULL,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -73,8 +106,14 @@ BEGIN ATOMIC
 	       pdns._cursor(rrname::text, rrtype::integer::text, key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.lossy, r.key
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key
 		FROM pdns.rrsets r
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_name.sensor_id
+		                   LIMIT 1) ps ON true
 		WHERE (CASE WHEN below THEN r.rrname << name ELSE r.rrname = name END)
 		  -- the next page starts at the cursor's name: an index bound even
 		  -- in a plan made for any parameters (greatest ignores NULL)
@@ -82,7 +121,9 @@ BEGIN ATOMIC
 		  AND (types IS NULL OR r.rrtype = ANY (types))
 		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND (rrsets_by_name.bailiwick IS NULL OR r.bailiwick = rrsets_by_name.bailiwick)
-		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (rrsets_by_name.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (r.rrname, r.rrtype, r.key) >
 		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
 		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype,
@@ -101,7 +142,8 @@ CREATE FUNCTION rrsets_by_name_prefix(prefix dnsname,
 	types rrtype[] DEFAULT NULL, bailiwick dnsname DEFAULT NULL,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -110,8 +152,14 @@ BEGIN ATOMIC
 	       pdns._cursor(encode(fkey, 'hex'), key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.lossy, r.key, pdns.forward_key(r.rrname) AS fkey
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key, pdns.forward_key(r.rrname) AS fkey
 		FROM pdns.rrsets r
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_name_prefix.sensor_id
+		                   LIMIT 1) ps ON true
 		-- the next page starts at the cursor's key (greatest ignores NULL)
 		WHERE pdns.forward_key(r.rrname) >= greatest(pdns.forward_key(prefix) || '\x00'::bytea,
 		                                             decode(pdns._cursor_field(after_cursor, 1), 'hex'))
@@ -119,7 +167,9 @@ BEGIN ATOMIC
 		  AND (types IS NULL OR r.rrtype = ANY (types))
 		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
 		  AND (rrsets_by_name_prefix.bailiwick IS NULL OR r.bailiwick = rrsets_by_name_prefix.bailiwick)
-		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (rrsets_by_name_prefix.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (pdns.forward_key(r.rrname), r.key) >
 		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
 		        pdns._cursor_field(after_cursor, 2)::uuid))
@@ -136,7 +186,8 @@ CREATE FUNCTION rrsets_by_rdata_name(name dnsname, below boolean DEFAULT false,
 	types rrtype[] DEFAULT NULL,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -145,9 +196,15 @@ BEGIN ATOMIC
 	       pdns._cursor(matched::text, rrtype::integer::text, key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.lossy, r.key, n.name AS matched
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key, n.name AS matched
 		FROM pdns.rdata_names n
 		JOIN pdns.rrsets r ON r.key = n.rrset_key
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_rdata_name.sensor_id
+		                   LIMIT 1) ps ON true
 		WHERE (CASE WHEN below THEN n.name << rrsets_by_rdata_name.name
 		            ELSE n.name = rrsets_by_rdata_name.name END)
 		  -- the next page starts at the cursor's name (greatest ignores NULL)
@@ -155,7 +212,9 @@ BEGIN ATOMIC
 		                         pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
 		  AND (types IS NULL OR n.rrtype = ANY (types))
 		  AND (types IS NOT NULL OR n.rrtype <> ALL (pdns.dnssec_rrtypes()))
-		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (rrsets_by_rdata_name.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (n.name, n.rrtype, n.rrset_key) >
 		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
 		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype,
@@ -173,7 +232,8 @@ CREATE FUNCTION rrsets_by_rdata_name_prefix(prefix dnsname,
 	types rrtype[] DEFAULT NULL,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -182,16 +242,24 @@ BEGIN ATOMIC
 	       pdns._cursor(encode(fkey, 'hex'), key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.lossy, r.key, pdns.forward_key(n.name) AS fkey
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key, pdns.forward_key(n.name) AS fkey
 		FROM pdns.rdata_names n
 		JOIN pdns.rrsets r ON r.key = n.rrset_key
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_rdata_name_prefix.sensor_id
+		                   LIMIT 1) ps ON true
 		-- the next page starts at the cursor's key (greatest ignores NULL)
 		WHERE pdns.forward_key(n.name) >= greatest(pdns.forward_key(prefix) || '\x00'::bytea,
 		                                           decode(pdns._cursor_field(after_cursor, 1), 'hex'))
 		  AND pdns.forward_key(n.name) < pdns.forward_key(prefix) || '\x01'::bytea
 		  AND (types IS NULL OR n.rrtype = ANY (types))
 		  AND (types IS NOT NULL OR n.rrtype <> ALL (pdns.dnssec_rrtypes()))
-		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (rrsets_by_rdata_name_prefix.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR (pdns.forward_key(n.name), n.rrset_key) >
 		       (decode(pdns._cursor_field(after_cursor, 1), 'hex'),
 		        pdns._cursor_field(after_cursor, 2)::uuid))
@@ -210,7 +278,8 @@ END;
 CREATE FUNCTION rrsets_by_address(low inet, high inet,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
 RETURNS SETOF lookup_row
 	AS 'MODULE_PATHNAME', 'pdns_rrsets_by_address' LANGUAGE C STABLE PARALLEL SAFE;
 
@@ -219,7 +288,8 @@ RETURNS SETOF lookup_row
 CREATE FUNCTION rrsets_by_rdata_octets(octets bytea, types rrtype[] DEFAULT NULL,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -228,14 +298,22 @@ BEGIN ATOMIC
 	       pdns._cursor(key::text)
 	FROM (
 		SELECT r.rrname, r.rrtype, r.bailiwick, pdns.rdata(r.rdata) AS rdata,
-		       r.time_first, r.time_last, r.count, r.lossy, r.key
+		       coalesce(ps.time_first, r.time_first) AS time_first,
+		       coalesce(ps.time_last, r.time_last) AS time_last, coalesce(ps.count, r.count) AS count,
+		       r.lossy, r.key
 		FROM pdns.rdata_elements e
 		JOIN pdns.rrsets r ON r.key = e.rrset_key
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key
+		                     AND x.sensor_id = rrsets_by_rdata_octets.sensor_id
+		                   LIMIT 1) ps ON true
 		WHERE e.hash = pdns.element_hash(octets)
 		  AND pdns.contains_element(r.rdata, octets)
 		  AND (types IS NULL OR r.rrtype = ANY (types))
 		  AND (types IS NOT NULL OR r.rrtype <> ALL (pdns.dnssec_rrtypes()))
-		  AND pdns._fenced(r.time_first, r.time_last, first_before, first_after, last_before, last_after)
+		  AND (rrsets_by_rdata_octets.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		  AND pdns._fenced(coalesce(ps.time_first, r.time_first), coalesce(ps.time_last, r.time_last),
+		                  first_before, first_after, last_before, last_after)
 		  AND (after_cursor IS NULL OR e.rrset_key > pdns._cursor_field(after_cursor, 1)::uuid)
 		ORDER BY e.rrset_key
 		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
@@ -302,7 +380,8 @@ CREATE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick te
 	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
 	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
 	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE plpgsql STABLE
 -- Each branch names its access path with a constant "below", and the
@@ -321,16 +400,20 @@ DECLARE
 	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
 	bw pdns.dnsname := nullif(bailiwick, '')::pdns.dnsname;
 	w record := pdns._wildcard(owner);
+	sensor_id integer := pdns._sensor_filter(sensor);
 BEGIN
 	IF w.kind = 'below' THEN
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(w.name, true, types, bw,
-			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
 	ELSIF w.kind = 'prefix' THEN
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_name_prefix(w.name, types, bw,
-			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
 	ELSE
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(w.name, false, types, bw,
-			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
 	END IF;
 END
 $$;
@@ -341,7 +424,8 @@ CREATE FUNCTION lookup_rdata_name(value text, rrtype text DEFAULT 'ANY',
 	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
 	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
 	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE plpgsql STABLE
 -- Each branch names its access path with a constant "below", and the
@@ -359,16 +443,20 @@ DECLARE
 	                                time_last_after, window_after, window_before, strict);
 	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
 	w record := pdns._wildcard(value);
+	sensor_id integer := pdns._sensor_filter(sensor);
 BEGIN
 	IF w.kind = 'below' THEN
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(w.name, true, types,
-			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
 	ELSIF w.kind = 'prefix' THEN
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name_prefix(w.name, types,
-			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
 	ELSE
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(w.name, false, types,
-			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor,
+			sensor_id);
 	END IF;
 END
 $$;
@@ -380,7 +468,8 @@ CREATE FUNCTION lookup_rdata_ip(value text,
 	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
 	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
 	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 	AS 'MODULE_PATHNAME', 'pdns_lookup_rdata_ip' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION lookup_rdata_ip IS
@@ -391,7 +480,8 @@ CREATE FUNCTION lookup_rdata_raw(hex text, rrtype text DEFAULT 'ANY',
 	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
 	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
 	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
-	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL)
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
 RETURNS SETOF lookup_row
 LANGUAGE plpgsql STABLE
 -- every call is planned with its own values, so the access path's
@@ -401,9 +491,10 @@ AS $$
 DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
 	                                time_last_after, window_after, window_before, strict);
+	sensor_id integer := pdns._sensor_filter(sensor);
 BEGIN
 	RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_octets(decode(hex, 'hex'), pdns.rrtype_filter(rrtype),
-		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor);
+		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);
 END
 $$;
 COMMENT ON FUNCTION lookup_rdata_raw IS 'DNSDB rdata raw lookup: one rdata element as hex wire octets';
@@ -427,6 +518,25 @@ AS $$
 $$;
 COMMENT ON FUNCTION summarize(lookup_row[]) IS
 	'DNSDB summarize over a lookup: SELECT (pdns.summarize(array(SELECT pdns.lookup_rrset(...)))).*';
+
+-- A lookup result split by sensor: when and how often each sensor saw the
+-- RRset (the sensors' counts sum to the result's own, unless the result
+-- was itself one sensor's).
+CREATE FUNCTION per_sensor(result lookup_row)
+RETURNS TABLE (sensor text, time_first timestamptz, time_last timestamptz, count bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT n.name, s.time_first, s.time_last, s.count
+	FROM pdns.rrsets r
+	JOIN pdns.rrset_sensors s ON s.rrset_key = r.key
+	JOIN pdns.sensors n ON n.id = s.sensor_id
+	WHERE r.rrname = result.rrname AND r.rrtype = result.rrtype
+	  AND r.bailiwick IS NOT DISTINCT FROM result.bailiwick
+	  AND r.lossy = result.lossy AND pdns.rdata(r.rdata) = result.rdata
+	ORDER BY n.name;
+END;
+COMMENT ON FUNCTION per_sensor(lookup_row) IS
+	'a lookup result split by sensor: first seen, last seen and count per sensor';
 
 -- ---------------------------------------------------------------------
 -- COF (draft-dulaunoy-dnsop-passive-dns-cof) export: one JSON object per

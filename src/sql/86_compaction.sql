@@ -5,10 +5,10 @@
 -- to maintain, to the pending tables below: one run per batch, numbered
 -- from run_ids and listed in runs.  Sensors append side by side; nobody
 -- waits for anybody.  Compaction then merges committed runs into the
--- tiers (rrsets with its rdata indexes, observations, negative answers,
--- distinct-client counts, and the client log when it is on) with sorted
--- bulk upserts (the log: appends), and deletes the runs in the
--- same transaction: a run is merged exactly once.
+-- tiers (rrsets with its rdata indexes and per-sensor sums, observations,
+-- negative answers, distinct-client counts, and the client log when it is
+-- on) with sorted bulk upserts (the log: appends), and deletes the runs in
+-- the same transaction: a run is merged exactly once.
 --
 -- Compaction runs in the extension's background workers when pdns is in
 -- shared_preload_libraries (settings pdns.compaction_*), by CALL
@@ -318,6 +318,16 @@ BEGIN
 	SELECT taken + coalesce(sum(d.rows), 0) INTO taken FROM delta d;
 
 	PERFORM pdns._compact_put('observations', obs_parts, periods, '{rrset_key, period, sensor_id}');
+	-- the all-time aggregate per sensor, from the same per-period sums
+	INSERT INTO pdns.rrset_sensors AS s (rrset_key, sensor_id, time_first, time_last, count)
+	SELECT o.rrset_key, o.sensor_id, min(o.time_first), max(o.time_last), pdns._count_sum(o.count)
+	FROM pg_temp._compact_observations o
+	GROUP BY o.rrset_key, o.sensor_id
+	ORDER BY o.rrset_key, o.sensor_id
+	ON CONFLICT (rrset_key, sensor_id) DO UPDATE SET
+		time_first = least(s.time_first, excluded.time_first),
+		time_last = greatest(s.time_last, excluded.time_last),
+		count = pdns._count_add(s.count, excluded.count);
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
 	PERFORM pdns._compact_put('client_counts', count_parts, periods, '{rrname, rrtype, period, sensor_id}');

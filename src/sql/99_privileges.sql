@@ -19,4 +19,5 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION _cursor(text[]), _cursor_field(text, integer),
 	_fenced(timestamptz, timestamptz, timestamptz, timestamptz, timestamptz, timestamptz),
-	_wildcard(text), _window_fences(text, text, text, text, text, text, boolean) TO pdns_analyst;
+	_wildcard(text), _window_fences(text, text, text, text, text, text, boolean),
+	_sensor_filter(text) TO pdns_analyst;

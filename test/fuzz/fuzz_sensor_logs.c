@@ -1,12 +1,14 @@
 /*
  * fuzz_sensor_logs.c
- *		libFuzzer harness for the sensor log parsers (passivedns in two field
- *		sets, Zeek with header state carried across inputs, Suricata, COF):
+ *		libFuzzer harness for the sensor log parsers (the native layout as
+ *		text and CSV, passivedns in two field sets, Zeek with header state
+ *		carried across inputs, Suricata, COF):
  *		bounds (ASan), all-or-nothing output, and well-formed records --
  *		windows in order, counts from 1, negatives without rdata, every slice
  *		inside the input or the output's own buffer.
  */
 #include "log_cof.h"
+#include "log_native.h"
 #include "log_passivedns.h"
 #include "log_suricata.h"
 #include "log_zeek.h"
@@ -20,6 +22,8 @@ static json_doc doc;
 static log_out out;
 static zeek_state zeek;
 static bool ready = false;
+static char *scratch = NULL;	/* the native parser's split fields */
+static size_t scratch_len = 0;
 
 static void
 check_str(log_str s, const uint8_t *data, size_t size)
@@ -33,6 +37,8 @@ check_str(log_str s, const uint8_t *data, size_t size)
 	if (s.ptr >= out.text && s.ptr + s.len <= out.text + out.text_len)
 		return;
 	if (doc.arena && s.ptr >= doc.arena && s.ptr + s.len <= doc.arena + doc.arena_cap)
+		return;
+	if (scratch && s.ptr >= scratch && s.ptr + s.len <= scratch + scratch_len)
 		return;
 	if (s.len == 1 && s.ptr[0] == '.')
 		return;						/* the root, a literal */
@@ -91,5 +97,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(zeek_parse_line(&zeek, &doc, s, size, &out, &err), data, size);
 	check(suricata_parse_line(&doc, s, size, &out, &err), data, size);
 	check(cof_parse_line(&doc, s, size, &out, &err), data, size);
+
+	/* the native layout: one record, one RR a line, at most one rdata */
+	scratch_len = size + 1 + FIELDS_MAX;
+	if ((scratch = malloc(scratch_len)) == NULL)
+		abort();
+	for (int csv = 0; csv <= 1; csv++)
+	{
+		bool		ok = native_parse_line(s, size, csv, scratch, &out, &err);
+
+		check(ok, data, size);
+		if (ok && (out.n != 1 || !out.records[0].one_rr || out.records[0].n_rdata > 1 ||
+				   out.records[0].count > NATIVE_COUNT_MAX))
+			abort();
+	}
+	free(scratch);
+	scratch = NULL;
 	return 0;
 }

@@ -244,6 +244,7 @@ sub check_store
 		'0', "$what: every committed run compacted");
 	store_is_model($node, 'pdns', $model,
 		"$what: the store holds every committed batch exactly once, nothing else");
+	sensors_sum_up($node, 'pdns', "$what: the sensors of each RRset sum to its all-time aggregate");
 	my $pattern = join('|', @doomed);
 	is( $node->safe_psql(
 			'pdns', qq{

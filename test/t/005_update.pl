@@ -205,12 +205,15 @@ for my $from (@released)
 	$node->safe_psql($db, 'CALL pdns.compact()');
 	store_is_model($node, $db, $model, "$from: the update kept every row");
 	is_deeply(answers($db), $before, "$from: the lookups answer as before the update");
+	# (rrset_sensors, made by the update to 0.8 from the history)
+	sensors_sum_up($node, $db, "$from: the sensors of each RRset sum to its all-time aggregate");
 
 	my $batch = make_batch(tag => "$db-after", lines => 3000, seed => ++$seed, dir => $dir,
 		zone => 'update.example', names => 2000);
 	$node->safe_psql($db, copy_command($batch->{file}));
 	model_add($model, $batch);
 	store_is_model($node, $db, $model, "$from: a batch after the update lands in the store");
+	sensors_sum_up($node, $db, "$from: a batch later, the sensors still sum up");
 }
 
 done_testing();

@@ -23,7 +23,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-our @EXPORT = qw(pdns_cluster pdns_node make_batch model_new model_add model_state
+our @EXPORT = qw(pdns_cluster pdns_node make_batch model_new model_add model_state sensors_sum_up
   store_state store_is_model copy_command pdns_api_binary $PSEUDONYMIZATION_KEY);
 
 # The Crypto-PAn sample key (public: tests only).
@@ -340,6 +340,23 @@ sub store_is_model
 		diag("$tier, only in the model: $_") for grep { defined } @only_model[ 0 .. 4 ];
 	}
 	return $ok;
+}
+
+# Each RRset's rows in rrset_sensors sum to its all-time aggregate: count,
+# first and last.
+sub sensors_sum_up
+{
+	my ($node, $db, $name) = @_;
+	local $Test::Builder::Level = $Test::Builder::Level + 1;
+	return is(
+		$node->safe_psql(
+			$db, q{
+SELECT count(*) FROM pdns.rrsets r
+LEFT JOIN (SELECT rrset_key, sum(count) AS count, min(time_first) AS first, max(time_last) AS last
+           FROM pdns.rrset_sensors GROUP BY rrset_key) s ON s.rrset_key = r.key
+WHERE s.count IS DISTINCT FROM r.count OR s.first IS DISTINCT FROM r.time_first
+   OR s.last IS DISTINCT FROM r.time_last}),
+		'0', $name);
 }
 
 1;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /*
- * "owner TYPE[ lossy][ rcode=N] xCOUNT @FIRST[-LAST]: rdata | rdata; ..."
+ * "owner TYPE[ lossy][ one-rr][ rcode=N] xCOUNT @FIRST[-LAST]: rdata | rdata; ..."
  * with times in whole seconds.
  */
 static const char *
@@ -31,8 +31,9 @@ log_dump(const log_out *out)
 		char		type[RRTYPE_TEXT_MAX];
 
 		rrtype_to_text(r->rrtype, type);
-		o += snprintf(buf + o, sizeof(buf) - o, "%s%.*s %s%s", i ? "; " : "",
-					  (int) r->owner.len, r->owner.ptr, type, r->lossy ? " lossy" : "");
+		o += snprintf(buf + o, sizeof(buf) - o, "%s%.*s %s%s%s", i ? "; " : "",
+					  (int) r->owner.len, r->owner.ptr, type, r->lossy ? " lossy" : "",
+					  r->one_rr ? " one-rr" : "");
 		if (r->rcode)
 			o += snprintf(buf + o, sizeof(buf) - o, " rcode=%u", r->rcode);
 		o += snprintf(buf + o, sizeof(buf) - o, " x%lld @%lld", (long long) r->count,

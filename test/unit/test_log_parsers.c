@@ -7,6 +7,7 @@
 #include "log_cof.h"
 #include "log_dump.h"
 #include "log_passivedns.h"
+#include "log_native.h"
 #include "log_suricata.h"
 #include "log_zeek.h"
 #include "unit.h"
@@ -46,6 +47,14 @@ suri(const char *line)
 }
 
 static const char *
+native(const char *line, bool csv)
+{
+	static char scratch[4096 + 1 + FIELDS_MAX];
+
+	return render(native_parse_line(line, strlen(line), csv, scratch, &out, &err));
+}
+
+static const char *
 cof(const char *line)
 {
 	return render(cof_parse_line(&doc, line, strlen(line), &out, &err));
@@ -58,26 +67,26 @@ test_passivedns(void)
 
 	CHECK(passivedns_config_parse(PASSIVEDNS_DEFAULT_FIELDS, NULL, &cfg, &err));
 	CHECK_STR(pdl(&cfg, "1322849924.408856||10.1.1.1||8.8.8.8||IN||upload.youtube.com.||A||74.125.43.117||46587||5"),
-			  "upload.youtube.com. A x5 @1322849924 c=10.1.1.1 s=8.8.8.8: 74.125.43.117");
+			  "upload.youtube.com. A one-rr x5 @1322849924 c=10.1.1.1 s=8.8.8.8: 74.125.43.117");
 	CHECK_STR(pdl(&cfg, "#timestamp||dns-client ||dns-server||RR class||Query||Query Type||Answer||TTL||Count"), "");
 	/* lossy types rebuilt with placeholders */
 	CHECK_STR(pdl(&cfg, "1322849924.5||10.1.1.1||8.8.8.8||IN||example.com.||MX||mx.example.com.||60||2"),
-			  "example.com. MX lossy x2 @1322849924 c=10.1.1.1 s=8.8.8.8: 0 mx.example.com.");
+			  "example.com. MX lossy one-rr x2 @1322849924 c=10.1.1.1 s=8.8.8.8: 0 mx.example.com.");
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||_x._tcp.example.com.||SRV||t.example.com.||60||1"),
-			  "_x._tcp.example.com. SRV lossy x1 @1322849924 c=10.1.1.1 s=8.8.8.8: 0 0 0 t.example.com.");
+			  "_x._tcp.example.com. SRV lossy one-rr x1 @1322849924 c=10.1.1.1 s=8.8.8.8: 0 0 0 t.example.com.");
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||example.com.||SOA||ns.example.com.||60||1"),
-			  "example.com. SOA lossy x1 @1322849924 c=10.1.1.1 s=8.8.8.8: ns.example.com. . 0 0 0 0 0");
+			  "example.com. SOA lossy one-rr x1 @1322849924 c=10.1.1.1 s=8.8.8.8: ns.example.com. . 0 0 0 0 0");
 	/* the delimiter inside TXT data */
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||t.example.||TXT||\"a||b \\\"q\\\"\"||60||3"),
-			  "t.example. TXT lossy x3 @1322849924 c=10.1.1.1 s=8.8.8.8: \"a||b \\\"q\\\"\"");
+			  "t.example. TXT lossy one-rr x3 @1322849924 c=10.1.1.1 s=8.8.8.8: \"a||b \\\"q\\\"\"");
 	/* passivedns's NXDOMAIN records */
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||nx.example.||A||NXDOMAIN||0||1"),
-			  "nx.example. A rcode=3 x1 @1322849924 c=10.1.1.1 s=8.8.8.8:");
+			  "nx.example. A one-rr rcode=3 x1 @1322849924 c=10.1.1.1 s=8.8.8.8:");
 	/* ... whose count is the times seen, as on other records */
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||nx.example.||A||NXDOMAIN||0||7"),
-			  "nx.example. A rcode=3 x7 @1322849924 c=10.1.1.1 s=8.8.8.8:");
+			  "nx.example. A one-rr rcode=3 x7 @1322849924 c=10.1.1.1 s=8.8.8.8:");
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||nx.example.||A||UNKNOWN-ERROR-11||0||1"),
-			  "nx.example. A rcode=11 x1 @1322849924 c=10.1.1.1 s=8.8.8.8:");
+			  "nx.example. A one-rr rcode=11 x1 @1322849924 c=10.1.1.1 s=8.8.8.8:");
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||CH||version.bind.||TXT||\"x\"||0||1"),
 			  "ERR class CH is not stored (only IN)");
 	CHECK_STR(pdl(&cfg, "1322849924||10.1.1.1||8.8.8.8||IN||a.example.||A||1.2.3.4||60||0"),
@@ -91,7 +100,7 @@ test_passivedns(void)
 	/* another field set and delimiter */
 	CHECK(passivedns_config_parse("HQTAn", "\t", &cfg, &err));
 	CHECK_STR(pdl(&cfg, "2011-12-02 16:18:44.408856\twww.example.\tCNAME\tx.example.\t4"),
-			  "www.example. CNAME x4 @1322842724: x.example.");
+			  "www.example. CNAME one-rr x4 @1322842724: x.example.");
 	CHECK(!passivedns_config_parse("SQTAx", NULL, &cfg, &err));
 	CHECK_STR(err.reason, "unknown passivedns field letter 'x'");
 	CHECK(!passivedns_config_parse("cQTA", NULL, &cfg, &err));
@@ -102,7 +111,7 @@ test_passivedns(void)
 	CHECK_STR(pdl(&cfg, "{\"timestamp_s\":1322849924,\"timestamp_ms\":408856,\"client\":\"10.1.1.1\","
 				  "\"server\":\"8.8.8.8\",\"class\":\"IN\",\"query\":\"www.adobe.com.\",\"type\":\"A\","
 				  "\"answer\":\"193.104.215.61\",\"ttl\":43200,\"count\":8}"),
-			  "www.adobe.com. A x8 @1322849924 c=10.1.1.1 s=8.8.8.8: 193.104.215.61");
+			  "www.adobe.com. A one-rr x8 @1322849924 c=10.1.1.1 s=8.8.8.8: 193.104.215.61");
 	CHECK_STR(pdl(&cfg, "{\"timestamp_s\":1322849924,\"query\":\"a.\"}"), "ERR no query or type");
 	CHECK_STR(pdl(&cfg, "{\"timestamp_s\":1322849924,"), "ERR bad JSON at byte 26: expected a string key");
 }
@@ -211,6 +220,45 @@ test_zeek(void)
 }
 
 static void
+test_native(void)
+{
+	/* one RR a line; the caller checks names, rdata and addresses */
+	CHECK_STR(native("1700000000\ts1\t192.0.2.1\t198.51.100.53\twww.example.com\tA\tIN\t300\t192.0.2.80"
+					 "\texample.com\t2\tNOERROR", false),
+			  "www.example.com A one-rr x2 @1700000000 c=192.0.2.1 s=198.51.100.53 sensor=s1 "
+			  "bw=example.com: 192.0.2.80");
+	CHECK(out.owner_field != NULL && strcmp(out.owner_field, "rrname") == 0);
+	/* nine fields are enough; \N and empty fields are unknown */
+	CHECK_STR(native("1700000000.5\t\\N\t\t\tb.example\tTXT\t\t\t\"a b\"", false),
+			  "b.example TXT one-rr x1 @1700000000: \"a b\"");
+	CHECK_STR(native("1700000000,s2,,,c.example,AAAA,IN,60,2001:db8::1,,,", true),
+			  "c.example AAAA one-rr x1 @1700000000 sensor=s2: 2001:db8::1");
+	/* negative answers: an rcode, or no rdata; their rdata is ignored */
+	CHECK_STR(native("1700000000\ts\t\t\tnx.example\tA\t\t\t192.0.2.1\t\t3\tNXDOMAIN", false),
+			  "nx.example A one-rr rcode=3 x3 @1700000000 sensor=s:");
+	CHECK_STR(native("1700000000\ts\t\t\tnd.example\tMX\t\t\t", false),
+			  "nd.example MX one-rr x1 @1700000000 sensor=s:");
+	/* bad fields, with the reasons ingestion keeps */
+	CHECK_STR(native("1700000000\ts\t\t\tx.example\tA\t\t", false), "ERR expected 9 to 12 fields, found 8");
+	CHECK_STR(native("yesterday\ts\t\t\tx.example\tA\t\t\t192.0.2.1", false),
+			  "ERR bad time \"yesterday\": not a time");
+	CHECK_STR(native("1700000000\ts\t\t\t\tA\t\t\t192.0.2.1", false), "ERR the rrname is empty");
+	CHECK_STR(native("1700000000\ts\t\t\tx.example\tNOPE\t\t\t192.0.2.1", false), "ERR unknown rrtype \"NOPE\"");
+	CHECK_STR(native("1700000000\ts\t\t\tx.example\t\t\t\t192.0.2.1", false), "ERR the rrtype is empty");
+	CHECK_STR(native("1700000000\ts\t\t\tx.example\tA\tCH\t\t192.0.2.1", false),
+			  "ERR class CH is not stored (only IN)");
+	CHECK_STR(native("1700000000\ts\t\t\tx.example\tA\t\t-1\t192.0.2.1", false), "ERR bad ttl \"-1\"");
+	CHECK_STR(native("1700000000\ts\t\t\tx.example\tA\t\t\t192.0.2.1\t\t0", false),
+			  "ERR bad count \"0\" (a whole number from 1)");
+	CHECK_STR(native("1700000000\ts\t\t\tx.example\tA\t\t\t192.0.2.1\t\t1000000001", false),
+			  "ERR count 1000000001 is out of range (1 to 1000000000 a line)");
+	CHECK_STR(native("1700000000\ts\t\t\tx.example\tA\t\t\t192.0.2.1\t\t\tMAYBE", false),
+			  "ERR bad rcode \"MAYBE\"");
+	CHECK_STR(native("1700000000\ts\\q", false), "ERR expected 9 to 12 fields, found 2");
+	CHECK_STR(native("1700000000,\"s", true), "ERR malformed line: a quoted field is not closed");
+}
+
+static void
 test_suricata(void)
 {
 	/* v3 response with detailed answers: SOA and SRV objects, TXT strings */
@@ -241,7 +289,44 @@ test_suricata(void)
 	CHECK_STR(suri("{\"timestamp\":\"2017-01-01T00:00:00.000000+0100\",\"event_type\":\"dns\",\"dns\":"
 				   "{\"type\":\"answer\",\"id\":1,\"rrname\":\"twitter.com\",\"rrtype\":\"A\",\"ttl\":8,"
 				   "\"rdata\":\"199.16.156.6\"}}"),
-			  "twitter.com A x1 @1483225200: 199.16.156.6");
+			  "twitter.com A one-rr x1 @1483225200: 199.16.156.6");
+	/*
+	 * v1 responses are told apart by flow_id, dns.id and dns.tx_id: the
+	 * same three, the same response; none of them, a set that cannot be
+	 * rebuilt for sure (lossy)
+	 */
+	{
+		const char *v1a = "{\"timestamp\":\"2017-01-01T00:00:00Z\",\"flow_id\":77,\"event_type\":\"dns\","
+			"\"dns\":{\"type\":\"answer\",\"id\":9,\"tx_id\":0,\"rrname\":\"v1.example\",\"rrtype\":\"A\","
+			"\"ttl\":8,\"rdata\":\"192.0.2.1\"}}";
+		const char *v1b = "{\"timestamp\":\"2017-01-01T00:00:00Z\",\"flow_id\":77,\"event_type\":\"dns\","
+			"\"dns\":{\"type\":\"answer\",\"id\":9,\"tx_id\":0,\"rrname\":\"v1.example\",\"rrtype\":\"A\","
+			"\"ttl\":8,\"rdata\":\"192.0.2.2\"}}";
+		const char *v1c = "{\"timestamp\":\"2017-01-01T00:00:00Z\",\"flow_id\":77,\"event_type\":\"dns\","
+			"\"dns\":{\"type\":\"answer\",\"id\":10,\"tx_id\":1,\"rrname\":\"v1.example\",\"rrtype\":\"A\","
+			"\"ttl\":8,\"rdata\":\"192.0.2.3\"}}";
+		uint64_t	a,
+					b,
+					c;
+
+		CHECK_STR(suri(v1a), "v1.example A one-rr x1 @1483228800: 192.0.2.1");
+		a = out.records[0].response;
+		CHECK_STR(suri(v1b), "v1.example A one-rr x1 @1483228800: 192.0.2.2");
+		b = out.records[0].response;
+		CHECK_STR(suri(v1c), "v1.example A one-rr x1 @1483228800: 192.0.2.3");
+		c = out.records[0].response;
+		CHECK(a != 0 && a == b && c != 0 && c != a);
+		CHECK_STR(suri("{\"timestamp\":\"2017-01-01T00:00:00Z\",\"event_type\":\"dns\",\"dns\":"
+					   "{\"type\":\"answer\",\"rrname\":\"v1.example\",\"rrtype\":\"A\",\"ttl\":8,"
+					   "\"rdata\":\"192.0.2.4\"}}"),
+				  "v1.example A lossy one-rr x1 @1483228800: 192.0.2.4");
+		CHECK(out.records[0].response == 0);
+		/* a v1 MX stays lossy, with its response */
+		CHECK_STR(suri("{\"timestamp\":\"2017-01-01T00:00:00Z\",\"flow_id\":5,\"event_type\":\"dns\","
+					   "\"dns\":{\"type\":\"answer\",\"id\":3,\"rrname\":\"v1.example\",\"rrtype\":\"MX\","
+					   "\"ttl\":8,\"rdata\":\"mx.v1.example\"}}"),
+				  "v1.example MX lossy one-rr x1 @1483228800: 0 mx.v1.example");
+	}
 	CHECK_STR(suri("{\"timestamp\":\"2017-01-01T00:00:00Z\",\"event_type\":\"dns\",\"dns\":"
 				   "{\"type\":\"answer\",\"rrname\":\"nx.example\",\"rrtype\":\"AAAA\",\"rcode\":\"NXDOMAIN\"}}"),
 			  "nx.example AAAA rcode=3 x1 @1483228800:");
@@ -292,6 +377,7 @@ main(void)
 	log_out_init(&out);
 	test_passivedns();
 	test_zeek();
+	test_native();
 	test_suricata();
 	test_cof();
 	json_free(&doc);

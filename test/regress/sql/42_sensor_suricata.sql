@@ -37,3 +37,19 @@ SELECT rrname, rrtype, rcode, count FROM negative_observations ORDER BY rrname;
 -- The client is the side that is not port 53, whatever the event's direction.
 SELECT count(*) AS client_rows, count(DISTINCT client) AS clients FROM client_observations;
 SELECT reason, convert_from(raw, 'UTF8') AS raw FROM rejects ORDER BY id;
+
+-- Eve v1 logs one event per RR: consecutive events of one response (the
+-- same flow_id, dns.id and tx_id, time, client, name and type) are one
+-- RRset, as the lines of the line formats are; another response's events
+-- are not joined to it.  Events with none of the three cannot be told
+-- from another response's: joined the same way, but flagged lossy (the set
+-- may be partial, or mixed).
+COPY suricata_in FROM STDIN WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02', ENCODING 'LATIN1');
+{"timestamp":"2023-11-15T08:00:00.000000+0000","flow_id":100,"event_type":"dns","src_ip":"10.0.0.53","src_port":53,"dest_ip":"10.0.0.7","dest_port":5000,"dns":{"type":"answer","id":1,"tx_id":0,"rrname":"www.v1.example.com","rrtype":"CNAME","ttl":60,"rdata":"v1.example.com"}}
+{"timestamp":"2023-11-15T08:00:00.000000+0000","flow_id":100,"event_type":"dns","src_ip":"10.0.0.53","src_port":53,"dest_ip":"10.0.0.7","dest_port":5000,"dns":{"type":"answer","id":1,"tx_id":0,"rrname":"v1.example.com","rrtype":"A","ttl":60,"rdata":"192.0.2.11"}}
+{"timestamp":"2023-11-15T08:00:00.000000+0000","flow_id":100,"event_type":"dns","src_ip":"10.0.0.53","src_port":53,"dest_ip":"10.0.0.7","dest_port":5000,"dns":{"type":"answer","id":1,"tx_id":0,"rrname":"v1.example.com","rrtype":"A","ttl":60,"rdata":"192.0.2.12"}}
+{"timestamp":"2023-11-15T08:00:00.000000+0000","flow_id":100,"event_type":"dns","src_ip":"10.0.0.53","src_port":53,"dest_ip":"10.0.0.7","dest_port":5000,"dns":{"type":"answer","id":2,"tx_id":1,"rrname":"v1.example.com","rrtype":"A","ttl":60,"rdata":"192.0.2.13"}}
+{"timestamp":"2023-11-15T08:00:01.000000+0000","event_type":"dns","src_ip":"10.0.0.53","src_port":53,"dest_ip":"10.0.0.7","dest_port":5001,"dns":{"type":"answer","rrname":"noid.v1.example.com","rrtype":"A","ttl":60,"rdata":"192.0.2.21"}}
+{"timestamp":"2023-11-15T08:00:01.000000+0000","event_type":"dns","src_ip":"10.0.0.53","src_port":53,"dest_ip":"10.0.0.7","dest_port":5001,"dns":{"type":"answer","rrname":"noid.v1.example.com","rrtype":"A","ttl":60,"rdata":"192.0.2.22"}}
+\.
+SELECT * FROM stored WHERE rrname <<= 'v1.example.com';

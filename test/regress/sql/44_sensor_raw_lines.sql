@@ -23,7 +23,8 @@ TRUNCATE rrsets, rdata_addresses, rdata_names, rdata_elements, observations,
 \copy cof_in from program 'echo eyJ0aW1lX2ZpcnN0IjoxNzAwMDAwMDAwLCJ0aW1lX2xhc3QiOjE3MDAwMDAwMDAsInJydHlwZSI6IlRYVCIsInJybmFtZSI6InNhbWUuZXhhbXBsZSIsInJkYXRhIjoiXCJhXFxcXGJcXDAwOVxcXCJ8fFxcMjMzXCIifQo= | base64 -d' with (format csv, delimiter E'\x01', quote E'\x02', encoding 'LATIN1')
 
 -- Four sightings of one string, exact (passivedns's TXT is flagged lossy:
--- it logs only the first string of an RR).
+-- it logs only the first string of an RR; so is the Suricata v1 event,
+-- which carries no flow or transaction id to tell its response by).
 SELECT rrname, rdata(rdata), lossy, count FROM rrsets ORDER BY lossy;
 SELECT bool_and((rdata(rdata))[1] = E'"a\\\\b\\009\\"||\\233"') AS exact_octets FROM rrsets;
 -- The reject keeps the line's raw octets, 0xFF 0xFE included -- but for its
