@@ -569,7 +569,8 @@ pdns_rrsets_by_address(PG_FUNCTION_ARGS)
 		q.fences.at[i] = q.fences.present[i] ? PG_GETARG_TIMESTAMPTZ(2 + i) : 0;
 	}
 	read_page_arguments(fcinfo, 6, &q);
-	q.by_sensor = !PG_ARGISNULL(8);
+	/* (the definitions before 0.8 have no sensor argument) */
+	q.by_sensor = PG_NARGS() > 8 && !PG_ARGISNULL(8);
 	q.sensor_id = q.by_sensor ? PG_GETARG_INT32(8) : 0;
 	scan_addresses(fcinfo, &q);
 	return (Datum) 0;
@@ -663,7 +664,7 @@ pdns_lookup_rdata_ip(PG_FUNCTION_ARGS)
 	read_address_argument(PG_GETARG_TEXT_PP(0), &q);
 	read_page_arguments(fcinfo, 8, &q);
 	q.by_sensor = false;
-	if (!PG_ARGISNULL(10))
+	if (PG_NARGS() > 10 && !PG_ARGISNULL(10))
 		q.by_sensor = sensor_filter(get_func_namespace(fcinfo->flinfo->fn_oid),
 									PG_GETARG_DATUM(10), &q.sensor_id);
 	scan_addresses(fcinfo, &q);

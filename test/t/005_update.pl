@@ -107,10 +107,14 @@ WITH m AS (
 SELECT string_agg(format(E'== %s\n%s\ncomment %s', object, definition, comment), E'\n' ORDER BY object COLLATE "C")
 FROM described
 UNION ALL
-SELECT format('extension: schema %s relocatable %s tables dumped %s conditions %s; schema acl %s',
+-- (the tables dumped with their conditions, in name order: the order they
+-- were marked in means nothing to pg_dump)
+SELECT format('extension: schema %s relocatable %s tables dumped %s; schema acl %s',
               e.extnamespace::regnamespace, e.extrelocatable,
-              (SELECT array_agg(c::regclass::text ORDER BY n) FROM unnest(e.extconfig) WITH ORDINALITY u(c, n)),
-              e.extcondition, (SELECT nspacl FROM pg_namespace WHERE oid = e.extnamespace))
+              (SELECT array_agg(c::regclass::text || coalesce(' where ' || nullif(e.extcondition[n], ''), '')
+                                ORDER BY c::regclass::text COLLATE "C")
+               FROM unnest(e.extconfig) WITH ORDINALITY u(c, n)),
+              (SELECT nspacl FROM pg_namespace WHERE oid = e.extnamespace))
 FROM pg_extension e WHERE e.extname = 'pdns'
 };
 
