@@ -82,7 +82,8 @@ psql -X -q -d $day -c "VACUUM ANALYZE plain_obs"
 plain_bytes=$(psql -X -qAt -d $day -c "SELECT pg_total_relation_size('plain_obs')")
 
 # ingest STORE DB FILE: one COPY of FILE into pdns.ingest_text; records
-# its time, the time in pdns._merge_batch() (track_functions) and, with
+# its time, the time in pdns._compact_runs() (track_functions: the
+# statement compacts its own runs here, inline) and, with
 # pg_stat_statements, the time of each statement the merges ran.
 pss=$(psql -X -qAt -d postgres -c "SELECT count(*) FROM pg_settings WHERE name = 'pg_stat_statements.track'")
 ingest() {
@@ -97,12 +98,13 @@ ingest() {
 	# the COPY's backend reports its function statistics as it exits
 	for _i in 1 2 3 4 5 6 7 8 9 10; do
 		_m=$(psql -X -qAt -d "$2" -c "SELECT total_time / 1000, calls FROM pg_stat_user_functions
-			WHERE schemaname = 'pdns' AND funcname = '_merge_batch'")
+			WHERE schemaname = 'pdns' AND funcname = '_compact_runs'")
 		[ -n "$_m" ] && break
 		sleep 0.5
 	done
+	[ -n "$_m" ] || _m='0|0'		# (no compaction seen: all counted outside it)
 	_p=$(psql -X -qAt -d "$2" -c "SELECT coalesce(sum(total_time) / 1000, 0) FROM pg_stat_user_functions
-		WHERE schemaname = 'pdns' AND funcname = '_ensure_partitions'")
+		WHERE schemaname = 'pdns' AND funcname = '_partitions'")
 	psql -X -q -d $day -c "INSERT INTO ingest_split VALUES ('$1', $_s, $(echo "$_m" | cut -d'|' -f1),
 		$(echo "$_m" | cut -d'|' -f2), $_p)"
 	if [ "$pss" = 1 ]; then
