@@ -9,10 +9,14 @@ SET datestyle = 'ISO';
 \echo
 \echo '== 1. Two sensors'' observations, loaded with COPY (3 of the 603 lines are bad)'
 \set sample :top '/tools/sample/observations.tsv'
+-- (raw lines: some of these have fewer than the twelve fields, which
+-- pdns.native_in's plain COPY would refuse as a whole)
 \set copy_sample '\\copy pdns.ingest_text FROM ' :'sample' ' WITH (FORMAT csv, DELIMITER E''\\x01'', QUOTE E''\\x02'', ENCODING ''LATIN1'')'
 :copy_sample
 SELECT count(*) AS rrsets, sum(count) AS observations, (SELECT count(*) FROM rejects) AS rejected FROM rrsets;
 SELECT reason FROM rejects ORDER BY id;
+-- (no compaction worker here: the COPY compacted its own run before it returned)
+SELECT pending_runs, compactions_last_hour, lines_last_hour FROM ingest_status;
 
 \if :have_capture
 \echo
@@ -27,6 +31,9 @@ WHERE EXISTS (SELECT 1 FROM observations o JOIN sensors s ON s.id = o.sensor_id
 \echo
 \echo '== 3. What did www.example.com resolve to, and when? (DNSDB rrset lookup)'
 SELECT rrname, rrtype, rdata, time_first, time_last, count FROM lookup_rrset('www.example.com');
+\echo '   ... and as each sensor saw it (per-sensor answers)'
+SELECT l.rdata, p.sensor, p.time_first, p.time_last, p.count
+FROM lookup_rrset('www.example.com') l, per_sensor(l) p;
 
 \echo
 \echo '== 4. Everything under google.com (a btree range scan; badexample-style names never match)'
