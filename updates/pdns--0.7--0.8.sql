@@ -1180,7 +1180,8 @@ DECLARE
 	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
 	bw pdns.dnsname := nullif(bailiwick, '')::pdns.dnsname;
 	w record := pdns._wildcard(owner);
-	sensor_id integer := pdns._sensor_filter(sensor);
+	-- (no call without a sensor: nothing but the store is read then)
+	sensor_id integer := CASE WHEN sensor <> '' THEN pdns._sensor_filter(sensor) END;
 BEGIN
 	IF w.kind = 'below' THEN
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_name(w.name, true, types, bw,
@@ -1223,7 +1224,8 @@ DECLARE
 	                                time_last_after, window_after, window_before, strict);
 	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
 	w record := pdns._wildcard(value);
-	sensor_id integer := pdns._sensor_filter(sensor);
+	-- (no call without a sensor: nothing but the store is read then)
+	sensor_id integer := CASE WHEN sensor <> '' THEN pdns._sensor_filter(sensor) END;
 BEGIN
 	IF w.kind = 'below' THEN
 		RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_name(w.name, true, types,
@@ -1271,7 +1273,8 @@ AS $$
 DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
 	                                time_last_after, window_after, window_before, strict);
-	sensor_id integer := pdns._sensor_filter(sensor);
+	-- (no call without a sensor: nothing but the store is read then)
+	sensor_id integer := CASE WHEN sensor <> '' THEN pdns._sensor_filter(sensor) END;
 BEGIN
 	RETURN QUERY SELECT * FROM pdns.rrsets_by_rdata_octets(decode(hex, 'hex'), pdns.rrtype_filter(rrtype),
 		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);

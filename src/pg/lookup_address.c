@@ -664,7 +664,7 @@ pdns_lookup_rdata_ip(PG_FUNCTION_ARGS)
 	read_address_argument(PG_GETARG_TEXT_PP(0), &q);
 	read_page_arguments(fcinfo, 8, &q);
 	q.by_sensor = false;
-	if (PG_NARGS() > 10 && !PG_ARGISNULL(10))
+	if (PG_NARGS() > 10 && !PG_ARGISNULL(10) && VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(10)) > 0)
 		q.by_sensor = sensor_filter(get_func_namespace(fcinfo->flinfo->fn_oid),
 									PG_GETARG_DATUM(10), &q.sensor_id);
 	scan_addresses(fcinfo, &q);

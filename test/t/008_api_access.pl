@@ -549,7 +549,8 @@ CREATE ROLE noread;
 GRANT USAGE ON SCHEMA pdns TO noread;
 GRANT EXECUTE ON FUNCTION pdns._cursor(text[]), pdns._cursor_field(text, integer),
 	pdns._fenced(timestamptz, timestamptz, timestamptz, timestamptz, timestamptz, timestamptz),
-	pdns._wildcard(text), pdns._window_fences(text, text, text, text, text, text, boolean) TO noread;
+	pdns._wildcard(text), pdns._window_fences(text, text, text, text, text, text, boolean),
+	pdns._sensor_filter(text) TO noread;
 CREATE ROLE hidden_fat IN ROLE pdns_analyst;
 });
 $key{noread} = make_key('noread', "'noread'");
