@@ -35,6 +35,10 @@ native_parse_fields(const fields *f, log_out *out, log_error *err)
 	if (f->count < NATIVE_MIN_FIELDS || f->count > NATIVE_MAX_FIELDS)
 		return log_fail(err, "expected %d to %d fields, found %d", NATIVE_MIN_FIELDS,
 						NATIVE_MAX_FIELDS, f->count);
+	/* (a reject of this line names its sensor and hides its client) */
+	err->fields_read = true;
+	err->client = field(f, NATIVE_CLIENT);
+	err->sensor = field(f, NATIVE_SENSOR);
 	if (!parse_time_usec(f->value[NATIVE_TIME], f->len[NATIVE_TIME], &time, &reason))
 		return log_fail(err, "bad time \"%.64s\": %s", f->value[NATIVE_TIME], reason);
 	if (empty(f, NATIVE_RRNAME))
@@ -85,14 +89,17 @@ native_parse_fields(const fields *f, log_out *out, log_error *err)
 }
 
 bool
-native_parse_line(const char *line, size_t len, bool csv, char *scratch, log_out *out,
-				  log_error *err)
+native_parse_line(const char *line, size_t len, bool csv, log_out *out, log_error *err)
 {
 	fields		f;
 	const char *reason = NULL;
+	char	   *scratch;
 
 	if (!log_line_begin(out, line, &len, err))
 		return false;
+	/* (the split fields live in the line's text buffer) */
+	if ((scratch = log_text_claim(out, len + 1 + FIELDS_MAX)) == NULL)
+		return log_line_end(out, log_fail(err, "out of memory"));
 	if (!(csv ? split_csv_line(line, len, ',', &f, scratch, &reason)
 		  : split_text_line(line, len, '\t', &f, scratch, &reason)))
 		return log_line_end(out, log_fail(err, "malformed line: %s", reason));

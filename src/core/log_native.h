@@ -51,10 +51,9 @@ extern bool native_parse_fields(const fields *f, log_out *out, log_error *err);
 
 /*
  * A whole line, split as COPY's text format (tab-separated) or as CSV
- * (comma-separated) into scratch (len + 1 + FIELDS_MAX octets), then read
- * as above.
+ * (comma-separated), then read as above.
  */
-extern bool native_parse_line(const char *line, size_t len, bool csv, char *scratch,
-							  log_out *out, log_error *err);
+extern bool native_parse_line(const char *line, size_t len, bool csv, log_out *out,
+							  log_error *err);
 
 #endif							/* PDNS_LOG_NATIVE_H */

@@ -123,11 +123,26 @@ log_out_finish(log_out *out)
 bool
 log_line_begin(log_out *out, const char *line, size_t *len, log_error *err)
 {
+	err->fields_read = false;
+	err->client = log_str_make(NULL, 0);
+	err->sensor = log_str_make(NULL, 0);
 	if (!log_out_reset(out, *len))
 		return log_fail(err, "out of memory");
 	if (*len > 0 && line[*len - 1] == '\r')
 		(*len)--;
 	return true;
+}
+
+char *
+log_text_claim(log_out *out, size_t n)
+{
+	char	   *p;
+
+	if (out->text_cap - out->text_len < n)
+		return NULL;
+	p = out->text + out->text_len;
+	out->text_len += n;
+	return p;
 }
 
 bool

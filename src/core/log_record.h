@@ -53,6 +53,16 @@ typedef struct log_record
 typedef struct log_error
 {
 	char		reason[LOG_REASON_MAX];
+
+	/*
+	 * What the parser had read of a line it refused, for the reject: with
+	 * fields_read, the line's fields were split and client (empty: none)
+	 * is the one client address it holds; sensor is the sensor it names
+	 * (empty: not read, or none given).  log_line_begin() clears them.
+	 */
+	bool		fields_read;
+	log_str		client;
+	log_str		sensor;
 } log_error;
 
 typedef struct log_out
@@ -107,6 +117,12 @@ extern bool log_out_rdata(log_out *out, const char *text, size_t len);
 
 /* Drop the newest record (and its rdata). */
 extern void log_out_drop(log_out *out);
+
+/*
+ * n octets of the line's text buffer as the parser's scratch (NULL when
+ * they do not fit in what log_out_reset() made room for).
+ */
+extern char *log_text_claim(log_out *out, size_t n);
 
 /* Set every record's rdata pointer; call once the line is parsed. */
 extern void log_out_finish(log_out *out);

@@ -129,36 +129,34 @@ extern bool ingest_parse_address(const char *s, size_t len, inet *out);
 /* The default sensor for formats that do not name one (setting pdns.sensor). */
 extern const char *ingest_default_sensor(void);
 
-/* Format parsers: one line each, adding observations or a reject. */
-extern void ingest_native_line(const char *line, size_t len, bool csv);
-extern void ingest_passivedns_line(const char *line, size_t len);
-extern void ingest_zeek_line(Oid target, const char *line, size_t len);
-extern void ingest_suricata_line(const char *line, size_t len);
-extern void ingest_cof_line(const char *line, size_t len);
+/* Targets of typed rows: one row each, adding observations or a reject. */
 extern void ingest_native_columns(HeapTuple row, TupleDesc desc);
 extern void ingest_wire_message(HeapTuple row, TupleDesc desc);
 extern void ingest_capture_reject(HeapTuple row, TupleDesc desc);
 
-/* A statement loading a target has ended (header state of Zeek logs). */
-extern void ingest_zeek_statement_end(Oid target);
-
 /*
- * The sensor log adapters (ingest_record.c): scratch for the core parsers,
- * and the records of one line into the batch -- all of them, or none and
- * a reject naming the first that failed.
+ * The one adapter of the sensor log formats (ingest_record.c): a line of
+ * a target through its format's descriptor (src/core/log_format.h) into
+ * the batch -- all of its records, or none and a reject naming the first
+ * that failed.  The state a load keeps (Zeek's header lines, passivedns's
+ * settings) lives per target until ingest_log_statement_end().
  */
-struct json_doc;
+struct log_format;
 struct log_out;
 struct fields;
-extern struct json_doc *ingest_json_scratch(void);
+extern const struct log_format *ingest_log_format(const char *name);
+extern void ingest_log_line(const struct log_format *format, Oid target, const char *line,
+							size_t len);
+extern void ingest_log_statement_end(Oid target);
+/*
+ * A row of the native layout whose fields came as columns (pdns.native_in),
+ * read by the core parser into the scratch output: its records when it
+ * parsed, else a reject of its fields joined by tabs, for err's reason.
+ */
+struct log_error;
 extern struct log_out *ingest_log_scratch(void);
-extern void ingest_log_records(const struct log_out *out, const char *line, size_t len);
-/* (a row whose fields came as columns: a reject keeps them joined by tabs) */
-extern void ingest_log_records_of_fields(const struct log_out *out, const struct fields *f);
-extern void ingest_log_reject(const char *line, size_t len, const char *reason);
-/* Reject a row: its line, or when f is not NULL its fields joined by tabs. */
-extern void ingest_reject_raw(const char *sensor, const char *line, size_t len,
-							  const struct fields *f, const char *reason);
+extern void ingest_log_fields(bool parsed, const struct log_error *err, const struct fields *f);
+/* the session settings of the formats that have some (ingest_passivedns.c) */
 extern void ingest_adapters_define_settings(void);
 
 /* Are raw lines Latin-1 carriers of exact octets (pdns.line_encoding)? */

@@ -1,10 +1,11 @@
 /*
  * ingest_native.c
- *		The native observation layout (src/core/log_native.h): lines as text
- *		(tab-separated, COPY text escapes) or CSV, and the rows of
- *		pdns.native_in, whose twelve columns COPY itself split.  The core
- *		parser reads the fields into a record; the sensor log adapters'
- *		common half (ingest_record.c) does the rest, as for every format.
+ *		The rows of pdns.native_in, the native observation layout
+ *		(src/core/log_native.h) as twelve columns that COPY itself split.
+ *		The core parser reads the fields into a record and the adapter of
+ *		every format (ingest_record.c) does the rest.  (Native lines, as
+ *		text or CSV, go through that adapter whole.)  Also: client and
+ *		server addresses as inet, for every adapter.
  */
 #include "ingest.h"
 
@@ -59,77 +60,6 @@ ingest_parse_address(const char *s, size_t len, inet *out)
 }
 
 /*
- * The split fields of one native row into the batch, or a reject (of
- * `line`, or of the fields joined by tabs when it is NULL).
- */
-static void
-native_fields(const fields *f, const char *line, size_t len)
-{
-	log_out    *out = ingest_log_scratch();
-	log_error	err;
-	size_t		none = 0;
-	bool		parsed;
-
-	parsed = log_line_begin(out, "", &none, &err);
-	parsed = log_line_end(out, parsed && native_parse_fields(f, out, &err));
-	if (!parsed)
-	{
-		/* (a row of the wrong shape names no sensor) */
-		bool		shaped = f->count >= NATIVE_MIN_FIELDS && f->count <= NATIVE_MAX_FIELDS;
-		const char *sensor = !shaped ? NULL
-			: f->null[NATIVE_SENSOR] || f->len[NATIVE_SENSOR] == 0 ? ingest_default_sensor()
-			: f->value[NATIVE_SENSOR];
-
-		/*
-		 * The reject hides the client read from its field; a row of the
-		 * wrong shape has none, and every address in it is hidden
-		 * (ingest_redact.c).
-		 */
-		if (shaped)
-		{
-			ingest_row_split();
-			if (!f->null[NATIVE_CLIENT] && f->len[NATIVE_CLIENT] > 0)
-			{
-				inet		client;
-
-				ingest_row_client(ingest_parse_address(f->value[NATIVE_CLIENT], f->len[NATIVE_CLIENT],
-													   &client) ? &client : NULL);
-			}
-		}
-		ingest_reject_raw(sensor, line, len, line == NULL ? f : NULL, err.reason);
-		return;
-	}
-	if (line != NULL)
-		ingest_log_records(out, line, len);
-	else
-		ingest_log_records_of_fields(out, f);
-}
-
-/*
- * Parse one native line into an observation, or a reject.  `csv` picks the
- * field syntax.
- */
-void
-ingest_native_line(const char *line, size_t len, bool csv)
-{
-	char	   *scratch = palloc(len + 1 + FIELDS_MAX);
-	fields		f;
-	const char *reason = NULL;
-
-	if (!(csv ? split_csv_line(line, len, ',', &f, scratch, &reason)
-		  : split_text_line(line, len, '\t', &f, scratch, &reason)))
-	{
-		char		why[256];
-
-		snprintf(why, sizeof(why), "malformed line: %s", reason);
-		ingest_reject(NULL, (const uint8 *) line, len, why);
-	}
-	else
-		native_fields(&f, line, len);
-	pfree(scratch);
-}
-
-/*
  * A row of pdns.native_in: the native layout's twelve fields as columns,
  * split and unescaped by COPY itself (its default text format).  A reject
  * keeps the fields joined by tabs.
@@ -143,6 +73,10 @@ ingest_native_columns(HeapTuple row, TupleDesc desc)
 	size_t		total = 0;
 	char	   *scratch,
 			   *p;
+	log_out    *out = ingest_log_scratch();
+	log_error	err;
+	size_t		none = 0;
+	bool		parsed;
 
 	if (desc->natts != NATIVE_MAX_FIELDS)
 		elog(ERROR, "pdns.native_in must have %d columns", NATIVE_MAX_FIELDS);
@@ -168,6 +102,8 @@ ingest_native_columns(HeapTuple row, TupleDesc desc)
 		p += f.len[i];
 		*p++ = '\0';
 	}
-	native_fields(&f, NULL, 0);
+	parsed = log_line_begin(out, "", &none, &err);
+	parsed = log_line_end(out, parsed && native_parse_fields(&f, out, &err));
+	ingest_log_fields(parsed, &err, &f);
 	pfree(scratch);
 }

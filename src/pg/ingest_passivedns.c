@@ -1,11 +1,9 @@
 /*
  * ingest_passivedns.c
- *		The passivedns target: gamelinux passivedns log lines (text or its
- *		JSON output) through the core parser (src/core/log_passivedns.c).
- *
- * The field set and delimiter are session settings mirroring passivedns's
- * -f and -d options: pdns.passivedns_fields (default "SMcsCQTAtn") and
- * pdns.passivedns_delimiter (default "||"), checked when set.
+ *		The session settings of the passivedns format, mirroring passivedns's
+ *		-f and -d options: pdns.passivedns_fields (default "SMcsCQTAtn") and
+ *		pdns.passivedns_delimiter (default "||"), checked when set.  A load
+ *		reads them as its format's descriptor names them (ingest_record.c).
  */
 #include "ingest.h"
 
@@ -14,8 +12,6 @@
 
 static char *fields_setting = NULL;
 static char *delimiter_setting = NULL;
-static passivedns_config config;
-static bool config_valid = false;
 
 static bool
 check_config(const char *fields, const char *delimiter)
@@ -43,34 +39,6 @@ check_delimiter(char **newval, void **extra, GucSource source)
 	return check_config(fields_setting, *newval);
 }
 
-static void
-invalidate(const char *newval, void *extra)
-{
-	config_valid = false;
-}
-
-void
-ingest_passivedns_line(const char *line, size_t len)
-{
-	log_out    *out = ingest_log_scratch();
-	log_error	err;
-
-	if (!config_valid)
-	{
-		if (!passivedns_config_parse(fields_setting ? fields_setting : PASSIVEDNS_DEFAULT_FIELDS,
-									 delimiter_setting, &config, &err))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid pdns.passivedns_fields or pdns.passivedns_delimiter"),
-					 errdetail("%s.", err.reason)));
-		config_valid = true;
-	}
-	if (!passivedns_parse_line(&config, ingest_json_scratch(), line, len, out, &err))
-		ingest_log_reject(line, len, err.reason);
-	else
-		ingest_log_records(out, line, len);
-}
-
 void
 ingest_adapters_define_settings(void)
 {
@@ -78,9 +46,9 @@ ingest_adapters_define_settings(void)
 							   "Fields of passivedns log lines, as passivedns -f letters.",
 							   "Default SMcsCQTAtn; see docs/sensors.md.",
 							   &fields_setting, PASSIVEDNS_DEFAULT_FIELDS, PGC_USERSET, 0,
-							   check_fields, invalidate, NULL);
+							   check_fields, NULL, NULL);
 	DefineCustomStringVariable("pdns.passivedns_delimiter",
 							   "Field delimiter of passivedns log lines (passivedns -d).",
 							   NULL, &delimiter_setting, "||", PGC_USERSET, 0,
-							   check_delimiter, invalidate, NULL);
+							   check_delimiter, NULL, NULL);
 }

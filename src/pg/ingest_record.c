@@ -1,18 +1,23 @@
 /*
  * ingest_record.c
- *		The sensor log adapters' common half: the neutral records the core
- *		parsers (src/core/log_*.c) make of a line become observations in the
- *		batch -- every record of the line, or none and one reject.  Every
- *		format but DNS messages comes through here: the core parser reads
- *		the format's fields, this checks what needs the server (names, rdata,
- *		addresses, sensors, admission) the same way for all of them.
+ *		The one adapter of the sensor log formats: a line goes through its
+ *		format's descriptor (src/core/log_format.h) -- the core parser reads
+ *		the format's fields into neutral records -- and this checks what
+ *		needs the server (names, rdata, addresses, sensors, admission) the
+ *		same way for every format, then adds every record of the line to the
+ *		batch, or none and one reject.  DNS messages and captures have
+ *		adapters of their own (ingest_wire.c).
  */
 #include "ingest.h"
 
+#include "access/xact.h"
 #include "lib/stringinfo.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
 
 #include "field_split.h"
 #include "json_lite.h"
+#include "log_format.h"
 #include "log_record.h"
 #include "rrtype_table.h"
 
@@ -24,28 +29,114 @@
 static json_doc scratch_doc;
 static log_out scratch_out;
 
-json_doc *
-ingest_json_scratch(void)
-{
-	return &scratch_doc;
-}
-
 log_out *
 ingest_log_scratch(void)
 {
 	return &scratch_out;
 }
 
+const log_format *
+ingest_log_format(const char *name)
+{
+	const log_format *f = log_format_find(name);
+
+	if (f == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown pdns ingestion format \"%s\"", name)));
+	return f;
+}
+
+/*
+ * The state of each load in progress: a statement loading lines of one
+ * format into one target (pdns.raw_lines_in mixes formats: one load each).
+ * Made before its first line from the format's settings as they are then;
+ * dropped when the statement ends, or all of them when a transaction
+ * aborts.
+ */
+#define LOADS_MAX 8
+
+typedef struct load
+{
+	Oid			target;
+	const log_format *format;
+	void	   *state;
+} load;
+
+static load loads[LOADS_MAX];
+static int	nloads = 0;
+
+static void
+forget_loads(XactEvent event, void *arg)
+{
+	if (event != XACT_EVENT_ABORT && event != XACT_EVENT_PARALLEL_ABORT)
+		return;
+	for (int i = 0; i < nloads; i++)
+		if (loads[i].state != NULL)
+			pfree(loads[i].state);
+	nloads = 0;
+}
+
+static void *
+load_state(const log_format *format, Oid target)
+{
+	static bool callback = false;
+	const char *settings[LOG_FORMAT_SETTINGS] = {NULL};
+	log_error	err;
+	load	   *l;
+
+	if (format->state_size == 0)
+		return NULL;
+	if (!callback)
+	{
+		RegisterXactCallback(forget_loads, NULL);
+		callback = true;
+	}
+	for (int i = 0; i < nloads; i++)
+		if (loads[i].target == target && loads[i].format == format)
+			return loads[i].state;
+	if (nloads == LOADS_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("more than %d loads of stateful formats at once in one session", LOADS_MAX)));
+	for (int i = 0; i < LOG_FORMAT_SETTINGS && format->settings[i] != NULL; i++)
+	{
+		char		name[NAMEDATALEN * 2];
+
+		snprintf(name, sizeof(name), "pdns.%s", format->settings[i]);
+		settings[i] = GetConfigOption(name, true, false);
+	}
+	l = &loads[nloads];
+	l->state = MemoryContextAllocZero(TopMemoryContext, format->state_size);
+	if (!format->state_init(l->state, settings, &err))
+	{
+		pfree(l->state);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid settings for the %s format", format->name),
+				 errdetail("%s.", err.reason)));
+	}
+	l->target = target;
+	l->format = format;
+	nloads++;
+	return l->state;
+}
+
+void
+ingest_log_statement_end(Oid target)
+{
+	for (int i = 0; i < nloads; i++)
+		if (loads[i].target == target)
+		{
+			pfree(loads[i].state);
+			loads[i--] = loads[--nloads];
+		}
+}
+
 static char *
 slice(log_str s, size_t max)
 {
 	return ingest_escape_text(s.ptr, s.len, max);
-}
-
-void
-ingest_log_reject(const char *line, size_t len, const char *reason)
-{
-	ingest_reject(ingest_default_sensor(), (const uint8 *) line, len, reason);
 }
 
 /*
@@ -59,8 +150,8 @@ typedef struct log_raw
 	const fields *f;
 } log_raw;
 
-void
-ingest_reject_raw(const char *sensor, const char *line, size_t len, const fields *f,
+static void
+reject_raw(const char *sensor, const char *line, size_t len, const fields *f,
 				  const char *reason)
 {
 	StringInfoData joined;
@@ -128,7 +219,7 @@ log_records(const log_out *out, const log_raw *raw)
 #define REJECT(...) \
 	do { \
 		snprintf(why, sizeof(why), __VA_ARGS__); \
-		ingest_reject_raw(record_sensor(r), raw->line, raw->len, raw->f, why); \
+		reject_raw(record_sensor(r), raw->line, raw->len, raw->f, why); \
 		return; \
 	} while (0)
 
@@ -205,7 +296,7 @@ log_records(const log_out *out, const log_raw *raw)
 		}
 		if (!ingest_admit(o, why, sizeof(why)))
 		{
-			ingest_reject_raw(record_sensor(r), raw->line, raw->len, raw->f, why);
+			reject_raw(record_sensor(r), raw->line, raw->len, raw->f, why);
 			return;
 		}
 	}
@@ -214,18 +305,52 @@ log_records(const log_out *out, const log_raw *raw)
 		ingest_add(&obs[i]);
 }
 
-void
-ingest_log_records(const log_out *out, const char *line, size_t len)
+/*
+ * A line or row the core parser refused: its reject, under the sensor it
+ * names, hiding the client read from its fields (ingest_redact.c).  One
+ * whose fields were not read names no sensor where every line names its
+ * own, and every address in it is hidden.
+ */
+static void
+refused(const log_format *format, const log_error *err, const log_raw *raw)
 {
-	log_raw		raw = {line, len, NULL};
+	const char *sensor = err->sensor.len > 0 ? slice(err->sensor, NAMEDATALEN * 2 - 1)
+		: err->fields_read || !format->sensor_per_line ? ingest_default_sensor()
+		: NULL;
 
-	log_records(out, &raw);
+	if (err->fields_read)
+	{
+		ingest_row_split();
+		if (err->client.len > 0)
+		{
+			inet		client;
+
+			ingest_row_client(ingest_parse_address(err->client.ptr, err->client.len, &client)
+							  ? &client : NULL);
+		}
+	}
+	reject_raw(sensor, raw->line, raw->len, raw->f, err->reason);
 }
 
 void
-ingest_log_records_of_fields(const log_out *out, const fields *f)
+ingest_log_line(const log_format *format, Oid target, const char *line, size_t len)
+{
+	log_raw		raw = {line, len, NULL};
+	log_error	err;
+
+	if (format->parse_line(load_state(format, target), &scratch_doc, line, len, &scratch_out, &err))
+		log_records(&scratch_out, &raw);
+	else
+		refused(format, &err, &raw);
+}
+
+void
+ingest_log_fields(bool parsed, const log_error *err, const fields *f)
 {
 	log_raw		raw = {NULL, 0, f};
 
-	log_records(out, &raw);
+	if (parsed)
+		log_records(&scratch_out, &raw);
+	else
+		refused(log_format_find("native-text"), err, &raw);
 }

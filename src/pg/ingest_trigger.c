@@ -12,71 +12,11 @@
 #include "commands/trigger.h"
 #include "utils/builtins.h"
 
+#include "log_format.h"
+
 PG_FUNCTION_INFO_V1(pdns_ingest_row);
 PG_FUNCTION_INFO_V1(pdns_ingest_flush);
 PG_FUNCTION_INFO_V1(pdns_ingest_typed_row);
-
-/* A format's parser: one line of the target, adding observations or a reject. */
-typedef void (*line_parser) (Oid target, const char *line, size_t len);
-
-static void
-native_text(Oid target, const char *line, size_t len)
-{
-	ingest_native_line(line, len, false);
-}
-
-static void
-native_csv(Oid target, const char *line, size_t len)
-{
-	ingest_native_line(line, len, true);
-}
-
-static void
-passivedns(Oid target, const char *line, size_t len)
-{
-	ingest_passivedns_line(line, len);
-}
-
-static void
-suricata(Oid target, const char *line, size_t len)
-{
-	ingest_suricata_line(line, len);
-}
-
-static void
-cof(Oid target, const char *line, size_t len)
-{
-	ingest_cof_line(line, len);
-}
-
-typedef struct ingest_format
-{
-	const char *name;
-	line_parser parse;
-} ingest_format;
-
-static const ingest_format formats[] = {
-	{"native-text", native_text},
-	{"native-csv", native_csv},
-	{"passivedns", passivedns},
-	{"zeek", ingest_zeek_line},
-	{"suricata", suricata},
-	{"cof", cof},
-};
-
-static const ingest_format *
-lookup_format(const char *name)
-{
-	size_t		i;
-
-	for (i = 0; i < lengthof(formats); i++)
-		if (strcmp(formats[i].name, name) == 0)
-			return &formats[i];
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown pdns ingestion format \"%s\"", name)));
-	return NULL;
-}
 
 /*
  * Text received through COPY ... ENCODING 'LATIN1' carries each input octet
@@ -135,7 +75,7 @@ Datum
 pdns_ingest_row(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
-	const ingest_format *format;
+	const log_format *format;
 	Datum		value;
 	bool		isnull;
 	text	   *line;
@@ -145,7 +85,7 @@ pdns_ingest_row(PG_FUNCTION_ARGS)
 	check_trigger_context(fcinfo, "pdns._ingest_row()", true);
 	if (td->tg_trigger->tgnargs != 1)
 		elog(ERROR, "pdns._ingest_row() takes the format name as its argument");
-	format = lookup_format(td->tg_trigger->tgargs[0]);
+	format = ingest_log_format(td->tg_trigger->tgargs[0]);
 
 	value = heap_getattr(td->tg_trigtuple, 1, td->tg_relation->rd_att, &isnull);
 	if (isnull)
@@ -167,10 +107,10 @@ pdns_ingest_row(PG_FUNCTION_ARGS)
 						  "the line holds characters beyond Latin-1: load it with "
 						  "COPY ... ENCODING 'LATIN1', or SET pdns.line_encoding = utf8");
 		else
-			format->parse(RelationGetRelid(td->tg_relation), octets, olen);
+			ingest_log_line(format, RelationGetRelid(td->tg_relation), octets, olen);
 	}
 	else
-		format->parse(RelationGetRelid(td->tg_relation), data, len);
+		ingest_log_line(format, RelationGetRelid(td->tg_relation), data, len);
 
 	ingest_merge_if_full();
 	/* the row has been taken apart; it is not stored */
@@ -184,7 +124,7 @@ pdns_ingest_flush(PG_FUNCTION_ARGS)
 
 	check_trigger_context(fcinfo, "pdns._ingest_flush()", false);
 	ingest_merge();
-	ingest_zeek_statement_end(RelationGetRelid(td->tg_relation));
+	ingest_log_statement_end(RelationGetRelid(td->tg_relation));
 	return PointerGetDatum(NULL);
 }
 
@@ -198,14 +138,14 @@ raw_line(TriggerData *td)
 	TupleDesc	desc = td->tg_relation->rd_att;
 	bool		isnull;
 	Datum		value = heap_getattr(td->tg_trigtuple, 1, desc, &isnull);
-	const ingest_format *format;
+	const log_format *format;
 	bytea	   *line;
 
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NOT_NULL_VIOLATION),
 				 errmsg("a row of pdns.raw_lines_in needs its format")));
-	format = lookup_format(TextDatumGetCString(value));
+	format = ingest_log_format(TextDatumGetCString(value));
 	value = heap_getattr(td->tg_trigtuple, 2, desc, &isnull);
 	if (isnull)
 		return;
@@ -213,7 +153,7 @@ raw_line(TriggerData *td)
 	if (VARSIZE_ANY_EXHDR(line) == 0)
 		return;
 	ingest_begin_row(format->name);
-	format->parse(RelationGetRelid(td->tg_relation), VARDATA_ANY(line), VARSIZE_ANY_EXHDR(line));
+	ingest_log_line(format, RelationGetRelid(td->tg_relation), VARDATA_ANY(line), VARSIZE_ANY_EXHDR(line));
 }
 
 /*

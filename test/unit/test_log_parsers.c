@@ -6,6 +6,7 @@
  */
 #include "log_cof.h"
 #include "log_dump.h"
+#include "log_format.h"
 #include "log_passivedns.h"
 #include "log_native.h"
 #include "log_suricata.h"
@@ -49,9 +50,7 @@ suri(const char *line)
 static const char *
 native(const char *line, bool csv)
 {
-	static char scratch[4096 + 1 + FIELDS_MAX];
-
-	return render(native_parse_line(line, strlen(line), csv, scratch, &out, &err));
+	return render(native_parse_line(line, strlen(line), csv, &out, &err));
 }
 
 static const char *
@@ -370,6 +369,67 @@ test_cof(void)
 			  "ERR no time_first and time_last");
 }
 
+/* The formats as data: found by name, each line through its descriptor. */
+static void
+test_formats(void)
+{
+	static const char *const defaults[LOG_FORMAT_SETTINGS] = {NULL};
+	static const char *const bad_letters[LOG_FORMAT_SETTINGS] = {"SQTAz", NULL};
+	static const char *const semicolon[LOG_FORMAT_SETTINGS] = {"HcQTAn", ";"};
+	passivedns_config cfg;
+	zeek_state	z;
+	const log_format *f;
+	const char *line;
+
+	CHECK(log_format_count == 6);
+	for (size_t i = 0; i < log_format_count; i++)
+		CHECK(log_format_find(log_formats[i].name) == &log_formats[i]);
+	CHECK(log_format_find("bro") == NULL);
+
+	/* a load's state from the settings; NULL is the default */
+	f = log_format_find("passivedns");
+	CHECK(f->state_size == sizeof(cfg) && strcmp(f->settings[0], "passivedns_fields") == 0);
+	CHECK(f->state_init(&cfg, defaults, &err));
+	line = "1322849924.408856||10.1.1.1||8.8.8.8||IN||a.example.||A||192.0.2.1||60||2";
+	CHECK(f->parse_line(&cfg, &doc, line, strlen(line), &out, &err));
+	CHECK_STR(log_dump(&out), "a.example. A one-rr x2 @1322849924 c=10.1.1.1 s=8.8.8.8: 192.0.2.1");
+	CHECK(!f->state_init(&cfg, bad_letters, &err));
+	CHECK_STR(err.reason, "unknown passivedns field letter 'z'");
+	CHECK(f->state_init(&cfg, semicolon, &err));
+	line = "2023-11-14 22:13:20.250000;10.0.0.2;h.example.org.;A;192.0.2.7;9";
+	CHECK(f->parse_line(&cfg, &doc, line, strlen(line), &out, &err));
+	CHECK(!f->sensor_per_line);
+
+	/* Zeek keeps its header lines in its state */
+	f = log_format_find("zeek");
+	CHECK(f->state_size == sizeof(z) && f->state_init(&z, defaults, &err));
+	line = "#fields\tts\tquery";
+	CHECK(f->parse_line(&z, &doc, line, strlen(line), &out, &err) && out.n == 0);
+	CHECK(z.nfields == 2);
+
+	/*
+	 * What a refused native line tells its reject: nothing before its
+	 * fields are read; its sensor and client once they are.
+	 */
+	f = log_format_find("native-text");
+	CHECK(f->sensor_per_line && f->state_size == 0);
+	line = "1700000000\ts1\t10.0.0.1";
+	CHECK(!f->parse_line(NULL, &doc, line, strlen(line), &out, &err));
+	CHECK(!err.fields_read && err.sensor.len == 0 && err.client.len == 0);
+	line = "1700000000\ts1\t10.0.0.1\t\ta.example\tBOGUS\t\t\t1.2.3.4";
+	CHECK(!f->parse_line(NULL, &doc, line, strlen(line), &out, &err));
+	CHECK_STR(err.reason, "unknown rrtype \"BOGUS\"");
+	CHECK(err.fields_read && err.sensor.len == 2 && memcmp(err.sensor.ptr, "s1", 2) == 0 &&
+		  err.client.len == 8 && memcmp(err.client.ptr, "10.0.0.1", 8) == 0);
+	/* the next line starts from nothing */
+	line = "1700000000";
+	CHECK(!f->parse_line(NULL, &doc, line, strlen(line), &out, &err));
+	CHECK(!err.fields_read && err.sensor.len == 0 && err.client.len == 0);
+	line = "1700000000,s2,10.0.0.9,,a.example,A,,,1.2.3.4";
+	CHECK(log_format_find("native-csv")->parse_line(NULL, &doc, line, strlen(line), &out, &err));
+	CHECK_STR(log_dump(&out), "a.example A one-rr x1 @1700000000 c=10.0.0.9 sensor=s2: 1.2.3.4");
+}
+
 int
 main(void)
 {
@@ -380,6 +440,7 @@ main(void)
 	test_native();
 	test_suricata();
 	test_cof();
+	test_formats();
 	json_free(&doc);
 	log_out_free(&out);
 	UNIT_DONE("log_parsers");
