@@ -269,15 +269,22 @@ typedef struct batch_state
 extern batch_state pdns_batch;
 
 /*
- * One entry of each table as the columns of its tier's rows (the order of
- * pdns.rrsets, observations, negative_observations, client_observations;
- * ingest_readback.c).  Values point into the batch or are palloc'd.
+ * One entry of each table as the columns of its tier's rows, named once
+ * (ingest_readback.c): the run writer finds each in the pending table by
+ * its name; the batch's readback functions return them in this order, as
+ * their SQL declares.  Values point into the batch or are palloc'd.
  */
 #define BATCH_RRSET_COLUMNS 9
 #define BATCH_OBSERVATION_COLUMNS 6
 #define BATCH_NEGATIVE_COLUMNS 8
 #define BATCH_CLIENT_COLUMNS 8
 #define BATCH_COUNT_COLUMNS 8
+#define BATCH_MAX_COLUMNS 9
+extern const char *const batch_rrset_columns[BATCH_RRSET_COLUMNS];
+extern const char *const batch_observation_columns[BATCH_OBSERVATION_COLUMNS];
+extern const char *const batch_negative_columns[BATCH_NEGATIVE_COLUMNS];
+extern const char *const batch_client_columns[BATCH_CLIENT_COLUMNS];
+extern const char *const batch_count_columns[BATCH_COUNT_COLUMNS];
 extern void batch_rrset_values(const rrset_entry *r, Datum *values, bool *nulls);
 extern void batch_observation_values(const obs_entry *e, Datum *values, bool *nulls);
 extern void batch_negative_values(const neg_entry *e, Datum *values, bool *nulls);

@@ -138,7 +138,14 @@ for_each_entry(FunctionCallInfo fcinfo, period_index *ix, entry_collector collec
 		emit(rsinfo, ix->entries[i]);
 }
 
-/* The columns of one row of each table, as the tiers (and pending tables) have them. */
+/*
+ * The columns of one row of each table, as the tiers (and pending tables)
+ * name them, and their values.
+ */
+const char *const batch_rrset_columns[BATCH_RRSET_COLUMNS] = {
+	"key", "rrname", "rrtype", "bailiwick", "rdata", "time_first", "time_last", "count", "lossy"
+};
+
 void
 batch_rrset_values(const rrset_entry *r, Datum *values, bool *nulls)
 {
@@ -154,6 +161,10 @@ batch_rrset_values(const rrset_entry *r, Datum *values, bool *nulls)
 	values[8] = BoolGetDatum(r->lossy);
 }
 
+const char *const batch_observation_columns[BATCH_OBSERVATION_COLUMNS] = {
+	"period", "rrset_key", "sensor_id", "time_first", "time_last", "count"
+};
+
 void
 batch_observation_values(const obs_entry *e, Datum *values, bool *nulls)
 {
@@ -164,6 +175,10 @@ batch_observation_values(const obs_entry *e, Datum *values, bool *nulls)
 	values[4] = time_datum(e->last);
 	values[5] = Int64GetDatum(e->count);
 }
+
+const char *const batch_negative_columns[BATCH_NEGATIVE_COLUMNS] = {
+	"period", "rrname", "rrtype", "rcode", "sensor_id", "time_first", "time_last", "count"
+};
 
 void
 batch_negative_values(const neg_entry *e, Datum *values, bool *nulls)
@@ -177,6 +192,10 @@ batch_negative_values(const neg_entry *e, Datum *values, bool *nulls)
 	values[6] = time_datum(e->last);
 	values[7] = Int64GetDatum(e->count);
 }
+
+const char *const batch_client_columns[BATCH_CLIENT_COLUMNS] = {
+	"period", "client", "rrname", "rrtype", "sensor_id", "time_first", "time_last", "count"
+};
 
 void
 batch_client_values(const client_entry *e, Datum *values, bool *nulls)
@@ -196,6 +215,10 @@ batch_client_values(const client_entry *e, Datum *values, bool *nulls)
 }
 
 /* (clients: the sketch in the storage format of the hll type) */
+const char *const batch_count_columns[BATCH_COUNT_COLUMNS] = {
+	"period", "rrname", "rrtype", "sensor_id", "clients", "time_first", "time_last", "count"
+};
+
 void
 batch_count_values(const count_entry *e, Datum *values, bool *nulls)
 {

@@ -30,6 +30,8 @@
 typedef struct run_table
 {
 	Relation	rel;
+	int			ncolumns;		/* the batch's columns of the tier ... */
+	AttrNumber	attnum[BATCH_MAX_COLUMNS];	/* ... where the table has them */
 	BulkInsertState bistate;
 	TupleTableSlot *slots[RUN_BUFFER_ROWS];
 	int			buffered;
@@ -48,11 +50,46 @@ store_relation(const char *name)
 	return relid;
 }
 
+/*
+ * Open a pending table for the batch's rows of its tier, whose columns the
+ * batch names (batch_columns, ingest_readback.c): each is found in the
+ * table by name, and the table may have no other column than run_id.  A
+ * store whose tables differ from what this library writes is an error,
+ * not rows in the wrong columns.
+ */
 static void
-run_table_open(run_table *t, const char *name, int64 run_id)
+run_table_open(run_table *t, const char *name, int64 run_id, const char *const *columns,
+			   int ncolumns)
 {
+	TupleDesc	desc;
+	int			live = 0;
+
 	memset(t, 0, sizeof(*t));
 	t->rel = table_open(store_relation(name), RowExclusiveLock);
+	desc = RelationGetDescr(t->rel);
+	Assert(ncolumns <= BATCH_MAX_COLUMNS);
+	t->ncolumns = ncolumns;
+	for (int i = 0; i < ncolumns; i++)
+	{
+		t->attnum[i] = InvalidAttrNumber;
+		for (int a = 0; a < desc->natts; a++)
+			if (!TupleDescAttr(desc, a)->attisdropped &&
+				strcmp(NameStr(TupleDescAttr(desc, a)->attname), columns[i]) == 0)
+				t->attnum[i] = a + 1;
+		if (t->attnum[i] == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("pdns.%s has no column \"%s\"", name, columns[i]),
+					 errhint("The extension's SQL and its library differ: ALTER EXTENSION pdns UPDATE.")));
+	}
+	for (int a = 0; a < desc->natts; a++)
+		live += !TupleDescAttr(desc, a)->attisdropped;
+	if (live != ncolumns + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("pdns.%s has %d columns besides run_id; this library writes %d",
+						name, live - 1, ncolumns),
+				 errhint("The extension's SQL and its library differ: ALTER EXTENSION pdns UPDATE.")));
 	t->bistate = GetBulkInsertState();
 	t->run_id = run_id;
 	t->values_cxt = AllocSetContextCreate(CurrentMemoryContext, "pdns run rows",
@@ -78,12 +115,11 @@ run_table_flush(run_table *t)
 }
 
 /*
- * The next row's slot: the run's number in its first column, the tier's
- * columns after it for the caller to fill (in values_cxt) before
- * run_table_add().
+ * Add a row: the run's number, and the batch's values of the tier's
+ * columns (in values_cxt), each where the table has it.
  */
-static TupleTableSlot *
-run_table_next(run_table *t)
+static void
+run_table_add(run_table *t, const Datum *values, const bool *nulls)
 {
 	TupleTableSlot *slot;
 
@@ -91,14 +127,13 @@ run_table_next(run_table *t)
 		t->slots[t->buffered] = table_slot_create(t->rel, NULL);
 	slot = t->slots[t->buffered];
 	ExecClearTuple(slot);
-	memset(slot->tts_isnull, 0, slot->tts_tupleDescriptor->natts * sizeof(bool));
 	slot->tts_values[0] = Int64GetDatum(t->run_id);
-	return slot;
-}
-
-static void
-run_table_add(run_table *t, TupleTableSlot *slot)
-{
+	slot->tts_isnull[0] = false;
+	for (int i = 0; i < t->ncolumns; i++)
+	{
+		slot->tts_values[t->attnum[i] - 1] = values[i];
+		slot->tts_isnull[t->attnum[i] - 1] = nulls[i];
+	}
 	ExecStoreVirtualTuple(slot);
 	if (++t->buffered == RUN_BUFFER_ROWS)
 		run_table_flush(t);
@@ -125,34 +160,35 @@ fn(int64 run_id) \
 	run_table	t; \
 	prefix##_iterator it; \
 	entry_type *e; \
+	Datum		values[lengthof(columns)]; \
+	bool		nulls[lengthof(columns)]; \
 \
-	run_table_open(&t, pending, run_id); \
-	Assert(RelationGetDescr(t.rel)->natts == (columns) + 1); \
+	run_table_open(&t, pending, run_id, columns, lengthof(columns)); \
 	if (pdns_batch.table != NULL) \
 	{ \
 		prefix##_start_iterate(pdns_batch.table, &it); \
 		while ((e = prefix##_iterate(pdns_batch.table, &it)) != NULL) \
 		{ \
-			TupleTableSlot *slot = run_table_next(&t); \
 			MemoryContext old = MemoryContextSwitchTo(t.values_cxt); \
 \
-			fill(e, slot->tts_values + 1, slot->tts_isnull + 1); \
+			memset(nulls, 0, sizeof(nulls)); \
+			fill(e, values, nulls); \
 			MemoryContextSwitchTo(old); \
-			run_table_add(&t, slot); \
+			run_table_add(&t, values, nulls); \
 		} \
 	} \
 	return run_table_close(&t); \
 }
 WRITE_TABLE(write_rrsets, pdns_rrset_table, rrset_entry, rrsets, "pending_rrsets",
-			batch_rrset_values, BATCH_RRSET_COLUMNS)
+			batch_rrset_values, batch_rrset_columns)
 WRITE_TABLE(write_observations, pdns_obs_table, obs_entry, obs, "pending_observations",
-			batch_observation_values, BATCH_OBSERVATION_COLUMNS)
+			batch_observation_values, batch_observation_columns)
 WRITE_TABLE(write_negatives, pdns_neg_table, neg_entry, negs, "pending_negatives",
-			batch_negative_values, BATCH_NEGATIVE_COLUMNS)
+			batch_negative_values, batch_negative_columns)
 WRITE_TABLE(write_clients, pdns_client_table, client_entry, clients, "pending_clients",
-			batch_client_values, BATCH_CLIENT_COLUMNS)
+			batch_client_values, batch_client_columns)
 WRITE_TABLE(write_counts, pdns_count_table, count_entry, counts, "pending_client_counts",
-			batch_count_values, BATCH_COUNT_COLUMNS)
+			batch_count_values, batch_count_columns)
 #undef WRITE_TABLE
 
 bool

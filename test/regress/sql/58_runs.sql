@@ -180,3 +180,26 @@ SELECT _any(x) FROM (VALUES (NULL::text), ('b'), ('c')) v(x);
 CALL compact(max_rows => 0);
 SHOW pdns.compaction;
 SET pdns.compaction = sideways;
+
+-- The run writer finds each column of a pending table by its name: a
+-- table in another column order takes the same rows; one that lacks a
+-- column, or has one more, is an error naming it, not rows in the wrong
+-- places.
+SET pdns.compaction = background;
+BEGIN;
+ALTER TABLE pending_observations RENAME TO pending_observations_was;
+CREATE TABLE pending_observations (count bigint, run_id bigint NOT NULL, sensor_id integer,
+	time_last timestamptz, time_first timestamptz, rrset_key uuid, period timestamptz);
+INSERT INTO ingest_text VALUES (E'1700000700\ts1\t\t\treordered.runs.example\tA\t\t\t192.0.2.10');
+SELECT count, time_first = to_timestamp(1700000700) AS first_right, sensor_id IS NOT NULL AS has_sensor
+FROM pending_observations;
+ROLLBACK;
+BEGIN;
+ALTER TABLE pending_negatives RENAME COLUMN rcode TO response_code;
+INSERT INTO ingest_text VALUES (E'1700000700\ts1\t\t\tlacking.runs.example\tA\t\t\t192.0.2.10');
+ROLLBACK;
+BEGIN;
+ALTER TABLE pending_rrsets ADD COLUMN extra integer;
+INSERT INTO ingest_text VALUES (E'1700000700\ts1\t\t\textra.runs.example\tA\t\t\t192.0.2.10');
+ROLLBACK;
+SET pdns.compaction = inline;
