@@ -137,7 +137,7 @@ BEGIN
 	               'retention_keep_table, infinite_time_partitions, automatic_maintenance) '
 	               'VALUES ($1, %L, %L, $2, $3, $4, $5, $6, false, true, %L) '
 	               'ON CONFLICT (parent_table) DO NOTHING',
-	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END, 'on')
+	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END, 'off')
 		USING parent::text, s.partition_interval::text, s.premake, pdns._partition_suffix_format(),
 		      format('pdns.%I', '_template_' || (SELECT c.relname FROM pg_catalog.pg_class c
 		                                          WHERE c.oid = parent)),
@@ -266,14 +266,15 @@ GROUP BY c.rrname, c.rrtype, c.period;
 COMMENT ON VIEW client_activity IS
 	'distinct clients (estimated: HyperLogLog) and queries per name, type and period (filter on rrname and period)';
 
--- part_config: the client log's retention
+-- part_config: the client log's retention; pg_partman's automatic
+-- maintenance off (pdns's worker maintains the store, in UTC)
 DO $$
 DECLARE
 	pm record;
 BEGIN
 	SELECT * INTO pm FROM pdns._partman();
-	EXECUTE format('UPDATE %I.part_config SET retention = pdns._retention(parent_table::regclass)::text '
-	               'WHERE parent_table = ANY ($1)', pm.nspname)
+	EXECUTE format('UPDATE %I.part_config SET retention = pdns._retention(parent_table::regclass)::text, '
+	               'automatic_maintenance = %L WHERE parent_table = ANY ($1)', pm.nspname, 'off')
 		USING ARRAY(SELECT t::text FROM pdns.partitioned_tables() t);
 END
 $$;

@@ -6,6 +6,9 @@
  *		compacting it itself.  What a compaction does is SQL
  *		(pdns._compact_step() in src/sql/86_compaction.sql): a step claims
  *		committed runs, merges them and retires them in one transaction.
+ *		The first worker also runs the store's maintenance (partitions made
+ *		ahead, the retention: pdns._run_maintenance()) every
+ *		pdns.maintenance_interval.
  */
 #include "compaction.h"
 
@@ -24,7 +27,9 @@
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(pdns_compact);
 PGDLLEXPORT void pdns_compaction_main(Datum arg);
@@ -47,6 +52,7 @@ static int	mode = COMPACTION_AUTO;
 static int	workers = 1;
 static int	naptime_ms = 1000;
 static int	step_rows = 2000000;
+static int	maintenance_s = 3600;
 static char *database = NULL;
 static bool preloaded = false;
 
@@ -128,9 +134,56 @@ store_has_runs(void)
 		pdns_internal_exists("_compact_step", 1, types);
 }
 
+/*
+ * The store's maintenance, in a transaction of its own.  A failure is
+ * logged and tried again at the next interval; it does not stop the
+ * worker's compaction.
+ */
+static void
+run_maintenance(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pgstat_report_activity(STATE_RUNNING, "pdns._run_maintenance()");
+		if (OidIsValid(get_extension_oid("pdns", true)) &&
+			pdns_internal_exists("_run_maintenance", 0, NULL))
+			(void) pdns_call_internal("_run_maintenance", 0, NULL, NULL, NULL);
+		PopActiveSnapshot();
+		SPI_finish();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *e;
+
+		MemoryContextSwitchTo(cxt);
+		e = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		ereport(LOG,
+				(errmsg("pdns maintenance failed: %s", e->message),
+				 e->detail ? errdetail_internal("%s", e->detail) : 0,
+				 errhint("It runs again in pdns.maintenance_interval.")));
+		FreeErrorData(e);
+	}
+	PG_END_TRY();
+	pgstat_report_stat(true);
+	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
 void
 pdns_compaction_main(Datum arg)
 {
+	bool		maintains = DatumGetInt32(arg) == 0;
+	TimestampTz last_maintenance = 0;
+
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
@@ -140,12 +193,26 @@ pdns_compaction_main(Datum arg)
 	for (;;)
 	{
 		int64		merged = 0;
+		long		nap = naptime_ms;
 
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+		}
+		if (maintains && maintenance_s > 0)
+		{
+			TimestampTz due = TimestampTzPlusMilliseconds(last_maintenance,
+														  (int64) maintenance_s * 1000);
+
+			if (GetCurrentTimestamp() >= due)
+			{
+				last_maintenance = GetCurrentTimestamp();
+				run_maintenance();
+				due = TimestampTzPlusMilliseconds(last_maintenance, (int64) maintenance_s * 1000);
+			}
+			nap = Min(nap, Max(TimestampDifferenceMilliseconds(GetCurrentTimestamp(), due), 1));
 		}
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
@@ -165,7 +232,7 @@ pdns_compaction_main(Datum arg)
 		if (merged > 0)
 			continue;
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 naptime_ms, PG_WAIT_EXTENSION);
+						 nap, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 	}
 }
@@ -208,6 +275,11 @@ compaction_define_settings(void)
 	DefineCustomIntVariable("pdns.compaction_step_rows",
 							"Pending rows one compaction transaction merges at most (about).",
 							NULL, &step_rows, 2000000, 1000, INT_MAX, PGC_SIGHUP, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("pdns.maintenance_interval",
+							"How often the first compaction worker runs the store's maintenance "
+							"(partitions made ahead, the retention); 0: never.",
+							NULL, &maintenance_s, 3600, 0, 7 * 24 * 3600, PGC_SIGHUP, GUC_UNIT_S,
 							NULL, NULL, NULL);
 	/* (settings only the postmaster reads exist only when it loads pdns) */
 	if (process_shared_preload_libraries_in_progress)

@@ -1,15 +1,19 @@
--- Time partitions: made by pdns's own SQL, premade and retired by
--- pg_partman's background worker or by pdns.run_maintenance().
+-- Time partitions: made, premade and retired by pdns's own SQL, every
+-- period in UTC -- by pdns's background worker (when preloaded) or by
+-- pdns.run_maintenance().
 --
 -- The partitioned tables are registered with pg_partman when the first
 -- batch is merged (not at CREATE EXTENSION: partitions made then would
 -- belong to the extension, and pg_dump would leave their rows out), and a
 -- batch that reaches into periods with no partition yet gets them made
 -- first.  From then on maintenance premakes partitions ahead and drops
--- those older than the retention: pg_partman's background worker
--- (docs/ingest.md) from the configuration pdns registered, or
--- pdns.run_maintenance().  No code running with the extension owner's
--- rights calls pg_partman's functions (see _partman_register).
+-- those older than the retention.  pg_partman keeps the configuration,
+-- with its automatic maintenance off: its worker and run_maintenance()
+-- work in their session's time zone (4.7 names a partition and adds the
+-- interval in local time: under America/New_York it made the partition of
+-- 11 December UTC as "p2026_12_10"), so they leave the store alone.  No
+-- code running with the extension owner's rights calls pg_partman's
+-- functions (see _partman_register).
 
 CREATE FUNCTION partitioned_tables() RETURNS SETOF regclass
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -92,12 +96,12 @@ AS $$
 	FROM pg_catalog.pg_class c WHERE c.oid = parent
 $$;
 
--- Register one table with pg_partman, so that its background worker
--- premakes partitions and applies the retention.  pdns writes the
--- configuration row itself instead of calling create_parent(): code that
--- runs with the extension owner's rights never runs pg_partman's functions
--- (they put the caller's temporary schema ahead of pg_catalog on the
--- search_path), and pdns makes every partition itself (_make_partition).
+-- Register one table with pg_partman, its automatic maintenance off (see
+-- the top of this file).  pdns writes the configuration row itself instead
+-- of calling create_parent(): code that runs with the extension owner's
+-- rights never runs pg_partman's functions (they put the caller's
+-- temporary schema ahead of pg_catalog on the search_path), and pdns makes
+-- every partition itself (_make_partition).
 CREATE FUNCTION _partman_register(parent regclass) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -118,7 +122,7 @@ BEGIN
 	               'retention_keep_table, infinite_time_partitions, automatic_maintenance) '
 	               'VALUES ($1, %L, %L, $2, $3, $4, $5, $6, false, true, %L) '
 	               'ON CONFLICT (parent_table) DO NOTHING',
-	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END, 'on')
+	               pm.nspname, 'period', CASE WHEN pm.major >= 5 THEN 'range' ELSE 'native' END, 'off')
 		USING parent::text, s.partition_interval::text, s.premake, pdns._partition_suffix_format(),
 		      format('pdns.%I', '_template_' || (SELECT c.relname FROM pg_catalog.pg_class c
 		                                          WHERE c.oid = parent)),
@@ -208,10 +212,10 @@ BEGIN
 END
 $$;
 
--- The store's own maintenance, by fixed SQL: partitions made ahead
--- (premake periods after the current one) and those wholly older than the
--- retention dropped.  pg_partman's background worker does the same from
--- the configuration _partman_register() wrote.
+-- The store's own maintenance, by fixed SQL, in UTC: partitions made
+-- ahead (premake periods after the current one) and those wholly older
+-- than the retention dropped.  pdns's background worker runs it every
+-- pdns.maintenance_interval (compaction.c).
 CREATE FUNCTION _run_maintenance() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -255,8 +259,8 @@ END
 $$;
 
 -- Run the store's maintenance: premake partitions, apply the retention.
--- pg_partman's background worker does this on its own; call it from cron
--- (or by hand) where the worker is not configured.
+-- pdns's background worker does this on its own; call it from cron (or by
+-- hand) where pdns is not preloaded.
 CREATE FUNCTION run_maintenance() RETURNS void
 	AS 'MODULE_PATHNAME', 'pdns_run_maintenance' LANGUAGE C VOLATILE STRICT;
 
