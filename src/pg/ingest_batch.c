@@ -124,6 +124,8 @@ client_equal(const client_key *a, const client_key *b)
 #include "lib/simplehash.h"
 
 #define SH_PREFIX pdns_obs_table
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_ELEMENT_TYPE obs_entry
 #define SH_KEY_TYPE obs_key
 #define SH_KEY key
@@ -134,6 +136,8 @@ client_equal(const client_key *a, const client_key *b)
 #include "lib/simplehash.h"
 
 #define SH_PREFIX pdns_neg_table
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_ELEMENT_TYPE neg_entry
 #define SH_KEY_TYPE neg_key
 #define SH_KEY key
@@ -144,6 +148,8 @@ client_equal(const client_key *a, const client_key *b)
 #include "lib/simplehash.h"
 
 #define SH_PREFIX pdns_client_table
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_ELEMENT_TYPE client_entry
 #define SH_KEY_TYPE client_key
 #define SH_KEY key
@@ -168,6 +174,8 @@ count_equal(const count_key *a, const count_key *b)
 }
 
 #define SH_PREFIX pdns_count_table
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_ELEMENT_TYPE count_entry
 #define SH_KEY_TYPE count_key
 #define SH_KEY key

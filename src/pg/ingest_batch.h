@@ -54,6 +54,7 @@ typedef struct obs_entry
 {
 	obs_key		key;
 	char		status;
+	uint32		hash;			/* simplehash's: of the key, kept */
 	int64		first;
 	int64		last;
 	int64		count;
@@ -72,6 +73,7 @@ typedef struct neg_entry
 {
 	neg_key		key;
 	char		status;
+	uint32		hash;			/* simplehash's: of the key, kept */
 	struct varlena *rrname;
 	int64		first;
 	int64		last;
@@ -91,6 +93,7 @@ typedef struct client_entry
 {
 	client_key	key;			/* holds the pseudonym */
 	char		status;
+	uint32		hash;			/* simplehash's: of the key, kept */
 	const struct varlena *rrname;	/* shared with the RRset or negative entry */
 	int64		first;
 	int64		last;
@@ -114,6 +117,7 @@ typedef struct count_entry
 {
 	count_key	key;
 	char		status;
+	uint32		hash;			/* simplehash's: of the key, kept */
 	const struct varlena *rrname;	/* shared with the RRset or negative entry */
 	int64		first;
 	int64		last;
