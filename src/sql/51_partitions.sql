@@ -239,12 +239,14 @@ BEGIN
 		IF pdns._retention(parent) IS NULL THEN
 			CONTINUE;
 		END IF;
+		-- A partition's end: the fourth piece, split at quotes, of its bound
+		-- as PostgreSQL prints it: FOR VALUES FROM ('<start>') TO ('<end>').
 		FOR child IN
 			SELECT c.oid::regclass AS partition
-			FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid,
-			     pg_catalog.regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid),
-			                             $r$TO \('([^']+)'\)$r$) b
-			WHERE i.inhparent = parent AND b[1]::timestamptz <= pg_catalog.now() - pdns._retention(parent)
+			FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+			WHERE i.inhparent = parent
+			  AND pg_catalog.split_part(pg_catalog.pg_get_expr(c.relpartbound, c.oid), '''', 4)::timestamptz
+			      <= pg_catalog.now() - pdns._retention(parent)
 		LOOP
 			EXECUTE format('DROP TABLE %s', child.partition);
 		END LOOP;
