@@ -164,7 +164,7 @@ name=$(psql -X -qAt -d $day -c "SELECT name FROM probe_names WHERE id = 1")
 for store in day year; do
 	[ $store = day ] && db=$day || db=$year
 	times=$(psql -X -qAt -d $db -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON)
-		SELECT * FROM pdns.name_volume WHERE rrname OPERATOR(pdns.=) '$name'" |
+		SELECT * FROM pdns.name_volume WHERE rrname = '$name'" |
 		sed -n 's/^Planning Time: /planning /p; s/^Execution Time: /execution /p' | paste -sd'|' - | sed 's/|/, /')
 	psql -X -q -d $day -c "INSERT INTO bench_info VALUES ('name_volume of one name ($store store), new session', '$times')"
 done

@@ -268,22 +268,6 @@ GROUP BY c.rrname, c.rrtype, c.period;
 COMMENT ON VIEW client_activity IS
 	'distinct clients (estimated: HyperLogLog) and queries per name, type and period (filter on rrname and period)';
 
--- An RRset's periods lie between those of its first and last sighting:
--- the join says so, and the executor then probes only those partitions of
--- observations for each RRset (run-time pruning), not every one.
-CREATE OR REPLACE VIEW name_volume AS
-SELECT r.rrname, r.rrtype, o.period, sum(o.count)::bigint AS count,
-       count(DISTINCT r.key) AS rrsets, count(DISTINCT o.sensor_id) AS sensors,
-       min(o.time_first) AS time_first, max(o.time_last) AS time_last
-FROM pdns.observations o
-JOIN pdns.rrsets r ON r.key = o.rrset_key
-                  AND o.period >= pdns._period_start(r.time_first) AND o.period <= r.time_last
-GROUP BY r.rrname, r.rrtype, o.period;
-COMMENT ON VIEW name_volume IS 'observations per name, type and period (filter on rrname and period)';
-
--- (name_volume's bound on the periods: a lookup helper an analyst may run)
-GRANT EXECUTE ON FUNCTION _period_start(timestamptz) TO pdns_analyst;
-
 -- part_config: the client log's retention; pg_partman's automatic
 -- maintenance off (pdns's worker maintains the store, in UTC)
 DO $$

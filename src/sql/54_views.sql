@@ -23,16 +23,12 @@ JOIN pdns.rrsets r ON r.key = n.rrset_key
 WHERE n.rrtype = 'NS';
 COMMENT ON VIEW nameserver_history IS 'which zones a name server served, and when (filter on nameserver)';
 
--- An RRset's periods lie between those of its first and last sighting:
--- the join says so, and the executor then probes only those partitions of
--- observations for each RRset (run-time pruning), not every one.
 CREATE VIEW name_volume AS
 SELECT r.rrname, r.rrtype, o.period, sum(o.count)::bigint AS count,
        count(DISTINCT r.key) AS rrsets, count(DISTINCT o.sensor_id) AS sensors,
        min(o.time_first) AS time_first, max(o.time_last) AS time_last
 FROM pdns.observations o
 JOIN pdns.rrsets r ON r.key = o.rrset_key
-                  AND o.period >= pdns._period_start(r.time_first) AND o.period <= r.time_last
 GROUP BY r.rrname, r.rrtype, o.period;
 COMMENT ON VIEW name_volume IS 'observations per name, type and period (filter on rrname and period)';
 

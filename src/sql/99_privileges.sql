@@ -20,4 +20,4 @@ $$;
 GRANT EXECUTE ON FUNCTION _cursor(text[]), _cursor_field(text, integer),
 	_fenced(timestamptz, timestamptz, timestamptz, timestamptz, timestamptz, timestamptz),
 	_wildcard(text), _window_fences(text, text, text, text, text, text, boolean),
-	_sensor_filter(text), _period_start(timestamptz) TO pdns_analyst;
+	_sensor_filter(text) TO pdns_analyst;

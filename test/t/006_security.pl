@@ -308,7 +308,7 @@ cmp_ok($node->safe_psql('pdns',
 	'>', 5, '(there are SECURITY DEFINER functions to check)');
 # The lookup helpers run inside the analyst's lookups: read-only, IMMUTABLE
 # or STABLE, not SECURITY DEFINER (src/sql/99_privileges.sql).
-my %lookup_helpers = map { $_ => 1 } qw(_cursor _cursor_field _fenced _wildcard _window_fences _sensor_filter _period_start);
+my %lookup_helpers = map { $_ => 1 } qw(_cursor _cursor_field _fenced _wildcard _window_fences _sensor_filter);
 for my $role ('public', 'pdns_ingest', 'pdns_analyst')
 {
 	my $who = $role eq 'public' ? "'public'" : "'$role'";

@@ -38,36 +38,6 @@ FROM partitions GROUP BY parent ORDER BY parent::text;
 -- Settings that shape partitions are fixed once data has arrived.
 SELECT configure(partition_interval => '1 hour');
 
--- name_volume probes, for each RRset, only the partitions between its
--- first and last sighting, and answers what the join over every partition
--- answers.
-SELECT count(*) AS volume_rows,
-       count(*) = (SELECT count(*) FROM (
-           SELECT r.rrname, r.rrtype, o.period, sum(o.count)::bigint AS count,
-                  count(DISTINCT r.key) AS rrsets, count(DISTINCT o.sensor_id) AS sensors,
-                  min(o.time_first) AS time_first, max(o.time_last) AS time_last
-           FROM observations o JOIN rrsets r ON r.key = o.rrset_key
-           GROUP BY r.rrname, r.rrtype, o.period
-           INTERSECT SELECT * FROM name_volume) both_ways) AS same_answer
-FROM name_volume;
-INSERT INTO ingest_text VALUES
-	(E'1577880000\tpt\t\t\tvolume.example\tA\t\t\t192.0.2.3'),
-	(E'1578052800\tpt\t\t\tvolume.example\tA\t\t\t192.0.2.3');
-CREATE FUNCTION pg_temp.plan(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN QUERY EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query;
-END
-$$;
-SET enable_hashjoin = off;
-SET enable_mergejoin = off;
-SELECT count(*) FILTER (WHERE line ~ 'on observations_p' AND line !~ 'never executed') AS partitions_read,
-       count(*) FILTER (WHERE line ~ 'on observations_p') > 10 AS among_many
-FROM pg_temp.plan($q$SELECT * FROM name_volume WHERE rrname = 'volume.example'$q$) line;
-RESET enable_hashjoin;
-RESET enable_mergejoin;
-SELECT period, count, rrsets, time_first, time_last FROM name_volume
-WHERE rrname = 'volume.example' ORDER BY period;
-
 -- Retention: maintenance drops partitions older than it.  The all-time
 -- aggregate keeps its history; per-period detail goes with its partition.
 SELECT count(*) AS periods_before FROM observations \gset
