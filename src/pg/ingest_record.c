@@ -309,13 +309,13 @@ log_records(const log_out *out, const log_raw *raw)
  * A line or row the core parser refused: its reject, under the sensor it
  * names, hiding the client read from its fields (ingest_redact.c).  One
  * whose fields were not read names no sensor where every line names its
- * own, and every address in it is hidden.
+ * own (sensor_per_line), and every address in it is hidden.
  */
 static void
-refused(const log_format *format, const log_error *err, const log_raw *raw)
+refused(bool sensor_per_line, const log_error *err, const log_raw *raw)
 {
 	const char *sensor = err->sensor.len > 0 ? slice(err->sensor, NAMEDATALEN * 2 - 1)
-		: err->fields_read || !format->sensor_per_line ? ingest_default_sensor()
+		: err->fields_read || !sensor_per_line ? ingest_default_sensor()
 		: NULL;
 
 	if (err->fields_read)
@@ -341,7 +341,7 @@ ingest_log_line(const log_format *format, Oid target, const char *line, size_t l
 	if (format->parse_line(load_state(format, target), &scratch_doc, line, len, &scratch_out, &err))
 		log_records(&scratch_out, &raw);
 	else
-		refused(format, &err, &raw);
+		refused(format->sensor_per_line, &err, &raw);
 }
 
 void
@@ -352,5 +352,5 @@ ingest_log_fields(bool parsed, const log_error *err, const fields *f)
 	if (parsed)
 		log_records(&scratch_out, &raw);
 	else
-		refused(log_format_find("native-text"), err, &raw);
+		refused(true, err, &raw);	/* (the native layout names a sensor a line) */
 }

@@ -30,6 +30,7 @@
 typedef struct run_table
 {
 	Relation	rel;
+	AttrNumber	run_attnum;		/* where the table has run_id */
 	int			ncolumns;		/* the batch's columns of the tier ... */
 	AttrNumber	attnum[BATCH_MAX_COLUMNS];	/* ... where the table has them */
 	BulkInsertState bistate;
@@ -50,11 +51,28 @@ store_relation(const char *name)
 	return relid;
 }
 
+/* Where a pending table has a column, by name; an error when it has none. */
+static AttrNumber
+column_attnum(Relation rel, const char *table, const char *column)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int a = 0; a < desc->natts; a++)
+		if (!TupleDescAttr(desc, a)->attisdropped &&
+			strcmp(NameStr(TupleDescAttr(desc, a)->attname), column) == 0)
+			return a + 1;
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("pdns.%s has no column \"%s\"", table, column),
+			 errhint("The extension's SQL and its library differ: ALTER EXTENSION pdns UPDATE.")));
+	return InvalidAttrNumber;
+}
+
 /*
  * Open a pending table for the batch's rows of its tier, whose columns the
- * batch names (batch_columns, ingest_readback.c): each is found in the
- * table by name, and the table may have no other column than run_id.  A
- * store whose tables differ from what this library writes is an error,
+ * batch names (batch_columns, ingest_readback.c): run_id and each of them
+ * is found in the table by name, and the table may have no other column.
+ * A store whose tables differ from what this library writes is an error,
  * not rows in the wrong columns.
  */
 static void
@@ -68,20 +86,10 @@ run_table_open(run_table *t, const char *name, int64 run_id, const char *const *
 	t->rel = table_open(store_relation(name), RowExclusiveLock);
 	desc = RelationGetDescr(t->rel);
 	Assert(ncolumns <= BATCH_MAX_COLUMNS);
+	t->run_attnum = column_attnum(t->rel, name, "run_id");
 	t->ncolumns = ncolumns;
 	for (int i = 0; i < ncolumns; i++)
-	{
-		t->attnum[i] = InvalidAttrNumber;
-		for (int a = 0; a < desc->natts; a++)
-			if (!TupleDescAttr(desc, a)->attisdropped &&
-				strcmp(NameStr(TupleDescAttr(desc, a)->attname), columns[i]) == 0)
-				t->attnum[i] = a + 1;
-		if (t->attnum[i] == InvalidAttrNumber)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("pdns.%s has no column \"%s\"", name, columns[i]),
-					 errhint("The extension's SQL and its library differ: ALTER EXTENSION pdns UPDATE.")));
-	}
+		t->attnum[i] = column_attnum(t->rel, name, columns[i]);
 	for (int a = 0; a < desc->natts; a++)
 		live += !TupleDescAttr(desc, a)->attisdropped;
 	if (live != ncolumns + 1)
@@ -124,11 +132,16 @@ run_table_add(run_table *t, const Datum *values, const bool *nulls)
 	TupleTableSlot *slot;
 
 	if (t->slots[t->buffered] == NULL)
-		t->slots[t->buffered] = table_slot_create(t->rel, NULL);
+	{
+		slot = table_slot_create(t->rel, NULL);
+		/* (every live column is set below; a dropped one stays null) */
+		memset(slot->tts_isnull, true, slot->tts_tupleDescriptor->natts * sizeof(bool));
+		t->slots[t->buffered] = slot;
+	}
 	slot = t->slots[t->buffered];
 	ExecClearTuple(slot);
-	slot->tts_values[0] = Int64GetDatum(t->run_id);
-	slot->tts_isnull[0] = false;
+	slot->tts_values[t->run_attnum - 1] = Int64GetDatum(t->run_id);
+	slot->tts_isnull[t->run_attnum - 1] = false;
 	for (int i = 0; i < t->ncolumns; i++)
 	{
 		slot->tts_values[t->attnum[i] - 1] = values[i];
