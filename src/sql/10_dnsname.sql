@@ -54,7 +54,7 @@ CREATE FUNCTION dnsname_hash_extended(dnsname, bigint) RETURNS bigint
 -- The operators are made in schema public, on every session's default
 -- search_path, so that a session without pdns on its path compares and
 -- index-searches these values (docs/dnsname.md, "Schemas").
-SET search_path = public, pdns;
+SET LOCAL search_path = public, pdns;
 CREATE OPERATOR < (LEFTARG = dnsname, RIGHTARG = dnsname, FUNCTION = dnsname_lt,
 	COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
 CREATE OPERATOR <= (LEFTARG = dnsname, RIGHTARG = dnsname, FUNCTION = dnsname_le,
@@ -68,7 +68,7 @@ CREATE OPERATOR >= (LEFTARG = dnsname, RIGHTARG = dnsname, FUNCTION = dnsname_ge
 	COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
 CREATE OPERATOR > (LEFTARG = dnsname, RIGHTARG = dnsname, FUNCTION = dnsname_gt,
 	COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
-SET search_path = pdns, public;
+SET LOCAL search_path = pdns, public;
 
 CREATE OPERATOR CLASS dnsname_ops DEFAULT FOR TYPE dnsname USING btree AS
 	OPERATOR 1 <,
@@ -115,7 +115,7 @@ CREATE FUNCTION dnsname_strictly_contains(dnsname, dnsname) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	SUPPORT dnsname_subdomain_support;
 
-SET search_path = public, pdns;
+SET LOCAL search_path = public, pdns;
 CREATE OPERATOR <<= (LEFTARG = dnsname, RIGHTARG = dnsname, FUNCTION = dnsname_within,
 	COMMUTATOR = >>=, RESTRICT = dnsname_subdomain_sel, JOIN = contjoinsel);
 CREATE OPERATOR << (LEFTARG = dnsname, RIGHTARG = dnsname, FUNCTION = dnsname_strictly_within,
@@ -124,7 +124,7 @@ CREATE OPERATOR >>= (LEFTARG = dnsname, RIGHTARG = dnsname, FUNCTION = dnsname_c
 	COMMUTATOR = <<=, RESTRICT = dnsname_subdomain_sel, JOIN = contjoinsel);
 CREATE OPERATOR >> (LEFTARG = dnsname, RIGHTARG = dnsname, FUNCTION = dnsname_strictly_contains,
 	COMMUTATOR = <<, RESTRICT = dnsname_subdomain_sel, JOIN = contjoinsel);
-SET search_path = pdns, public;
+SET LOCAL search_path = pdns, public;
 
 -- The bounds the support function builds (also usable by hand).
 CREATE FUNCTION dnsname_subtree_end(dnsname) RETURNS dnsname

@@ -58,7 +58,7 @@ CREATE FUNCTION rrtype_hash_extended(rrtype, bigint) RETURNS bigint
 -- The operators are made in schema public, on every session's default
 -- search_path, so that a session without pdns on its path compares and
 -- index-searches these values (docs/dnsname.md, "Schemas").
-SET search_path = public, pdns;
+SET LOCAL search_path = public, pdns;
 CREATE OPERATOR < (LEFTARG = rrtype, RIGHTARG = rrtype, FUNCTION = rrtype_lt,
 	COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
 CREATE OPERATOR <= (LEFTARG = rrtype, RIGHTARG = rrtype, FUNCTION = rrtype_le,
@@ -72,7 +72,7 @@ CREATE OPERATOR >= (LEFTARG = rrtype, RIGHTARG = rrtype, FUNCTION = rrtype_ge,
 	COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
 CREATE OPERATOR > (LEFTARG = rrtype, RIGHTARG = rrtype, FUNCTION = rrtype_gt,
 	COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
-SET search_path = pdns, public;
+SET LOCAL search_path = pdns, public;
 
 CREATE OPERATOR CLASS rrtype_ops DEFAULT FOR TYPE rrtype USING btree AS
 	OPERATOR 1 <,

@@ -64,7 +64,7 @@ CREATE FUNCTION rrset_hash_extended(rrset, bigint) RETURNS bigint
 -- The operators are made in schema public, on every session's default
 -- search_path, so that a session without pdns on its path compares and
 -- index-searches these values (docs/dnsname.md, "Schemas").
-SET search_path = public, pdns;
+SET LOCAL search_path = public, pdns;
 CREATE OPERATOR < (LEFTARG = rrset, RIGHTARG = rrset, FUNCTION = rrset_lt,
 	COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
 CREATE OPERATOR <= (LEFTARG = rrset, RIGHTARG = rrset, FUNCTION = rrset_le,
@@ -78,7 +78,7 @@ CREATE OPERATOR >= (LEFTARG = rrset, RIGHTARG = rrset, FUNCTION = rrset_ge,
 	COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
 CREATE OPERATOR > (LEFTARG = rrset, RIGHTARG = rrset, FUNCTION = rrset_gt,
 	COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
-SET search_path = pdns, public;
+SET LOCAL search_path = pdns, public;
 
 CREATE OPERATOR CLASS rrset_ops DEFAULT FOR TYPE rrset USING btree AS
 	OPERATOR 1 <,

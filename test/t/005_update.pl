@@ -138,7 +138,15 @@ sub show_difference
 }
 
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');
-$node->safe_psql('fresh', 'SET client_min_messages = warning; CREATE EXTENSION pdns CASCADE');
+# The install script sets its own search_path; the caller's session keeps
+# the one it had (a leaked "pdns, public" would resolve the caller's
+# unqualified names in pdns first), inside a transaction block as well.
+is($node->safe_psql('fresh', 'SET client_min_messages = warning; CREATE EXTENSION pdns CASCADE; '
+		. 'SHOW search_path'),
+	'"$user", public', 'CREATE EXTENSION leaves the session\'s search_path as it was');
+is($node->safe_psql('fresh', 'BEGIN; SET client_min_messages = warning; DROP EXTENSION pdns; '
+		. 'CREATE EXTENSION pdns; SHOW search_path; ROLLBACK'),
+	'"$user", public', '... also in a transaction block');
 my $want = members('fresh');
 like($want, qr/== function pdns\.lookup_rdata_ip\(/, 'the description of members covers functions');
 like($want, qr/\nindex CREATE UNIQUE INDEX rdata_addresses_pkey USING btree \(address, rrset_key\)/, '... and the indexes of tables');
@@ -181,7 +189,8 @@ for my $from (@released)
 	store_is_model($node, $db, $model, "$from: the store holds its batches");
 	my $before = answers($db);
 
-	$node->safe_psql($db, 'ALTER EXTENSION pdns UPDATE');
+	is($node->safe_psql($db, 'ALTER EXTENSION pdns UPDATE; SHOW search_path'), '"$user", public',
+		"$from: the update leaves the session's search_path as it was");
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'pdns'"),
 		$current, "$from: updated to $current");
 	my $got = members($db);
