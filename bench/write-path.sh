@@ -18,6 +18,9 @@
 #  - the bro-pdns-style table a user builds without pdns
 #    (bench/peer-ingest.sh), in the same run;
 #  - bytes of every table of the store against the all-text table.
+#  - floors: COPY into a view whose row trigger does nothing, and the
+#    compacted store rewritten whole (sorted CREATE TABLE AS + indexes):
+#    its seconds against compaction's, its bytes against the all-text table.
 # Needs the server named by PG* (a superuser; pdns installed).  Scratch
 # databases pdns_bench_write_*, dropped at the end.
 set -eu
@@ -103,6 +106,60 @@ tiers=$(psql -X -qAt -d $bg -c "SELECT string_agg(t || ' ' || pg_size_pretty(s),
 	      FROM pg_class c LEFT JOIN pg_inherits p ON p.inhrelid = c.oid
 	      WHERE c.relkind = 'r' AND c.relnamespace = 'pdns'::regnamespace GROUP BY 1) x
 	WHERE s > 1048576")
+rows=$(psql -X -qAt -d $bg -c "SELECT string_agg(t || ' ' || n, ', ' ORDER BY n DESC)
+	FROM (SELECT coalesce(p.inhparent::regclass::text, c.oid::regclass::text) AS t,
+	             sum(c.reltuples)::bigint AS n
+	      FROM pg_class c LEFT JOIN pg_inherits p ON p.inhrelid = c.oid
+	      WHERE c.relkind = 'r' AND c.relnamespace = 'pdns'::regnamespace GROUP BY 1) x
+	WHERE n > 1000")
+
+# Floors: what plain PostgreSQL needs for parts of the same work, on the
+# same rows.  (1) COPY into a view whose INSTEAD OF row trigger does
+# nothing (contrib lo's lo_manage, which passes an INSERT through): the
+# cost of any COPY target that hands each row to a trigger.  (2) every
+# table of the compacted store rewritten whole, the cheapest way to write
+# its rows: CREATE TABLE AS in primary-key order at fillfactor 100, then
+# the same indexes; its seconds against compaction's, its bytes against
+# the all-text table.
+psql -X -q -v ON_ERROR_STOP=1 -d $bg <<'SQL'
+CREATE EXTENSION IF NOT EXISTS lo;
+CREATE VIEW noop_in AS SELECT * FROM plain_obs WHERE false;
+CREATE TRIGGER noop INSTEAD OF INSERT ON noop_in FOR EACH ROW EXECUTE FUNCTION lo_manage('rdata');
+SQL
+noop=
+for i in $(seq "$RUNS"); do
+	noop=$(best "$noop" "$(copy_seconds $bg noop_in "$file")")
+done
+echo "COPY into a view with a trigger that does nothing: $noop s"
+_t=$(now)
+psql -X -q -v ON_ERROR_STOP=1 -d $bg <<'SQL'
+CREATE SCHEMA rewritten;
+DO $$
+DECLARE
+	t record;
+	i record;
+BEGIN
+	FOR t IN SELECT c.oid, c.relname,
+	                (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.n)
+	                 FROM pg_index x, unnest(x.indkey) WITH ORDINALITY k(attnum, n), pg_attribute a
+	                 WHERE x.indrelid = c.oid AND x.indisprimary
+	                   AND a.attrelid = c.oid AND a.attnum = k.attnum) AS pkey
+	         FROM pg_class c
+	         WHERE c.relkind = 'r' AND c.relnamespace = 'pdns'::regnamespace AND c.reltuples > 0 LOOP
+		EXECUTE format('CREATE TABLE rewritten.%I WITH (fillfactor = 100) AS SELECT * FROM pdns.%I%s',
+		               t.relname, t.relname, ' ORDER BY ' || t.pkey);
+		FOR i IN SELECT pg_get_indexdef(x.indexrelid) AS def FROM pg_index x WHERE x.indrelid = t.oid LOOP
+			EXECUTE regexp_replace(i.def, 'INDEX \S+ ON \S+',
+			                       format('INDEX ON rewritten.%I', t.relname));
+		END LOOP;
+	END LOOP;
+END
+$$;
+SQL
+rewrite=$(since "$_t")
+rewritten_bytes=$(psql -X -qAt -d $bg -c "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+	WHERE c.relkind = 'r' AND c.relnamespace = 'rewritten'::regnamespace")
+echo "the store rewritten whole: $rewrite s"
 
 psql -X -q -v ON_ERROR_STOP=1 -d $bg <<SQL
 INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
@@ -113,10 +170,15 @@ INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('write', 'inline (no workers), rows/s', $N / $il, $N / $plain, 'rows/s', ''),
 ('write', 'sustained vs the bro-pdns-style table, rows/s', $N / ($fg + $cs), $N / $peer, 'rows/s', '>= 3.00'),
 ('write', 'inline vs the bro-pdns-style table, rows/s', $N / $il, $N / $peer, 'rows/s', ''),
-('write', 'bytes, all tables, vs the all-text table', $store_bytes, $plain_bytes, 'bytes', '<= 0.30');
+('write', 'bytes, all tables, vs the all-text table', $store_bytes, $plain_bytes, 'bytes', '<= 0.30'),
+('floor', 'COPY into a view with a do-nothing row trigger, rows/s', $N / $noop, $N / $plain, 'rows/s', ''),
+('floor', 'the store rewritten whole (sorted CTAS + indexes) vs compaction, s', $rewrite, $cs, 's', ''),
+('floor', 'bytes of the store rewritten whole vs the all-text table', $rewritten_bytes, $plain_bytes, 'bytes', '');
 INSERT INTO bench_info VALUES ('plain COPY', '$plain s'), ('foreground', '$fg s'),
 	('compaction', '$cs s ($pending)'), ('two halves', '$halves s'), ('inline', '$il s'),
 	('peer', '$peer s'), ('store tables over 1 MB', '$tiers'),
+	('view with a do-nothing trigger', '$noop s'), ('store rewritten whole', '$rewrite s'),
+	('rows of the store''s tables', '$rows'),
 	('load average at the end', '$(load_average)');
 SQL
 report $bg
