@@ -26,7 +26,7 @@ EXTRA_CLEAN  = pdns--$(EXTVERSION).sql
 PG_CPPFLAGS += -Isrc/core
 PG_CFLAGS   += -Wall -Wextra -Wno-unused-parameter
 # Libraries of the pure core and the glue (see README.md, "Dependencies").
-CORE_LIBS    = -lidn2 -lpsl -lldns -lmaxminddb -lcrypto
+CORE_LIBS    = -lidn2 -lpsl -lldns -lmaxminddb -lcrypto -lm
 SHLIB_LINK  += $(CORE_LIBS)
 
 # The regression suite (pg_regress) lives in test/regress: sql/ and

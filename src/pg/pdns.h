@@ -105,6 +105,9 @@ pdns_address_char(char c)
 
 /* Settings, defined at load time by module.c. */
 extern void public_suffix_define_settings(void);
+/* The Public Suffix List of this session (public_suffix.c). */
+struct psl_ctx_st;
+extern const struct psl_ctx_st *public_suffix_list(void);
 extern void pseudonymize_define_settings(void);
 
 /*

@@ -51,8 +51,8 @@ public_suffix_define_settings(void)
 							   NULL, psl_path_assign, NULL);
 }
 
-static const psl_ctx_t *
-psl_current(void)
+const psl_ctx_t *
+public_suffix_list(void)
 {
 	if (psl_loaded == NULL)
 	{
@@ -81,7 +81,7 @@ dnsname_public_suffix(PG_FUNCTION_ARGS)
 
 	if (n == 0)
 		PG_RETURN_NULL();
-	suffix = ps_suffix_labels(psl_current(), key, len);
+	suffix = ps_suffix_labels(public_suffix_list(), key, len);
 	PG_RETURN_POINTER(dnsname_from_key(key, ends[suffix - 1]));
 }
 
@@ -102,7 +102,7 @@ dnsname_registered_domain(PG_FUNCTION_ARGS)
 
 	if (n == 0)
 		PG_RETURN_NULL();
-	suffix = ps_suffix_labels(psl_current(), key, len);
+	suffix = ps_suffix_labels(public_suffix_list(), key, len);
 	if (suffix >= n)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(dnsname_from_key(key, ends[suffix]));
@@ -112,7 +112,7 @@ dnsname_registered_domain(PG_FUNCTION_ARGS)
 Datum
 public_suffix_list_info(PG_FUNCTION_ARGS)
 {
-	const psl_ctx_t *psl = psl_current();
+	const psl_ctx_t *psl = public_suffix_list();
 	TupleDesc	tupdesc;
 	Datum		values[5];
 	bool		nulls[5] = {false, false, false, false, false};
@@ -134,6 +134,6 @@ Datum
 public_suffix_list_reload(PG_FUNCTION_ARGS)
 {
 	psl_forget();
-	psl_current();
+	public_suffix_list();
 	PG_RETURN_VOID();
 }

@@ -171,6 +171,15 @@ sub answers
 	};
 }
 
+# version_before(A, B): release A is older than release B ("0.7" < "0.10").
+sub version_before
+{
+	my ($x, $y) = @_;
+	my @x = split /\./, $x;
+	my @y = split /\./, $y;
+	return ($x[0] <=> $y[0] || $x[1] <=> $y[1]) < 0;
+}
+
 my $seed = 0;
 for my $from (@released)
 {
@@ -207,14 +216,22 @@ for my $from (@released)
 		JOIN pg_class c ON c.oid = i.inhrelid
 		WHERE c.reloptions IS DISTINCT FROM t.reloptions}), '',
 		"$from: every partition has its template's storage options");
-	ok($node->safe_psql($db, q{SELECT count(*) FROM pg_inherits
-		WHERE inhparent = 'pdns.client_observations'::regclass}) > 0,
-		"$from: (there are client partitions made before the update)");
-
-	# (the update queues the clients seen so far as a run, for their
-	# distinct-client counts: docs/ingest.md, 0.8)
-	like($node->safe_psql($db, 'SELECT pending_runs || \' \' || pending_rows FROM pdns.ingest_status'),
-		qr/^1 [1-9]\d*$/, "$from: the clients seen before the update wait in one run");
+	# (the update to 0.8 queued the clients seen so far as a run, for
+	# their distinct-client counts: docs/ingest.md; a store of 0.8 or
+	# later has its counts already)
+	if (version_before($from, '0.8'))
+	{
+		ok($node->safe_psql($db, q{SELECT count(*) FROM pg_inherits
+			WHERE inhparent = 'pdns.client_observations'::regclass}) > 0,
+			"$from: (there are client partitions made before the update)");
+		like($node->safe_psql($db, 'SELECT pending_runs || \' \' || pending_rows FROM pdns.ingest_status'),
+			qr/^1 [1-9]\d*$/, "$from: the clients seen before the update wait in one run");
+	}
+	else
+	{
+		is($node->safe_psql($db, 'SELECT pending_runs FROM pdns.ingest_status'), '0',
+			"$from: nothing waits for compaction after the update");
+	}
 	$node->safe_psql($db, 'CALL pdns.compact()');
 	store_is_model($node, $db, $model, "$from: the update kept every row");
 	is_deeply(answers($db), $before, "$from: the lookups answer as before the update");
