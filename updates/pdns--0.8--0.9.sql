@@ -1,4 +1,6 @@
--- pdns 0.8 -> 0.9: name randomness (docs/signals.md).
+-- pdns 0.8 -> 0.9: signals (docs/signals.md): randomness() of names, and
+-- NXDOMAIN and failure spikes over a per-domain rollup that compaction
+-- keeps (negative_domains, filled here from the negative answers stored).
 \echo Use "ALTER EXTENSION pdns UPDATE" to load this file. \quit
 
 -- How random the labels of a name look, left of its public suffix: for
@@ -15,3 +17,353 @@ CREATE FUNCTION randomness_labels(name dnsname, OUT "position" integer, OUT labe
 	AS 'MODULE_PATHNAME', 'dnsname_randomness_labels' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 3;
 COMMENT ON FUNCTION randomness_labels(dnsname) IS
 	'each label left of the public suffix, leftmost first: its randomness score, bigram surprise (bits), entropy, digit share, longest consonant run';
+
+-- Negative answers per registered domain, rcode, period and sensor: the
+-- rollup that spike detection reads, kept by compaction from the negative
+-- answers it merges (_rollup_negatives), trimmed by the maintenance with
+-- negative_observations' retention.  A name that is itself a public
+-- suffix counts under its own name.
+CREATE TABLE negative_domains (
+	domain dnsname NOT NULL,
+	rcode smallint NOT NULL,
+	period timestamptz NOT NULL,
+	sensor_id integer NOT NULL,
+	count bigint NOT NULL,
+	PRIMARY KEY (domain, rcode, period, sensor_id)
+);
+CREATE INDEX negative_domains_period ON negative_domains (period);
+COMMENT ON TABLE negative_domains IS
+	'negative answers per registered domain, rcode, period and sensor (kept by compaction)';
+SELECT pg_catalog.pg_extension_config_dump('negative_domains', '');
+
+-- Called by _compact_runs, in its transaction: this compaction's negative
+-- answers (its scratch table, one row per key of negative_observations),
+-- summed per registered domain, in key order like every merge.
+CREATE FUNCTION _rollup_negatives() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO pdns.negative_domains AS d (domain, rcode, period, sensor_id, count)
+	SELECT coalesce(pdns.registered_domain(n.rrname), n.rrname), n.rcode, n.period, n.sensor_id,
+	       pdns._count_sum(n.count)
+	FROM pg_temp._compact_negative_observations n
+	GROUP BY 1, 2, 3, 4
+	ORDER BY 1, 2, 3, 4
+	ON CONFLICT (domain, rcode, period, sensor_id) DO UPDATE SET
+		count = pdns._count_add(d.count, excluded.count);
+END
+$$;
+
+-- Called by _run_maintenance: rows of periods whose negative answers the
+-- retention dropped.
+CREATE FUNCTION _expire_negative_domains() RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+	DELETE FROM pdns.negative_domains d
+	WHERE d.period + (SELECT s.partition_interval FROM pdns.settings s)
+	      <= pg_catalog.now() - pdns._retention('pdns.negative_observations');
+$$;
+
+-- What a negative answer's rcode is called (as negative_volume names it).
+CREATE FUNCTION _negative_kind(rcode smallint) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE rcode WHEN 0 THEN 'NODATA' WHEN 3 THEN 'NXDOMAIN' ELSE 'RCODE' || rcode END
+$$;
+
+-- The counts of a domain and rcode (one sensor's, or all sensors' when
+-- sensor_id is NULL) in the n periods before a period, oldest first; 0
+-- for a period without any.
+CREATE FUNCTION _negative_baseline(domain dnsname, rcode smallint, sensor_id integer,
+	period timestamptz, n integer) RETURNS bigint[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off		-- (one small index range per call: compiling costs 100 times more)
+AS $$
+	WITH step AS (SELECT s.partition_interval AS step FROM pdns.settings s),
+	     counts AS (
+		SELECT b.period, pg_catalog.sum(b.count)::bigint AS count
+		FROM pdns.negative_domains b, step
+		WHERE b.domain OPERATOR(public.=) _negative_baseline.domain
+		  AND b.rcode = _negative_baseline.rcode
+		  AND b.period >= _negative_baseline.period - n * step.step
+		  AND b.period < _negative_baseline.period
+		  AND (_negative_baseline.sensor_id IS NULL OR b.sensor_id = _negative_baseline.sensor_id)
+		GROUP BY b.period)
+	SELECT pg_catalog.array_agg(coalesce(c.count, 0) ORDER BY i DESC)
+	FROM step, pg_catalog.generate_series(1, n) i
+	LEFT JOIN counts c ON c.period = _negative_baseline.period - i * (SELECT step FROM step)
+$$;
+
+-- A robust score of x against its baseline: (x - median) / scale, where
+-- scale is 1.4826 * MAD (the standard deviation for normal noise), but at
+-- least sqrt(median) (the noise of a Poisson count) and at least 1, so that
+-- a flat baseline (MAD 0) does not make every small rise an outlier.
+CREATE FUNCTION _robust_score(x bigint, baseline bigint[],
+	OUT median double precision, OUT mad double precision, OUT score double precision)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH m AS (SELECT pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY v) AS median
+	           FROM pg_catalog.unnest(baseline) v),
+	     d AS (SELECT pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY abs(v - m.median)) AS mad
+	           FROM pg_catalog.unnest(baseline) v, m)
+	SELECT m.median, d.mad,
+	       (x - m.median) / greatest(1.4826 * d.mad, pg_catalog.sqrt(m.median), 1)
+	FROM m, d
+$$;
+
+-- The periods of a baseline: pdns.spike_baseline_periods (14 unless set).
+CREATE FUNCTION _spike_baseline_periods() RETURNS integer
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT coalesce(pg_catalog.current_setting('pdns.spike_baseline_periods', true)::integer, 14)
+$$;
+
+-- Negative-answer spikes of one period (the one holding `at`, by default
+-- now's): the registered domains whose NXDOMAIN, NODATA or failure count
+-- stands out from their own last baseline_periods periods, per sensor, or
+-- over all sensors (per_sensor => false, sensor NULL).
+CREATE FUNCTION negative_spikes(at timestamptz DEFAULT now(), baseline_periods integer DEFAULT NULL,
+	min_score double precision DEFAULT 5, min_count bigint DEFAULT 10, per_sensor boolean DEFAULT true)
+RETURNS TABLE (domain dnsname, sensor text, kind text, period timestamptz, count bigint,
+	baseline_median double precision, baseline_mad double precision, score double precision)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	n integer := coalesce(baseline_periods, pdns._spike_baseline_periods());
+	scored timestamptz := pdns._period_start(at);
+BEGIN
+	IF n < 3 OR n > 1000 THEN
+		RAISE EXCEPTION 'baseline_periods must be between 3 and 1000'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = pg_catalog.format('It is %s: a median and its deviation need at least 3 periods.', n);
+	END IF;
+	RETURN QUERY
+	WITH now_counts AS (
+		SELECT d.domain, d.rcode, CASE WHEN per_sensor THEN d.sensor_id END AS sensor_id,
+		       pg_catalog.sum(d.count)::bigint AS count
+		FROM pdns.negative_domains d
+		WHERE d.period = scored
+		GROUP BY 1, 2, 3
+		HAVING pg_catalog.sum(d.count) >= min_count)
+	SELECT c.domain, s.name, pdns._negative_kind(c.rcode), scored, c.count, r.median, r.mad, r.score
+	FROM now_counts c
+	CROSS JOIN LATERAL pdns._robust_score(c.count,
+		pdns._negative_baseline(c.domain, c.rcode, c.sensor_id, scored, n)) r
+	LEFT JOIN pdns.sensors s ON s.id = c.sensor_id
+	WHERE r.score >= min_score
+	ORDER BY r.score DESC, c.domain, s.name;
+END
+$$;
+COMMENT ON FUNCTION negative_spikes(timestamptz, integer, double precision, bigint, boolean) IS
+	'registered domains whose negative answers in a period stand out from their trailing baseline (median/MAD score)';
+
+-- Every period of every domain, rcode and sensor, scored against the
+-- pdns.spike_baseline_periods before it: filter on domain (and period).
+CREATE VIEW negative_spike_history AS
+SELECT d.domain, s.name AS sensor, pdns._negative_kind(d.rcode) AS kind, d.period, d.count,
+       r.median AS baseline_median, r.mad AS baseline_mad, r.score
+FROM pdns.negative_domains d
+LEFT JOIN pdns.sensors s ON s.id = d.sensor_id
+CROSS JOIN LATERAL pdns._robust_score(d.count,
+	pdns._negative_baseline(d.domain, d.rcode, d.sensor_id, d.period, pdns._spike_baseline_periods())) r;
+COMMENT ON VIEW negative_spike_history IS
+	'negative answers per registered domain, kind, period and sensor, scored against the periods before (filter on domain)';
+
+GRANT SELECT ON negative_domains, negative_spike_history TO pdns_analyst;
+GRANT EXECUTE ON FUNCTION _period_start(timestamptz), _negative_kind(smallint),
+	_negative_baseline(dnsname, smallint, integer, timestamptz, integer),
+	_robust_score(bigint, bigint[]), _spike_baseline_periods() TO pdns_analyst;
+
+-- The negative answers stored so far, rolled up once (registered domains
+-- by the Public Suffix List of the updating session).
+INSERT INTO negative_domains (domain, rcode, period, sensor_id, count)
+SELECT coalesce(registered_domain(n.rrname), n.rrname), n.rcode, n.period, n.sensor_id,
+       _count_sum(n.count)
+FROM negative_observations n
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4;
+
+-- (as 99_privileges does for every internal function)
+REVOKE EXECUTE ON FUNCTION _rollup_negatives(), _expire_negative_domains(), _negative_kind(smallint),
+	_negative_baseline(dnsname, smallint, integer, timestamptz, integer), _robust_score(bigint, bigint[]),
+	_spike_baseline_periods() FROM PUBLIC;
+
+-- Compaction keeps the rollup; the maintenance trims it.
+CREATE OR REPLACE FUNCTION _compact_runs(run_list bigint[], exclusive boolean) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'		-- the sums and sorts by key stay in memory
+AS $$
+DECLARE
+	started timestamptz := pg_catalog.clock_timestamp();
+	taken bigint := 0;
+	runs_taken integer;
+	lines bigint;
+	oldest timestamptz;
+	periods timestamptz[];
+	obs_parts text[];
+	neg_parts text[];
+	client_parts text[];
+	count_parts text[];
+	client_log boolean := (SELECT s.record_clients = 'log' FROM pdns.settings s);
+BEGIN
+	IF run_list IS NULL OR cardinality(run_list) = 0 THEN
+		RETURN 0;
+	END IF;
+	WITH gone AS (DELETE FROM pdns.runs r WHERE r.id = ANY (run_list) RETURNING r.lines, r.created)
+	SELECT count(*), coalesce(sum(g.lines), 0), min(g.created) INTO runs_taken, lines, oldest FROM gone g;
+
+	-- The per-period rows first, summed in this session's scratch tables;
+	-- then the partitions they need (making one takes strong locks, best
+	-- taken before any row lock of the store).
+	taken := taken + pdns._compact_take('observations', run_list);
+	taken := taken + pdns._compact_take('negative_observations', run_list);
+	taken := taken + pdns._compact_take('client_observations', run_list);
+	taken := taken + pdns._compact_take('client_counts', run_list);
+	SELECT array_agg(p ORDER BY p) INTO periods
+	FROM (SELECT period FROM pg_temp._compact_observations
+	      UNION SELECT period FROM pg_temp._compact_negative_observations
+	      UNION SELECT period FROM pg_temp._compact_client_observations
+	      UNION SELECT period FROM pg_temp._compact_client_counts) u(p);
+	SELECT array_agg(partition_table ORDER BY period) INTO obs_parts
+	FROM pdns._partitions('pdns.observations', periods);
+	SELECT array_agg(partition_table ORDER BY period) INTO neg_parts
+	FROM pdns._partitions('pdns.negative_observations', periods);
+	SELECT array_agg(partition_table ORDER BY period) INTO count_parts
+	FROM pdns._partitions('pdns.client_counts', periods);
+	IF client_log THEN
+		SELECT array_agg(partition_table ORDER BY period) INTO client_parts
+		FROM pdns._partitions('pdns.client_observations', periods);
+	END IF;
+
+	IF exclusive THEN
+		PERFORM pdns._store_write_lock();
+	ELSE
+		PERFORM FROM pdns.settings FOR SHARE;
+	END IF;
+
+	WITH taken_rows AS (
+		DELETE FROM pdns.pending_rrsets p WHERE p.run_id = ANY (run_list)
+		RETURNING p.key, p.rrname, p.rrtype, p.bailiwick, p.rdata, p.time_first, p.time_last,
+		          p.count, p.lossy
+	), delta AS (
+		SELECT t.key, pdns._any(t.rrname) AS rrname, pdns._any(t.rrtype) AS rrtype,
+		       pdns._any(t.bailiwick) AS bailiwick, pdns._any(t.rdata) AS rdata,
+		       min(t.time_first) AS time_first, max(t.time_last) AS time_last,
+		       pdns._count_sum(t.count) AS count, pdns._any(t.lossy) AS lossy,
+		       count(*) AS rows
+		FROM taken_rows t GROUP BY t.key
+	), merged AS (
+		INSERT INTO pdns.rrsets AS r (key, rrname, rrtype, bailiwick, rdata, time_first, time_last,
+		                              count, lossy)
+		SELECT d.key, d.rrname, d.rrtype, d.bailiwick, d.rdata, d.time_first, d.time_last, d.count,
+		       d.lossy
+		FROM delta d ORDER BY d.key
+		ON CONFLICT (key) DO UPDATE SET
+			time_first = least(r.time_first, excluded.time_first),
+			time_last = greatest(r.time_last, excluded.time_last),
+			count = pdns._count_add(r.count, excluded.count)
+		RETURNING r.key, r.rrtype, r.rdata, (r.xmax = 0) AS created
+	), new AS (
+		SELECT * FROM merged WHERE created
+	-- Rows for new RRsets only: no other transaction can be adding these
+	-- keys (a concurrent one waited for this one and found the RRset), and
+	-- a deleted RRset took its rows along (_rrsets_deleted), so plain
+	-- inserts, without the cost of conflict checks.
+	), addresses AS (
+		INSERT INTO pdns.rdata_addresses (address, rrset_key)
+		SELECT DISTINCT a, n.key FROM new n, unnest(pdns.addresses(n.rdata)) a
+		ORDER BY 1, 2
+	), names AS (
+		INSERT INTO pdns.rdata_names (name, rrtype, rrset_key)
+		SELECT DISTINCT x, n.rrtype, n.key FROM new n, unnest(pdns.names(n.rdata)) x
+		ORDER BY 1, 2, 3
+	), elements AS (
+		INSERT INTO pdns.rdata_elements (hash, rrset_key)
+		SELECT DISTINCT h, n.key FROM new n, unnest(pdns.element_hashes(n.rdata)) h
+		ORDER BY 1, 2
+	)
+	SELECT taken + coalesce(sum(d.rows), 0) INTO taken FROM delta d;
+
+	PERFORM pdns._compact_put('observations', obs_parts, periods, '{rrset_key, period, sensor_id}');
+	-- the all-time aggregate per sensor, from the same per-period sums
+	INSERT INTO pdns.rrset_sensors AS s (rrset_key, sensor_id, time_first, time_last, count)
+	SELECT o.rrset_key, o.sensor_id, min(o.time_first), max(o.time_last), pdns._count_sum(o.count)
+	FROM pg_temp._compact_observations o
+	GROUP BY o.rrset_key, o.sensor_id
+	ORDER BY o.rrset_key, o.sensor_id
+	ON CONFLICT (rrset_key, sensor_id) DO UPDATE SET
+		time_first = least(s.time_first, excluded.time_first),
+		time_last = greatest(s.time_last, excluded.time_last),
+		count = pdns._count_add(s.count, excluded.count);
+	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
+	                          '{rrname, rrtype, rcode, period, sensor_id}');
+	PERFORM pdns._rollup_negatives();
+	PERFORM pdns._compact_put('client_counts', count_parts, periods, '{rrname, rrtype, period, sensor_id}');
+	IF client_log THEN
+		PERFORM pdns._compact_append('client_observations', client_parts, periods);
+	END IF;
+
+	DELETE FROM pdns.compactions c WHERE c.finished < started - interval '1 day';
+	INSERT INTO pdns.compactions (finished, runs, lines, pending_rows, seconds, oldest_age)
+	VALUES (pg_catalog.clock_timestamp(), runs_taken, lines, taken,
+	        extract(epoch FROM pg_catalog.clock_timestamp() - started),
+	        coalesce(pg_catalog.clock_timestamp() - oldest, interval '0'));
+	RETURN taken;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION _run_maintenance() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $$
+DECLARE
+	s pdns.settings;
+	parent regclass;
+	now_period timestamptz := pdns._period_start(pg_catalog.now());
+	ahead timestamptz[];
+	child record;
+BEGIN
+	SELECT * INTO STRICT s FROM pdns.settings;
+	SELECT pg_catalog.array_agg(pdns._period_start(now_period + s.partition_interval * i))
+	INTO ahead FROM pg_catalog.generate_series(0, s.premake) i;
+	FOR parent IN SELECT * FROM pdns.partitioned_tables() LOOP
+		IF NOT pdns._partman_managed(parent) THEN
+			CONTINUE;		-- nothing ingested yet: partitioning may still change
+		END IF;
+		PERFORM pdns._partitions(parent, ahead);
+		IF pdns._retention(parent) IS NULL THEN
+			CONTINUE;
+		END IF;
+		-- A partition's end: the fourth piece, split at quotes, of its bound
+		-- as PostgreSQL prints it: FOR VALUES FROM ('<start>') TO ('<end>').
+		FOR child IN
+			SELECT c.oid::regclass AS partition
+			FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+			WHERE i.inhparent = parent
+			  AND pg_catalog.split_part(pg_catalog.pg_get_expr(c.relpartbound, c.oid), '''', 4)::timestamptz
+			      <= pg_catalog.now() - pdns._retention(parent)
+		LOOP
+			EXECUTE format('DROP TABLE %s', child.partition);
+		END LOOP;
+	END LOOP;
+	IF pdns._retention('pdns.negative_observations') IS NOT NULL THEN
+		PERFORM pdns._expire_negative_domains();
+	END IF;
+	-- The all-time aggregate keeps every RRset unless told otherwise: an
+	-- RRset's history may matter long after its periods are gone.
+	IF s.retention IS NOT NULL AND s.retention_drops_rrsets THEN
+		PERFORM pdns._store_write_lock();
+		DELETE FROM pdns.rrsets r WHERE r.time_last < pg_catalog.now() - s.retention;
+	END IF;
+END
+$$;

@@ -21,4 +21,5 @@ _PG_init(void)
 	ingest_adapters_define_settings();
 	mmdb_define_settings();
 	compaction_define_settings();
+	signals_define_settings();
 }

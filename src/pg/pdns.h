@@ -109,6 +109,7 @@ extern void public_suffix_define_settings(void);
 struct psl_ctx_st;
 extern const struct psl_ctx_st *public_suffix_list(void);
 extern void pseudonymize_define_settings(void);
+extern void signals_define_settings(void);
 
 /*
  * Client address pseudonymization (pseudonymize.c), for the ingestion path

@@ -251,6 +251,9 @@ BEGIN
 			EXECUTE format('DROP TABLE %s', child.partition);
 		END LOOP;
 	END LOOP;
+	IF pdns._retention('pdns.negative_observations') IS NOT NULL THEN
+		PERFORM pdns._expire_negative_domains();
+	END IF;
 	-- The all-time aggregate keeps every RRset unless told otherwise: an
 	-- RRset's history may matter long after its periods are gone.
 	IF s.retention IS NOT NULL AND s.retention_drops_rrsets THEN

@@ -330,6 +330,7 @@ BEGIN
 		count = pdns._count_add(s.count, excluded.count);
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
+	PERFORM pdns._rollup_negatives();
 	PERFORM pdns._compact_put('client_counts', count_parts, periods, '{rrname, rrtype, period, sensor_id}');
 	IF client_log THEN
 		PERFORM pdns._compact_append('client_observations', client_parts, periods);

@@ -244,6 +244,16 @@ for my $from (@released)
 	model_add($model, $batch);
 	store_is_model($node, $db, $model, "$from: a batch after the update lands in the store");
 	sensors_sum_up($node, $db, "$from: a batch later, the sensors still sum up");
+	# (negative_domains, made by the update to 0.9 from the negative answers
+	# stored, then kept by compaction)
+	is($node->safe_psql($db, q{
+		SELECT count(*) FILTER (WHERE r.count IS DISTINCT FROM x.count) || ' of ' || count(*)
+		FROM pdns.negative_domains r
+		FULL JOIN (SELECT coalesce(pdns.registered_domain(rrname), rrname) AS domain, rcode, period,
+		                  sensor_id, sum(count) AS count
+		           FROM pdns.negative_observations GROUP BY 1, 2, 3, 4) x
+		  USING (domain, rcode, period, sensor_id)}) =~ s/^0 of [1-9]\d*$/ok/r, 'ok',
+		"$from: the negative answers per registered domain add up");
 }
 
 done_testing();
