@@ -64,3 +64,22 @@ SELECT to_cof(l) FROM lookup_rrset('example.com', 'NS') l;
 SELECT n AS typed, n::dnsname AS stored, to_unicode(n::dnsname) AS shown,
        registered_domain(n::dnsname) AS registered
 FROM (VALUES ('WWW.Bücher.DE.'), ('a.b.example.co.uk'), ('www.食狮.公司.cn')) v(n);
+
+\echo
+\echo '== 10. Signals: a newly observed domain, a planted NXDOMAIN spike, machine-made names'
+-- planted on 26 November: a domain nobody had seen logs in, and sensor-ams
+-- sees a burst of NXDOMAINs under example.co.uk with random-looking labels
+INSERT INTO ingest_text
+SELECT format(E'%s\tsensor-ams\t10.1.0.9\t203.0.113.53\tlogin.secure-payments-example.com\tA\tIN\t300\t198.51.100.77',
+              1732600000);
+INSERT INTO ingest_text
+SELECT format(E'%s\tsensor-ams\t10.1.0.%s\t203.0.113.53\t%s.example.co.uk\tA\tIN\t\t\t\t1\tNXDOMAIN',
+              1732600000 + i, i % 50, translate(left(md5(i::text), 12), '0123456789', 'qxzkvjwbpg'))
+FROM generate_series(1, 300) i;
+SELECT subject AS new_domain, first_seen, rrname, rdata
+FROM newly_observed WHERE kind = 'domain' AND sensor IS NULL AND first_seen >= '2024-11-26';
+SELECT domain, sensor, kind, count, baseline_median, round(score::numeric, 1) AS score
+FROM negative_spikes('2024-11-26', baseline_periods => 6);
+SELECT rrname, round(randomness(rrname)::numeric, 2) AS randomness
+FROM negative_volume WHERE period = '2024-11-26' AND kind = 'NXDOMAIN'
+ORDER BY randomness(rrname) DESC, rrname LIMIT 3;

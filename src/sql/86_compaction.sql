@@ -318,16 +318,30 @@ BEGIN
 	SELECT taken + coalesce(sum(d.rows), 0) INTO taken FROM delta d;
 
 	PERFORM pdns._compact_put('observations', obs_parts, periods, '{rrset_key, period, sensor_id}');
-	-- the all-time aggregate per sensor, from the same per-period sums
-	INSERT INTO pdns.rrset_sensors AS s (rrset_key, sensor_id, time_first, time_last, count)
-	SELECT o.rrset_key, o.sensor_id, min(o.time_first), max(o.time_last), pdns._count_sum(o.count)
-	FROM pg_temp._compact_observations o
-	GROUP BY o.rrset_key, o.sensor_id
-	ORDER BY o.rrset_key, o.sensor_id
-	ON CONFLICT (rrset_key, sensor_id) DO UPDATE SET
-		time_first = least(s.time_first, excluded.time_first),
-		time_last = greatest(s.time_last, excluded.time_last),
-		count = pdns._count_add(s.count, excluded.count);
+	-- the all-time aggregate per sensor, from the same per-period sums; the
+	-- pairs this compaction saw first (new, or seen earlier than known) are
+	-- kept aside for the first sightings of names and domains
+	PERFORM pdns._scratch_first_seen();
+	WITH batch AS (
+		SELECT o.rrset_key, o.sensor_id, min(o.time_first) AS time_first, max(o.time_last) AS time_last,
+		       pdns._count_sum(o.count) AS count
+		FROM pg_temp._compact_observations o
+		GROUP BY o.rrset_key, o.sensor_id
+	), merged AS (
+		INSERT INTO pdns.rrset_sensors AS s (rrset_key, sensor_id, time_first, time_last, count)
+		SELECT b.rrset_key, b.sensor_id, b.time_first, b.time_last, b.count
+		FROM batch b
+		ORDER BY b.rrset_key, b.sensor_id
+		ON CONFLICT (rrset_key, sensor_id) DO UPDATE SET
+			time_first = least(s.time_first, excluded.time_first),
+			time_last = greatest(s.time_last, excluded.time_last),
+			count = pdns._count_add(s.count, excluded.count)
+		RETURNING s.rrset_key, s.sensor_id, s.time_first
+	)
+	INSERT INTO pg_temp._compact_first_seen (rrset_key, sensor_id, time_first)
+	SELECT m.rrset_key, m.sensor_id, m.time_first
+	FROM merged m JOIN batch b ON b.rrset_key = m.rrset_key AND b.sensor_id = m.sensor_id
+	WHERE m.time_first = b.time_first;
 	PERFORM pdns._compact_put('negative_observations', neg_parts, periods,
 	                          '{rrname, rrtype, rcode, period, sensor_id}');
 	PERFORM pdns._rollup_negatives();
@@ -335,6 +349,9 @@ BEGIN
 	IF client_log THEN
 		PERFORM pdns._compact_append('client_observations', client_parts, periods);
 	END IF;
+
+	-- last: compactions take turns from here to their commit
+	PERFORM pdns._record_first_sightings();
 
 	DELETE FROM pdns.compactions c WHERE c.finished < started - interval '1 day';
 	INSERT INTO pdns.compactions (finished, runs, lines, pending_rows, seconds, oldest_age)

@@ -5,7 +5,8 @@
 -- what they need through fmgr (no grant is checked there), and the
 -- SECURITY DEFINER ones run as the owner.  The lookup helpers below are
 -- the exception: read-only pieces of the lookups, which run with the
--- analyst's rights and need them.
+-- analyst's rights and need them (and so are the signals' helpers that
+-- 87_signals.sql grants).
 DO $$
 DECLARE
 	f regprocedure;

@@ -254,6 +254,24 @@ for my $from (@released)
 		           FROM pdns.negative_observations GROUP BY 1, 2, 3, 4) x
 		  USING (domain, rcode, period, sensor_id)}) =~ s/^0 of [1-9]\d*$/ok/r, 'ok',
 		"$from: the negative answers per registered domain add up");
+	# (first_sightings, made by the update to 0.9 from rrset_sensors, then
+	# kept by compaction)
+	is($node->safe_psql($db, q{
+		WITH sightings AS (
+			SELECT r.rrname AS name, coalesce(pdns.registered_domain(r.rrname), r.rrname) AS domain,
+			       s.sensor_id, s.time_first
+			FROM pdns.rrset_sensors s JOIN pdns.rrsets r ON r.key = s.rrset_key),
+		expected AS (
+			SELECT name AS subject, false AS is_domain, sensor_id, min(time_first) AS first_seen
+			FROM sightings GROUP BY 1, 2, 3
+			UNION ALL SELECT name, false, NULL, min(time_first) FROM sightings GROUP BY 1
+			UNION ALL SELECT domain, true, sensor_id, min(time_first) FROM sightings GROUP BY 1, 2, 3
+			UNION ALL SELECT domain, true, NULL, min(time_first) FROM sightings GROUP BY 1)
+		SELECT count(*) FILTER (WHERE f.first_seen IS DISTINCT FROM e.first_seen) || ' of ' || count(*)
+		FROM pdns.first_sightings f FULL JOIN expected e
+		  ON e.subject OPERATOR(public.=) f.subject AND e.is_domain = f.is_domain
+		 AND e.sensor_id IS NOT DISTINCT FROM f.sensor_id}) =~ s/^0 of [1-9]\d*$/ok/r, 'ok',
+		"$from: every name and domain has its first sighting");
 }
 
 done_testing();

@@ -306,9 +306,11 @@ WHERE p.pronamespace = 'pdns'::regnamespace AND p.prosecdef
 cmp_ok($node->safe_psql('pdns',
 		"SELECT count(*) FROM pg_proc WHERE pronamespace = 'pdns'::regnamespace AND prosecdef"),
 	'>', 5, '(there are SECURITY DEFINER functions to check)');
-# The lookup helpers run inside the analyst's lookups: read-only, IMMUTABLE
-# or STABLE, not SECURITY DEFINER (src/sql/99_privileges.sql).
-my %lookup_helpers = map { $_ => 1 } qw(_cursor _cursor_field _fenced _wildcard _window_fences _sensor_filter);
+# The lookup helpers run inside the analyst's lookups, and the signals'
+# inside negative_spikes() and its view: read-only, IMMUTABLE or STABLE, not
+# SECURITY DEFINER (src/sql/99_privileges.sql, src/sql/87_signals.sql).
+my %lookup_helpers = map { $_ => 1 } qw(_cursor _cursor_field _fenced _wildcard _window_fences _sensor_filter
+  _period_start _negative_kind _negative_baseline _robust_score _spike_baseline_periods);
 for my $role ('public', 'pdns_ingest', 'pdns_analyst')
 {
 	my $who = $role eq 'public' ? "'public'" : "'$role'";

@@ -1,0 +1,139 @@
+-- Newly observed names and domains (docs/signals.md): when each owner
+-- name and each registered domain was first seen, by any sensor and by
+-- each sensor, kept by compaction; a view for windows, and a feed that an
+-- integration polls with a cursor.
+
+CREATE SEQUENCE first_sighting_order;
+
+-- One row per name (or registered domain) and sensor, and one per name
+-- (or domain) for all sensors (sensor_id NULL): when it was first seen,
+-- and an RRset of that sighting.  seq is the feed's order: the order in
+-- which the rows were added, which is the order their compactions
+-- committed in (_record_first_sightings).
+CREATE TABLE first_sightings (
+	subject dnsname NOT NULL,
+	is_domain boolean NOT NULL,
+	sensor_id integer,
+	first_seen timestamptz NOT NULL,
+	rrset_key uuid NOT NULL,
+	seq bigint NOT NULL DEFAULT pg_catalog.nextval('pdns.first_sighting_order'),
+	CONSTRAINT first_sightings_key UNIQUE NULLS NOT DISTINCT (is_domain, subject, sensor_id)
+);
+CREATE UNIQUE INDEX first_sightings_feed ON first_sightings (seq);
+CREATE INDEX first_sightings_seen ON first_sightings (first_seen);
+COMMENT ON TABLE first_sightings IS
+	'when each name and registered domain was first seen, by any sensor (sensor_id NULL) and by each (kept by compaction)';
+SELECT pg_catalog.pg_extension_config_dump('first_sightings', '');
+SELECT pg_catalog.pg_extension_config_dump('first_sighting_order', '');
+
+-- This session's scratch table of the (RRset, sensor) pairs a compaction
+-- saw first (_compact_runs fills it from the rrset_sensors merge).
+CREATE FUNCTION _scratch_first_seen() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF pg_catalog.to_regclass('pg_temp._compact_first_seen') IS NULL THEN
+		CREATE TEMP TABLE _compact_first_seen (rrset_key uuid, sensor_id integer, time_first timestamptz)
+			ON COMMIT DELETE ROWS;
+	ELSE
+		DELETE FROM pg_temp._compact_first_seen;
+	END IF;
+END
+$$;
+
+-- From those pairs: the names and registered domains they show, per
+-- sensor and for all sensors, each at its earliest time; new ones are
+-- added, known ones move to an earlier first sighting (their place in the
+-- feed stays).  In key order, like every merge.  Compactions take turns
+-- here, from the first row added to their commit (the last step of
+-- _compact_runs): so the rows each adds take numbers above those of every
+-- compaction that committed before it, and a feed reader that has seen a
+-- number has seen every smaller one.
+CREATE FUNCTION _record_first_sightings() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_temp._compact_first_seen) THEN
+		RETURN;
+	END IF;
+	LOCK TABLE pdns.first_sightings IN SHARE ROW EXCLUSIVE MODE;
+	INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+	SELECT DISTINCT ON (x.is_domain, x.subject, x.sensor_id)
+	       x.subject, x.is_domain, x.sensor_id, x.first_seen, x.rrset_key
+	FROM (SELECT r.rrname AS name, c.sensor_id, c.time_first, c.rrset_key,
+	             coalesce(pdns.registered_domain(r.rrname), r.rrname) AS domain
+	      FROM pg_temp._compact_first_seen c JOIN pdns.rrsets r ON r.key = c.rrset_key) c
+	CROSS JOIN LATERAL (VALUES (c.name, false, c.sensor_id), (c.name, false, NULL),
+	                           (c.domain, true, c.sensor_id), (c.domain, true, NULL))
+		AS v(subject, is_domain, sensor_id)
+	CROSS JOIN LATERAL (SELECT v.subject, v.is_domain, v.sensor_id, c.time_first AS first_seen,
+	                           c.rrset_key) x
+	ORDER BY x.is_domain, x.subject, x.sensor_id NULLS FIRST, x.first_seen, x.rrset_key
+	ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+		first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+		WHERE excluded.first_seen < f.first_seen;
+END
+$$;
+
+-- Names and domains by their first sighting: filter on first_seen (a
+-- window), kind ('name' or 'domain') and sensor (NULL: the first sighting
+-- by any sensor).  rrname, rrtype and rdata are an RRset of that sighting.
+CREATE VIEW newly_observed AS
+SELECT CASE WHEN f.is_domain THEN 'domain' ELSE 'name' END AS kind, f.subject, s.name AS sensor,
+       f.first_seen, r.rrname, r.rrtype, r.rdata
+FROM pdns.first_sightings f
+LEFT JOIN pdns.sensors s ON s.id = f.sensor_id
+LEFT JOIN pdns.rrsets r ON r.key = f.rrset_key;
+COMMENT ON VIEW newly_observed IS
+	'names and registered domains by first sighting, by any sensor (sensor NULL) or by each; filter on first_seen';
+
+-- The feed of first sightings, in the order they were recorded, after a
+-- cursor: each row exactly once, however compactions commit (see
+-- _record_first_sightings).  By any sensor, or by the one named.
+CREATE FUNCTION new_names_feed(after_cursor text DEFAULT NULL, max_results integer DEFAULT 1000,
+	domains boolean DEFAULT false, sensor text DEFAULT NULL)
+RETURNS TABLE (subject dnsname, first_seen timestamptz, rrname dnsname, rrtype rrtype, rdata rrset,
+	"cursor" text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	from_seq bigint := 0;
+	sensor_wanted integer;
+BEGIN
+	IF max_results IS NULL OR max_results < 1 THEN
+		RAISE EXCEPTION 'max_results must be at least 1'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF after_cursor IS NOT NULL THEN
+		IF after_cursor !~ '^[0-9]{1,18}$' THEN
+			RAISE EXCEPTION 'invalid cursor for new_names_feed()'
+				USING ERRCODE = 'invalid_parameter_value',
+				      DETAIL = pg_catalog.format('The cursor is %L; a cursor is what a row of the feed returned.',
+				                                 pg_catalog.left(after_cursor, 64));
+		END IF;
+		from_seq := after_cursor::bigint;
+	END IF;
+	IF new_names_feed.sensor IS NOT NULL THEN
+		SELECT s.id INTO sensor_wanted FROM pdns.sensors s WHERE s.name = new_names_feed.sensor;
+		IF NOT FOUND THEN
+			RETURN;
+		END IF;
+	END IF;
+	RETURN QUERY
+	SELECT f.subject, f.first_seen, r.rrname, r.rrtype, r.rdata, f.seq::text
+	FROM pdns.first_sightings f
+	LEFT JOIN pdns.rrsets r ON r.key = f.rrset_key
+	WHERE f.seq > from_seq
+	  AND f.is_domain = domains
+	  AND f.sensor_id IS NOT DISTINCT FROM sensor_wanted
+	ORDER BY f.seq
+	LIMIT max_results;
+END
+$$;
+COMMENT ON FUNCTION new_names_feed(text, integer, boolean, text) IS
+	'first sightings of names (or registered domains) in the order recorded, after a cursor: each exactly once';
+
+GRANT SELECT ON first_sightings, newly_observed TO pdns_analyst;
