@@ -240,11 +240,11 @@ $$;
 -- From those pairs: the names and registered domains they show, per
 -- sensor and for all sensors, each at its earliest time; new ones are
 -- added, known ones move to an earlier first sighting (their place in the
--- feed stays).  In key order, like every merge.  Compactions take turns
--- here, from the first row added to their commit (the last step of
--- _compact_runs): so the rows each adds take numbers above those of every
--- compaction that committed before it, and a feed reader that has seen a
--- number has seen every smaller one.
+-- feed stays).  Compactions take turns here, from the first row added to
+-- their commit (the last step of _compact_runs): so the rows each adds take
+-- numbers above those of every compaction that committed before it, and a
+-- feed reader that has seen a number has seen every smaller one.  (Taking
+-- turns, they need no common order of keys either.)
 CREATE FUNCTION _record_first_sightings() RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -254,18 +254,39 @@ BEGIN
 		RETURN;
 	END IF;
 	LOCK TABLE pdns.first_sightings IN SHARE ROW EXCLUSIVE MODE;
+	-- each name's earliest pair per sensor first (the other three kinds of
+	-- row are read from these), then one insert per kind
+	WITH per_sensor AS MATERIALIZED (
+		SELECT n.name, n.sensor_id, n.time_first, n.rrset_key,
+		       coalesce(pdns.registered_domain(n.name), n.name) AS domain
+		FROM (SELECT DISTINCT ON (r.rrname, c.sensor_id) r.rrname AS name, c.sensor_id, c.time_first,
+		             c.rrset_key
+		      FROM pg_temp._compact_first_seen c JOIN pdns.rrsets r ON r.key = c.rrset_key
+		      ORDER BY r.rrname, c.sensor_id, c.time_first, c.rrset_key) n
+	), names AS (
+		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+		SELECT p.name, false, p.sensor_id, p.time_first, p.rrset_key FROM per_sensor p
+		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			WHERE excluded.first_seen < f.first_seen
+	), names_any AS (
+		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+		SELECT DISTINCT ON (p.name) p.name, false, NULL::integer, p.time_first, p.rrset_key
+		FROM per_sensor p ORDER BY p.name, p.time_first, p.rrset_key
+		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			WHERE excluded.first_seen < f.first_seen
+	), domains AS (
+		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+		SELECT DISTINCT ON (p.domain, p.sensor_id) p.domain, true, p.sensor_id, p.time_first, p.rrset_key
+		FROM per_sensor p ORDER BY p.domain, p.sensor_id, p.time_first, p.rrset_key
+		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			WHERE excluded.first_seen < f.first_seen
+	)
 	INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
-	SELECT DISTINCT ON (x.is_domain, x.subject, x.sensor_id)
-	       x.subject, x.is_domain, x.sensor_id, x.first_seen, x.rrset_key
-	FROM (SELECT r.rrname AS name, c.sensor_id, c.time_first, c.rrset_key,
-	             coalesce(pdns.registered_domain(r.rrname), r.rrname) AS domain
-	      FROM pg_temp._compact_first_seen c JOIN pdns.rrsets r ON r.key = c.rrset_key) c
-	CROSS JOIN LATERAL (VALUES (c.name, false, c.sensor_id), (c.name, false, NULL),
-	                           (c.domain, true, c.sensor_id), (c.domain, true, NULL))
-		AS v(subject, is_domain, sensor_id)
-	CROSS JOIN LATERAL (SELECT v.subject, v.is_domain, v.sensor_id, c.time_first AS first_seen,
-	                           c.rrset_key) x
-	ORDER BY x.is_domain, x.subject, x.sensor_id NULLS FIRST, x.first_seen, x.rrset_key
+	SELECT DISTINCT ON (p.domain) p.domain, true, NULL::integer, p.time_first, p.rrset_key
+	FROM per_sensor p ORDER BY p.domain, p.time_first, p.rrset_key
 	ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
 		first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
 		WHERE excluded.first_seen < f.first_seen;

@@ -106,7 +106,20 @@ WHERE f.subject::text LIKE '%-nn.%'
 CREATE TEMP TABLE by_scan AS SELECT * FROM newly_observed WHERE first_seen >= '2024-07-01' AND first_seen < '2024-07-03'
 	AND subject::text LIKE '%-nn.%';
 SET enable_seqscan = off;
-EXPLAIN (COSTS OFF) SELECT subject FROM newly_observed WHERE first_seen >= '2024-07-01' AND first_seen < '2024-07-03';
+CREATE FUNCTION pg_temp.plan_uses(query text, index_name text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+		IF line LIKE '%' || index_name || '%' THEN
+			RETURN true;
+		END IF;
+	END LOOP;
+	RETURN false;
+END $$;
+SELECT pg_temp.plan_uses($$SELECT subject FROM newly_observed
+                           WHERE first_seen >= '2024-07-01' AND first_seen < '2024-07-03'$$,
+                         'first_sightings_seen') AS window_uses_the_index;
 CREATE TEMP TABLE by_index AS SELECT * FROM newly_observed WHERE first_seen >= '2024-07-01' AND first_seen < '2024-07-03'
 	AND subject::text LIKE '%-nn.%';
 RESET enable_seqscan;
