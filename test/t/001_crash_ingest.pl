@@ -37,7 +37,9 @@ $node->safe_psql('postgres', 'ALTER DATABASE pdns SET pdns.compaction = backgrou
 # as "xid pid", when that session is in the phase:
 #   parse     its COPY has read between 10% and 60% of its lines, and
 #             appended nothing yet;
-#   append    its COPY has read every line and is appending its run;
+#   append    its COPY has read every line and is appending its run, or
+#             has appended it and ended, its transaction still open (the
+#             monitor may look only after the COPY returned);
 #   between   its COPY has read between 30% and 80% of its lines and
 #             appended at least one run;
 #   take      its compaction is taking runs (pending rows into its scratch
@@ -77,7 +79,7 @@ BEGIN
 		WHERE a.application_name = app;
 		IF (CASE phase
 		   WHEN 'parse' THEN r.done BETWEEN total / 10 AND total * 6 / 10 AND NOT r.appended
-		   WHEN 'append' THEN r.done = total AND r.appended
+		   WHEN 'append' THEN (r.done = total OR r.done IS NULL) AND r.appended
 		   WHEN 'between' THEN r.done BETWEEN total * 3 / 10 AND total * 8 / 10 AND r.appended
 		   WHEN 'take' THEN r.taking AND NOT r.rrsets
 		   WHEN 'rrsets' THEN r.rrsets AND NOT r.periods
