@@ -20,7 +20,6 @@ PG_FUNCTION_INFO_V1(dnsname_randomness_labels);
 
 typedef struct scored_labels
 {
-	int			count;
 	int			first;			/* key index of the first label scored (suffix count) */
 	int			labels;			/* labels of the name */
 	uint16		starts[DN_KEY_LABELS_MAX];
