@@ -1,7 +1,7 @@
 /*
  * rrset_elements.c
  *		Hashes of an RRset's rdata elements, for the raw-rdata index
- *		(pdns.rdata_elements) and its lookups.
+ *		(pdns.rdata_elements) and its lookups, and the elements' octets.
  *
  * An element's hash is hash_bytes_extended over its canonical wire octets
  * with seed 0: stable across platforms and versions of this extension, as
@@ -18,6 +18,7 @@
 PG_FUNCTION_INFO_V1(rrset_element_hash);
 PG_FUNCTION_INFO_V1(rrset_element_hashes);
 PG_FUNCTION_INFO_V1(rrset_contains_element);
+PG_FUNCTION_INFO_V1(rrset_element_octets);
 
 static inline int64
 element_hash(const uint8 *data, size_t len)
@@ -61,4 +62,28 @@ rrset_contains_element(PG_FUNCTION_ARGS)
 
 	PG_RETURN_BOOL(rrset_payload_contains((const uint8 *) VARDATA_ANY(set), VARSIZE_ANY_EXHDR(set),
 										  (const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b)));
+}
+
+/* element_octets(rrset): the wire octets of each element, in the set's order. */
+Datum
+rrset_element_octets(PG_FUNCTION_ARGS)
+{
+	struct varlena *set = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	const uint8 *p = (const uint8 *) VARDATA_ANY(set);
+	size_t		len = VARSIZE_ANY_EXHDR(set),
+				off = RRSET_HEADER;
+	int			n = rrset_payload_count(p),
+				i = 0;
+	Datum	   *items = palloc(n * sizeof(Datum));
+	rrset_elem	e;
+
+	while (i < n && rrset_payload_next(p, len, &off, &e))
+	{
+		bytea	   *b = palloc(VARHDRSZ + e.len);
+
+		SET_VARSIZE(b, VARHDRSZ + e.len);
+		memcpy(VARDATA(b), e.data, e.len);
+		items[i++] = PointerGetDatum(b);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(items, i, BYTEAOID, -1, false, TYPALIGN_INT));
 }

@@ -135,6 +135,32 @@ CREATE TABLE rdata_elements (
 );
 COMMENT ON TABLE rdata_elements IS 'a hash of each rdata element in wire form, for raw (hex) lookups';
 
+-- The search indexes (docs/search.md): each owner name, and each rdata
+-- element of every type but the DNSSEC ones, once, in the master-file form
+-- that DNSDB's Flex search matches (names with their trailing dot), under
+-- a trigram index (pg_trgm) that serves regular expressions and globs.
+-- Compaction adds those of new RRsets; an RRset deleted takes along the
+-- ones no other RRset holds.
+CREATE TABLE searchable_names (
+	name dnsname PRIMARY KEY,
+	text text NOT NULL
+);
+CREATE INDEX searchable_names_trigrams ON searchable_names USING gin (text gin_trgm_ops);
+ALTER TABLE searchable_names ALTER COLUMN text SET STATISTICS 1000;	-- (the planner tries patterns on its histogram)
+COMMENT ON TABLE searchable_names IS 'each owner name once, as text with its trailing dot, for regex and glob search';
+
+-- hash is element_hash() of the element's wire octets: the key of
+-- rdata_elements, which leads from a value to its RRsets.
+CREATE TABLE searchable_rdata (
+	hash bigint NOT NULL,
+	rrtype rrtype NOT NULL,
+	value text NOT NULL,
+	PRIMARY KEY (hash, rrtype)
+);
+CREATE INDEX searchable_rdata_trigrams ON searchable_rdata USING gin (value gin_trgm_ops);
+ALTER TABLE searchable_rdata ALTER COLUMN value SET STATISTICS 1000;
+COMMENT ON TABLE searchable_rdata IS 'each rdata element once per type (DNSSEC types aside), as presentation text, for regex and glob search';
+
 -- The rows of the rdata tables exist exactly as long as their RRset does,
 -- so the merge adds those of a new RRset with plain inserts (no conflict
 -- checks): an RRset deleted takes its rows along.
@@ -147,6 +173,14 @@ BEGIN
 	DELETE FROM pdns.rdata_names d USING gone g WHERE d.rrset_key = g.key;
 	DELETE FROM pdns.rdata_elements d USING gone g WHERE d.rrset_key = g.key;
 	DELETE FROM pdns.rrset_sensors d USING gone g WHERE d.rrset_key = g.key;
+	-- the search entries that no remaining RRset holds
+	DELETE FROM pdns.searchable_names s USING (SELECT DISTINCT g.rrname FROM gone g) g
+	WHERE s.name = g.rrname AND NOT EXISTS (SELECT FROM pdns.rrsets r WHERE r.rrname = s.name);
+	DELETE FROM pdns.searchable_rdata s
+	USING (SELECT DISTINCT h, g.rrtype FROM gone g, unnest(pdns.element_hashes(g.rdata)) h) g
+	WHERE s.hash = g.h AND s.rrtype = g.rrtype
+	  AND NOT EXISTS (SELECT FROM pdns.rdata_elements e JOIN pdns.rrsets r ON r.key = e.rrset_key
+	                  WHERE e.hash = s.hash AND r.rrtype = s.rrtype);
 	RETURN NULL;
 END
 $$;
@@ -163,6 +197,8 @@ BEGIN
 	DELETE FROM pdns.rdata_names;
 	DELETE FROM pdns.rdata_elements;
 	DELETE FROM pdns.rrset_sensors;
+	DELETE FROM pdns.searchable_names;
+	DELETE FROM pdns.searchable_rdata;
 	RETURN NULL;
 END
 $$;
@@ -266,5 +302,7 @@ SELECT pg_catalog.pg_extension_config_dump('rdata_addresses', '');
 SELECT pg_catalog.pg_extension_config_dump('rdata_names', '');
 SELECT pg_catalog.pg_extension_config_dump('rdata_elements', '');
 SELECT pg_catalog.pg_extension_config_dump('rrset_sensors', '');
+SELECT pg_catalog.pg_extension_config_dump('searchable_names', '');
+SELECT pg_catalog.pg_extension_config_dump('searchable_rdata', '');
 SELECT pg_catalog.pg_extension_config_dump('rejects', '');
 SELECT pg_catalog.pg_extension_config_dump('rejects_id_seq', '');

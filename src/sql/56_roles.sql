@@ -37,6 +37,7 @@ GRANT INSERT ON ingest_text, ingest_csv TO pdns_ingest;
 GRANT SELECT ON settings TO pdns_ingest;
 
 GRANT SELECT ON settings, sensors, rrsets, rrset_sensors, rdata_addresses, rdata_names, rdata_elements,
+	searchable_names, searchable_rdata,
 	observations, negative_observations, rrset_history, ip_history, nameserver_history,
 	name_volume, negative_volume TO pdns_analyst;
 GRANT SELECT, DELETE ON rejects TO pdns_admin;

@@ -295,7 +295,7 @@ BEGIN
 			time_first = least(r.time_first, excluded.time_first),
 			time_last = greatest(r.time_last, excluded.time_last),
 			count = pdns._count_add(r.count, excluded.count)
-		RETURNING r.key, r.rrtype, r.rdata, (r.xmax = 0) AS created
+		RETURNING r.key, r.rrname, r.rrtype, r.rdata, (r.xmax = 0) AS created
 	), new AS (
 		SELECT * FROM merged WHERE created
 	-- Rows for new RRsets only: no other transaction can be adding these
@@ -314,6 +314,21 @@ BEGIN
 		INSERT INTO pdns.rdata_elements (hash, rrset_key)
 		SELECT DISTINCT h, n.key FROM new n, unnest(pdns.element_hashes(n.rdata)) h
 		ORDER BY 1, 2
+	-- the search indexes: the names and rdata elements of new RRsets that
+	-- no RRset held before (a concurrent compaction may add the same: the
+	-- conflict check is needed here)
+	), names_searchable AS (
+		INSERT INTO pdns.searchable_names (name, text)
+		SELECT DISTINCT n.rrname, pdns.fqdn(n.rrname) FROM new n
+		ORDER BY 1
+		ON CONFLICT DO NOTHING
+	), rdata_searchable AS (
+		INSERT INTO pdns.searchable_rdata (hash, rrtype, value)
+		SELECT DISTINCT ON (e.hash, n.rrtype) e.hash, n.rrtype, e.value
+		FROM new n, unnest(pdns.element_hashes(n.rdata), pdns.rdata(n.rdata)) e(hash, value)
+		WHERE n.rrtype::integer <> ALL (pdns.dnssec_rrtypes()::integer[])
+		ORDER BY 1, 2
+		ON CONFLICT DO NOTHING
 	)
 	SELECT taken + coalesce(sum(d.rows), 0) INTO taken FROM delta d;
 
