@@ -150,16 +150,34 @@ ALTER TABLE searchable_names ALTER COLUMN text SET STATISTICS 1000;	-- (the plan
 COMMENT ON TABLE searchable_names IS 'each owner name once, as text with its trailing dot, for regex and glob search';
 
 -- hash is element_hash() of the element's wire octets: the key of
--- rdata_elements, which leads from a value to its RRsets.
+-- rdata_elements, which leads from a value to its RRsets (the octets
+-- settle which of them hold it).  Two values of one type with the same
+-- 64-bit hash would share a row: the second would not be searchable.
 CREATE TABLE searchable_rdata (
 	hash bigint NOT NULL,
 	rrtype rrtype NOT NULL,
+	octets bytea NOT NULL,
 	value text NOT NULL,
 	PRIMARY KEY (hash, rrtype)
 );
 CREATE INDEX searchable_rdata_trigrams ON searchable_rdata USING gin (value gin_trgm_ops);
 ALTER TABLE searchable_rdata ALTER COLUMN value SET STATISTICS 1000;
 COMMENT ON TABLE searchable_rdata IS 'each rdata element once per type (DNSSEC types aside), as presentation text, for regex and glob search';
+
+-- The search entries that no RRset holds any longer, of the owner names
+-- and rdata sets of RRsets just deleted.  (SQL-standard: the comparisons
+-- of the types are bound here, the trigger below pins its search_path.)
+CREATE FUNCTION _forget_searchable(names dnsname[], sets rrset[]) RETURNS void
+LANGUAGE sql
+BEGIN ATOMIC
+	DELETE FROM searchable_names s
+	WHERE s.name = ANY (names) AND NOT EXISTS (SELECT FROM rrsets r WHERE r.rrname = s.name);
+	DELETE FROM searchable_rdata s
+	USING (SELECT DISTINCT h, rrtype(x) AS rrtype FROM unnest(sets) x, unnest(element_hashes(x)) h) g
+	WHERE s.hash = g.h AND s.rrtype = g.rrtype
+	  AND NOT EXISTS (SELECT FROM rdata_elements e JOIN rrsets r ON r.key = e.rrset_key
+	                  WHERE e.hash = s.hash AND r.rrtype = s.rrtype AND contains_element(r.rdata, s.octets));
+END;
 
 -- The rows of the rdata tables exist exactly as long as their RRset does,
 -- so the merge adds those of a new RRset with plain inserts (no conflict
@@ -173,14 +191,8 @@ BEGIN
 	DELETE FROM pdns.rdata_names d USING gone g WHERE d.rrset_key = g.key;
 	DELETE FROM pdns.rdata_elements d USING gone g WHERE d.rrset_key = g.key;
 	DELETE FROM pdns.rrset_sensors d USING gone g WHERE d.rrset_key = g.key;
-	-- the search entries that no remaining RRset holds
-	DELETE FROM pdns.searchable_names s USING (SELECT DISTINCT g.rrname FROM gone g) g
-	WHERE s.name = g.rrname AND NOT EXISTS (SELECT FROM pdns.rrsets r WHERE r.rrname = s.name);
-	DELETE FROM pdns.searchable_rdata s
-	USING (SELECT DISTINCT h, g.rrtype FROM gone g, unnest(pdns.element_hashes(g.rdata)) h) g
-	WHERE s.hash = g.h AND s.rrtype = g.rrtype
-	  AND NOT EXISTS (SELECT FROM pdns.rdata_elements e JOIN pdns.rrsets r ON r.key = e.rrset_key
-	                  WHERE e.hash = s.hash AND r.rrtype = s.rrtype);
+	PERFORM pdns._forget_searchable(ARRAY(SELECT DISTINCT g.rrname FROM gone g),
+	                                ARRAY(SELECT g.rdata FROM gone g));
 	RETURN NULL;
 END
 $$;

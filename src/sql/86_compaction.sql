@@ -323,9 +323,11 @@ BEGIN
 		ORDER BY 1
 		ON CONFLICT DO NOTHING
 	), rdata_searchable AS (
-		INSERT INTO pdns.searchable_rdata (hash, rrtype, value)
-		SELECT DISTINCT ON (e.hash, n.rrtype) e.hash, n.rrtype, e.value
-		FROM new n, unnest(pdns.element_hashes(n.rdata), pdns.rdata(n.rdata)) e(hash, value)
+		INSERT INTO pdns.searchable_rdata (hash, rrtype, octets, value)
+		SELECT DISTINCT ON (e.hash, n.rrtype) e.hash, n.rrtype, e.octets, e.value
+		FROM new n,
+		     unnest(pdns.element_hashes(n.rdata), pdns.element_octets(n.rdata), pdns.rdata(n.rdata))
+		         e(hash, octets, value)
 		WHERE n.rrtype::integer <> ALL (pdns.dnssec_rrtypes()::integer[])
 		ORDER BY 1, 2
 		ON CONFLICT DO NOTHING

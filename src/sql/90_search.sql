@@ -148,8 +148,9 @@ COMMENT ON FUNCTION search_pattern(text, text) IS 'the regular expression a sear
 
 -- Access path: owner names that match rx (and not ex), per type, ordered
 -- by name (dnsname order) and type; the next page starts after the cursor.
--- The trigram index or the name order finds the names, rrsets_name their
--- RRsets (for the type, the fences and the counts).
+-- The planner joins the matching names (from the trigram index when few
+-- match, in name order when many do) to their RRsets (rrsets_name), which
+-- give the types, fences and counts.
 CREATE FUNCTION rrnames_matching(rx text, ex text DEFAULT NULL, types rrtype[] DEFAULT NULL,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
@@ -173,6 +174,7 @@ BEGIN ATOMIC
 		                   LIMIT 1) ps ON true
 		WHERE n.text ~* rx
 		  AND (ex IS NULL OR n.text !~* ex)
+		  -- the next page starts at the cursor's name
 		  AND (after_cursor IS NULL OR n.name >= pdns._cursor_field(after_cursor, 1)::pdns.dnsname)
 		  AND (after_cursor IS NULL OR (n.name, r.rrtype) >
 		       (pdns._cursor_field(after_cursor, 1)::pdns.dnsname,
@@ -191,10 +193,10 @@ BEGIN ATOMIC
 END;
 
 -- Access path: rdata values that match rx (and not ex), per type, ordered
--- by value (bytewise) and type; the next page starts after the cursor.  The
--- trigram index finds the values, rdata_elements their RRsets (the text
--- settles a hash that two values could share), and one of those RRsets
--- the value's wire octets.
+-- by value (bytewise) and type; the next page starts after the cursor.
+-- The matching values are sorted, then the RRsets of each (rdata_elements
+-- by the hash, the octets rechecked) give its fences and counts as it
+-- comes: a page reads no further than the values it shows.
 CREATE FUNCTION rdata_matching(rx text, ex text DEFAULT NULL, types rrtype[] DEFAULT NULL,
 	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
 	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
@@ -203,38 +205,35 @@ CREATE FUNCTION rdata_matching(rx text, ex text DEFAULT NULL, types rrtype[] DEF
 RETURNS SETOF search_rdata_row
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT m.rdata, m.rrtype, encode(o.octets, 'hex'), m.time_first, m.time_last, m.count,
+	SELECT m.rdata, m.rrtype, encode(m.octets, 'hex'), m.time_first, m.time_last, m.count,
 	       coalesce(count(*) OVER () > max_results, false),
 	       pdns._cursor(m.rdata, m.rrtype::integer::text)
 	FROM (
-		SELECT v.value AS rdata, v.rrtype, v.hash,
-		       min(coalesce(ps.time_first, r.time_first)) AS time_first,
-		       max(coalesce(ps.time_last, r.time_last)) AS time_last,
-		       least(sum(coalesce(ps.count, r.count)), pdns.count_ceiling())::bigint AS count
-		FROM pdns.searchable_rdata v
-		JOIN pdns.rdata_elements e ON e.hash = v.hash
-		JOIN pdns.rrsets r ON r.key = e.rrset_key AND r.rrtype = v.rrtype
-		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
-		                   WHERE x.rrset_key = r.key AND x.sensor_id = rdata_matching.sensor_id
-		                   LIMIT 1) ps ON true
-		WHERE v.value ~* rx
-		  AND (ex IS NULL OR v.value !~* ex)
-		  AND v.value = ANY (pdns.rdata(r.rdata))
-		  AND (after_cursor IS NULL OR (v.value COLLATE "C", v.rrtype) >
-		       (pdns._cursor_field(after_cursor, 1) COLLATE "C",
-		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype))
-		  AND (types IS NULL OR v.rrtype = ANY (types))
-		  AND (rdata_matching.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
-		GROUP BY v.value, v.rrtype, v.hash
-		HAVING pdns._fenced(min(coalesce(ps.time_first, r.time_first)), max(coalesce(ps.time_last, r.time_last)),
-		                    first_before, first_after, last_before, last_after)
+		SELECT v.value AS rdata, v.rrtype, v.octets, a.time_first, a.time_last, a.count
+		FROM (SELECT * FROM pdns.searchable_rdata v
+		      WHERE v.value ~* rx
+		        AND (ex IS NULL OR v.value !~* ex)
+		        AND (types IS NULL OR v.rrtype = ANY (types))
+		        AND (after_cursor IS NULL OR (v.value COLLATE "C", v.rrtype) >
+		             (pdns._cursor_field(after_cursor, 1) COLLATE "C",
+		              pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype))
+		      ORDER BY v.value COLLATE "C", v.rrtype) v
+		CROSS JOIN LATERAL (
+			SELECT min(coalesce(ps.time_first, r.time_first)) AS time_first,
+			       max(coalesce(ps.time_last, r.time_last)) AS time_last,
+			       least(sum(coalesce(ps.count, r.count)), pdns.count_ceiling())::bigint AS count
+			FROM pdns.rdata_elements e
+			JOIN pdns.rrsets r ON r.key = e.rrset_key
+			LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+			                   WHERE x.rrset_key = r.key AND x.sensor_id = rdata_matching.sensor_id
+			                   LIMIT 1) ps ON true
+			WHERE e.hash = v.hash AND r.rrtype = v.rrtype AND pdns.contains_element(r.rdata, v.octets)
+			  AND (rdata_matching.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)) a
+		WHERE a.count IS NOT NULL
+		  AND pdns._fenced(a.time_first, a.time_last, first_before, first_after, last_before, last_after)
 		ORDER BY v.value COLLATE "C", v.rrtype
 		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
 	) m
-	CROSS JOIN LATERAL (SELECT (pdns.element_octets(r.rdata))[array_position(pdns.rdata(r.rdata), m.rdata)]
-	                    FROM pdns.rdata_elements e JOIN pdns.rrsets r ON r.key = e.rrset_key
-	                    WHERE e.hash = m.hash AND r.rrtype = m.rrtype AND m.rdata = ANY (pdns.rdata(r.rdata))
-	                    LIMIT 1) o(octets)
 	ORDER BY m.rdata COLLATE "C", m.rrtype
 	LIMIT max_results;
 END;
