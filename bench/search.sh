@@ -15,8 +15,10 @@
 #  - plain:      what one writes without pdns's search: the regex over the
 #                owner names (or the rdata) of every RRset, grouped alike.
 # and checks that all three give the same rows (a digest of each answer).
-# Targets: selective patterns at least 20 times faster than sequential,
-# unselective ones no slower.
+# Targets (issue 18): against the sequential regex over the store's RRsets
+# ("plain"), selective patterns at least 20 times faster, unselective
+# ones no slower.  The same search without its trigram index is printed
+# beside them.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -54,14 +56,16 @@ INSERT INTO patterns (kind, pattern, method, rrtype, max_results, selective) VAL
 	('rrnames', '\.com\.$', 'regex', 'ANY', 10000, false),
 	('rrnames', '\.com\.$', 'regex', 'ANY', 100, false),
 	('rrnames', '*', 'glob', 'ANY', 10000, false),
-	('rrnames', '[0-9]', 'regex', 'ANY', 1000000, false),
+	('rrnames', '[0-9]', 'regex', 'ANY', 10000, false),
+	('rrnames', '[0-9]', 'regex', 'ANY', 10000000, false),
 	('rdata', '^20 mx2\.cmol\.com\.$', 'regex', 'ANY', 10000, true),
 	('rdata', 'awsdns-27', 'regex', 'NS', 10000, true),
 	('rdata', '141.23.23.*', 'glob', 'A', 10000, true),
 	('rdata', '^2a00:1450:75f2:', 'regex', 'AAAA', 10000, true),
 	('rdata', '\.net\.$', 'regex', 'ANY', 10000, false),
 	('rdata', '*', 'glob', 'A', 100, false),
-	('rdata', '[0-9]', 'regex', 'ANY', 1000000, false);
+	('rdata', '[0-9]', 'regex', 'ANY', 10000, false),
+	('rdata', '[0-9]', 'regex', 'ANY', 10000000, false);
 
 -- One timed run: the rows, a digest of the answer's core columns, the ms.
 CREATE FUNCTION timed(kind text, pattern text, method text, rrtype text, max_results bigint, how text,
@@ -140,21 +144,20 @@ WITH best AS (
 INSERT INTO bench_result (section, measure, pdns, baseline, unit, target)
 SELECT format('%s %s', p.kind, CASE WHEN p.selective THEN 'selective' ELSE 'unselective' END),
        format('%s %s %s, page %s: %s rows', p.method, p.pattern, p.rrtype, p.max_results, s.rows),
-       b.ms / s.ms, 1, 'x faster than sequential', CASE WHEN p.selective THEN '>= 20' ELSE '>= 1' END
+       s.ms, x.ms, 'ms', CASE WHEN p.selective THEN '<= 0.05' ELSE '<= 1' END
 FROM patterns p
 JOIN best s ON s.pattern_id = p.id AND s.how = 'pdns'
-JOIN best b ON b.pattern_id = p.id AND b.how = 'sequential'
+JOIN best x ON x.pattern_id = p.id AND x.how = 'plain'
 ORDER BY p.id;
 WITH best AS (
 	SELECT pattern_id, how, min(ms) AS ms FROM timings GROUP BY pattern_id, how
 )
 INSERT INTO bench_info
-SELECT format('%s %s %s %s: ms pdns / sequential / plain', p.kind, p.method, p.pattern, p.rrtype),
-       format('%s / %s / %s', round(s.ms::numeric, 2), round(b.ms::numeric, 1), round(x.ms::numeric, 1))
+SELECT format('%s %s %s %s: ms without the trigram index (ratio)', p.kind, p.method, p.pattern, p.rrtype),
+       format('%s (%s)', round(b.ms::numeric, 1), round((s.ms / b.ms)::numeric, 2))
 FROM patterns p
 JOIN best s ON s.pattern_id = p.id AND s.how = 'pdns'
 JOIN best b ON b.pattern_id = p.id AND b.how = 'sequential'
-JOIN best x ON x.pattern_id = p.id AND x.how = 'plain'
 ORDER BY p.id;
 INSERT INTO bench_info SELECT 'searchable names / rdata values',
 	(SELECT count(*) FROM pdns.searchable_names) || ' / ' || (SELECT count(*) FROM pdns.searchable_rdata);

@@ -2,7 +2,9 @@
 -- tables searchable_names and searchable_rdata under pg_trgm indexes
 -- (filled here from the RRsets stored; compaction keeps them), and
 -- search_rrnames() and search_rdata().  Needs pg_trgm: CREATE EXTENSION
--- pg_trgm first.
+-- pg_trgm first.  Rollups for dashboards (docs/signals.md): per period
+-- and domain, month and domain, period and type, period and sensor (made
+-- here from the history; compaction keeps them), top_new_domains().
 \echo Use "ALTER EXTENSION pdns UPDATE" to load this file. \quit
 
 CREATE FUNCTION element_octets(rrset) RETURNS bytea[]
@@ -390,7 +392,355 @@ $$;
 COMMENT ON FUNCTION search_rdata IS
 	'DNSDB Flex search over rdata values: regex or glob, rrtype, time fences, exclude, paging';
 
--- Compaction keeps the search tables.
+-- Rollups for dashboards (docs/signals.md, "Rollups"): per period (the
+-- store's partition period) and registered domain, per period and RR type,
+-- per period and sensor, and per calendar month and registered domain:
+-- how much was seen, kept by compaction from the rows it merges, in the same
+-- transaction.  Counts are exact sums; distinct names, RRsets and clients
+-- are HyperLogLog sketches (hll, 2 048 registers, as client_counts keeps
+-- them), which unite exactly: a rollup's sketch is the sketch of all its
+-- rows, whichever compactions brought them.  rebuild_rollups() makes them
+-- anew from the history tier (observations, negative_observations,
+-- client_counts) and first_sightings.
+--
+-- What a row counts:
+--   names        distinct owner names with an RRset observed in the period
+--   rrsets       distinct RRsets observed
+--   observations the observations' counts summed
+--   negatives    negative answers (NXDOMAIN, NODATA, failures) summed
+--   clients      distinct clients that asked (by their pseudonyms' hashes;
+--                only when record_clients keeps counts)
+--   new_names    owner names first seen (by any sensor) in the period
+-- A name that is itself a public suffix counts under its own name.
+
+CREATE TABLE domain_rollups (
+	period timestamptz NOT NULL,
+	domain dnsname NOT NULL,
+	names hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	rrsets hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	observations bigint NOT NULL DEFAULT 0,
+	negatives bigint NOT NULL DEFAULT 0,
+	clients hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	new_names bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (period, domain)
+) WITH (fillfactor = 80);
+COMMENT ON TABLE domain_rollups IS
+	'per period and registered domain: names, RRsets, observations, negative answers, clients, new names (kept by compaction)';
+
+CREATE TABLE domain_month_rollups (
+	month timestamptz NOT NULL,
+	domain dnsname NOT NULL,
+	observations bigint NOT NULL DEFAULT 0,
+	negatives bigint NOT NULL DEFAULT 0,
+	new_names bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (month, domain)
+) WITH (fillfactor = 80);
+COMMENT ON TABLE domain_month_rollups IS
+	'per calendar month (UTC) and registered domain: observations, negative answers, new names (kept by compaction)';
+
+CREATE TABLE rrtype_rollups (
+	period timestamptz NOT NULL,
+	rrtype rrtype NOT NULL,
+	names hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	rrsets hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	observations bigint NOT NULL DEFAULT 0,
+	negatives bigint NOT NULL DEFAULT 0,
+	clients hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	PRIMARY KEY (period, rrtype)
+) WITH (fillfactor = 80);
+COMMENT ON TABLE rrtype_rollups IS
+	'per period and RR type: names, RRsets, observations, negative answers, clients (kept by compaction)';
+
+CREATE TABLE sensor_rollups (
+	period timestamptz NOT NULL,
+	sensor_id integer NOT NULL,
+	names hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	rrsets hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	observations bigint NOT NULL DEFAULT 0,
+	negatives bigint NOT NULL DEFAULT 0,
+	clients hll NOT NULL DEFAULT hll_empty(11, 5, 0, 1),
+	PRIMARY KEY (period, sensor_id)
+) WITH (fillfactor = 80);
+COMMENT ON TABLE sensor_rollups IS
+	'per period and sensor: names, RRsets, observations, negative answers, clients (kept by compaction)';
+
+SELECT pg_catalog.pg_extension_config_dump('domain_rollups', '');
+SELECT pg_catalog.pg_extension_config_dump('domain_month_rollups', '');
+SELECT pg_catalog.pg_extension_config_dump('rrtype_rollups', '');
+SELECT pg_catalog.pg_extension_config_dump('sensor_rollups', '');
+
+-- The month of a period (UTC, as periods are).
+CREATE FUNCTION _month_of(period timestamptz) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT pg_catalog.date_trunc('month', period, 'UTC') $$;
+
+-- Add rows of per-name sums to the rollups: a query (from) of rows
+-- (period, rrname, rrtype, sensor_id, names, rrsets, observations,
+-- negatives, clients), summed here per domain, type and sensor, in key
+-- order like every merge.  Used by compaction for what it merges and by
+-- rebuild_rollups() for the whole history.
+CREATE FUNCTION _rollup_add(source text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	h text := pdns._hll_schema();
+BEGIN
+	EXECUTE format($q$
+		CREATE TEMP TABLE _rollup_rows ON COMMIT DROP AS
+		SELECT s.period, coalesce(pdns.registered_domain(s.rrname), s.rrname) AS domain, s.rrtype, s.sensor_id,
+		       s.names, s.rrsets, s.observations, s.negatives, s.clients
+		FROM (%s) s$q$, source);
+	-- Compactions take turns from here to their commit: the rows of a
+	-- period's types and sensors are few and every compaction adds to
+	-- them, and the new names (_record_first_sightings, later in the same
+	-- transaction) add to domains.
+	LOCK TABLE pdns.domain_rollups IN SHARE ROW EXCLUSIVE MODE;
+	EXECUTE format($q$
+		INSERT INTO pdns.domain_rollups AS d (period, domain, names, rrsets, observations, negatives, clients)
+		SELECT r.period, r.domain, %1$s.hll_union_agg(r.names), %1$s.hll_union_agg(r.rrsets),
+		       pdns._count_sum(r.observations), pdns._count_sum(r.negatives), %1$s.hll_union_agg(r.clients)
+		FROM pg_temp._rollup_rows r GROUP BY 1, 2 ORDER BY 1, 2
+		ON CONFLICT (period, domain) DO UPDATE SET
+			names = %1$s.hll_union(d.names, excluded.names), rrsets = %1$s.hll_union(d.rrsets, excluded.rrsets),
+			observations = pdns._count_add(d.observations, excluded.observations),
+			negatives = pdns._count_add(d.negatives, excluded.negatives),
+			clients = %1$s.hll_union(d.clients, excluded.clients)$q$, h);
+	INSERT INTO pdns.domain_month_rollups AS d (month, domain, observations, negatives)
+	SELECT pdns._month_of(r.period), r.domain, pdns._count_sum(r.observations), pdns._count_sum(r.negatives)
+	FROM pg_temp._rollup_rows r GROUP BY 1, 2 ORDER BY 1, 2
+	ON CONFLICT (month, domain) DO UPDATE SET
+		observations = pdns._count_add(d.observations, excluded.observations),
+		negatives = pdns._count_add(d.negatives, excluded.negatives);
+	EXECUTE format($q$
+		INSERT INTO pdns.rrtype_rollups AS d (period, rrtype, names, rrsets, observations, negatives, clients)
+		SELECT r.period, r.rrtype, %1$s.hll_union_agg(r.names), %1$s.hll_union_agg(r.rrsets),
+		       pdns._count_sum(r.observations), pdns._count_sum(r.negatives), %1$s.hll_union_agg(r.clients)
+		FROM pg_temp._rollup_rows r GROUP BY 1, 2 ORDER BY 1, 2
+		ON CONFLICT (period, rrtype) DO UPDATE SET
+			names = %1$s.hll_union(d.names, excluded.names), rrsets = %1$s.hll_union(d.rrsets, excluded.rrsets),
+			observations = pdns._count_add(d.observations, excluded.observations),
+			negatives = pdns._count_add(d.negatives, excluded.negatives),
+			clients = %1$s.hll_union(d.clients, excluded.clients)$q$, h);
+	EXECUTE format($q$
+		INSERT INTO pdns.sensor_rollups AS d (period, sensor_id, names, rrsets, observations, negatives, clients)
+		SELECT r.period, r.sensor_id, %1$s.hll_union_agg(r.names), %1$s.hll_union_agg(r.rrsets),
+		       pdns._count_sum(r.observations), pdns._count_sum(r.negatives), %1$s.hll_union_agg(r.clients)
+		FROM pg_temp._rollup_rows r GROUP BY 1, 2 ORDER BY 1, 2
+		ON CONFLICT (period, sensor_id) DO UPDATE SET
+			names = %1$s.hll_union(d.names, excluded.names), rrsets = %1$s.hll_union(d.rrsets, excluded.rrsets),
+			observations = pdns._count_add(d.observations, excluded.observations),
+			negatives = pdns._count_add(d.negatives, excluded.negatives),
+			clients = %1$s.hll_union(d.clients, excluded.clients)$q$, h);
+	DROP TABLE pg_temp._rollup_rows;
+END
+$$;
+
+-- The per-name rows of a set of history rows: the observations (with
+-- their RRsets' names and types), the negative answers and the client
+-- sketches, as one row per period, name, type and sensor.  The names are
+-- of tables or scratch tables of the history tier's shape.
+CREATE FUNCTION _rollup_source(observations text, negatives text, client_counts text) RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT format($q$
+		SELECT period, rrname, rrtype, sensor_id,
+		       coalesce(%4$s.hll_union_agg(names), %4$s.hll_empty(11, 5, 0, 1)) AS names,
+		       coalesce(%4$s.hll_union_agg(rrsets), %4$s.hll_empty(11, 5, 0, 1)) AS rrsets,
+		       coalesce(sum(observations), 0)::bigint AS observations,
+		       coalesce(sum(negatives), 0)::bigint AS negatives,
+		       coalesce(%4$s.hll_union_agg(clients), %4$s.hll_empty(11, 5, 0, 1)) AS clients
+		FROM (SELECT o.period, r.rrname, r.rrtype, o.sensor_id,
+		             %4$s.hll_add_agg(%4$s.hll_hash_any(r.rrname), 11, 5, 0, 1) AS names,
+		             %4$s.hll_add_agg(%4$s.hll_hash_any(o.rrset_key), 11, 5, 0, 1) AS rrsets,
+		             pdns._count_sum(o.count) AS observations, NULL::bigint AS negatives, NULL::%4$s.hll AS clients
+		      FROM %1$s o JOIN pdns.rrsets r ON r.key = o.rrset_key
+		      GROUP BY 1, 2, 3, 4
+		      UNION ALL
+		      SELECT n.period, n.rrname, n.rrtype, n.sensor_id, NULL, NULL, NULL, pdns._count_sum(n.count), NULL
+		      FROM %2$s n GROUP BY 1, 2, 3, 4
+		      UNION ALL
+		      SELECT c.period, c.rrname, c.rrtype, c.sensor_id, NULL, NULL, NULL, NULL, %4$s.hll_union_agg(c.clients)
+		      FROM %3$s c GROUP BY 1, 2, 3, 4) u
+		GROUP BY 1, 2, 3, 4$q$, observations, negatives, client_counts, pdns._hll_schema())
+$$;
+
+-- Called by _compact_runs, in its transaction: the rows it merged (its
+-- scratch tables).
+CREATE FUNCTION _rollup_compacted() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM pdns._rollup_add(pdns._rollup_source('pg_temp._compact_observations',
+		'pg_temp._compact_negative_observations', 'pg_temp._compact_client_counts'));
+END
+$$;
+
+-- New names: called by _record_first_sightings with the names whose first
+-- sighting by any sensor it added or moved earlier, and the first sighting
+-- each had before (NULL for a new name): each counts in the period (and
+-- month) of its first sighting, and no longer in that of the old one.
+CREATE FUNCTION _rollup_new_names(names dnsname[], seen timestamptz[], seen_before timestamptz[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	WITH moves AS (
+		SELECT coalesce(pdns.registered_domain(m.name), m.name) AS domain, pdns._period_start(m.seen) AS period,
+		       1 AS n
+		FROM unnest(names, seen, seen_before) m(name, seen, seen_before)
+		UNION ALL
+		SELECT coalesce(pdns.registered_domain(m.name), m.name), pdns._period_start(m.seen_before), -1
+		FROM unnest(names, seen, seen_before) m(name, seen, seen_before)
+		WHERE m.seen_before IS NOT NULL
+	), per_period AS (
+		SELECT m.period, m.domain, sum(m.n)::bigint AS n FROM moves m GROUP BY 1, 2 HAVING sum(m.n) <> 0
+	), per_month AS (
+		SELECT pdns._month_of(m.period) AS month, m.domain, sum(m.n)::bigint AS n
+		FROM moves m GROUP BY 1, 2 HAVING sum(m.n) <> 0
+	), months AS (
+		INSERT INTO pdns.domain_month_rollups AS d (month, domain, new_names)
+		SELECT p.month, p.domain, p.n FROM per_month p ORDER BY 1, 2
+		ON CONFLICT (month, domain) DO UPDATE SET new_names = d.new_names + excluded.new_names
+	)
+	INSERT INTO pdns.domain_rollups AS d (period, domain, new_names)
+	SELECT p.period, p.domain, p.n FROM per_period p ORDER BY 1, 2
+	ON CONFLICT (period, domain) DO UPDATE SET new_names = d.new_names + excluded.new_names;
+END
+$$;
+
+-- The first sightings by any sensor of these names, as they stand (for
+-- _record_first_sightings, whose search_path has no operators of dnsname:
+-- SQL-standard, bound here).
+CREATE FUNCTION _first_seen_of(names dnsname[]) RETURNS TABLE (name dnsname, first_seen timestamptz)
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT f.subject, f.first_seen FROM first_sightings f
+	WHERE f.subject = ANY (names) AND NOT f.is_domain AND f.sensor_id IS NULL;
+END;
+
+-- Make the rollups anew from the history tier and first_sightings (after
+-- a change of the Public Suffix List, say).  Rows of periods whose history
+-- the retention dropped are gone afterwards.
+CREATE FUNCTION rebuild_rollups() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '256MB'
+AS $$
+BEGIN
+	LOCK TABLE pdns.domain_rollups, pdns.domain_month_rollups, pdns.rrtype_rollups, pdns.sensor_rollups
+		IN EXCLUSIVE MODE;
+	-- (compaction adds to the rollups under this lock: none runs meanwhile)
+	DELETE FROM pdns.domain_rollups;
+	DELETE FROM pdns.domain_month_rollups;
+	DELETE FROM pdns.rrtype_rollups;
+	DELETE FROM pdns.sensor_rollups;
+	PERFORM pdns._rollup_add(pdns._rollup_source('pdns.observations', 'pdns.negative_observations',
+	                                             'pdns.client_counts'));
+	PERFORM pdns._rollup_new_names(array_agg(f.subject), array_agg(f.first_seen),
+	                               array_fill(NULL::timestamptz, ARRAY[count(*)::integer]))
+	FROM pdns.first_sightings f WHERE NOT f.is_domain AND f.sensor_id IS NULL;
+END
+$$;
+COMMENT ON FUNCTION rebuild_rollups() IS 'make the rollups anew from the history tier and first_sightings';
+
+-- The dashboard's question: the registered domains with the most new names
+-- in a month (the current one by default), from domain_month_rollups.
+CREATE FUNCTION top_new_domains(month timestamptz DEFAULT now(), max_results integer DEFAULT 20)
+RETURNS TABLE (domain dnsname, new_names bigint, observations bigint, negatives bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT d.domain, d.new_names, d.observations, d.negatives
+	FROM domain_month_rollups d
+	WHERE d.month = date_trunc('month', top_new_domains.month, 'UTC') AND d.new_names > 0
+	ORDER BY d.new_names DESC, d.domain
+	LIMIT max_results;
+END;
+COMMENT ON FUNCTION top_new_domains(timestamptz, integer) IS
+	'the registered domains with the most names first seen in a month';
+
+GRANT SELECT ON domain_rollups, domain_month_rollups, rrtype_rollups, sensor_rollups TO pdns_analyst;
+REVOKE EXECUTE ON FUNCTION rebuild_rollups() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rebuild_rollups() TO pdns_admin;
+
+-- The rollups of the history stored so far (and of first_sightings).
+SELECT rebuild_rollups();
+
+-- (as 99_privileges does for every internal function)
+REVOKE EXECUTE ON FUNCTION _month_of(timestamptz), _rollup_add(text), _rollup_source(text, text, text),
+	_rollup_compacted(), _rollup_new_names(dnsname[], timestamptz[], timestamptz[]), _first_seen_of(dnsname[])
+	FROM PUBLIC;
+
+-- The first sightings add their new names to the rollups.
+CREATE OR REPLACE FUNCTION _record_first_sightings() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	before_names text[];
+	before_seen timestamptz[];
+	moved_names pdns.dnsname[];
+	moved_seen timestamptz[];
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_temp._compact_first_seen) THEN
+		RETURN;
+	END IF;
+	LOCK TABLE pdns.first_sightings IN SHARE ROW EXCLUSIVE MODE;
+	SELECT array_agg(b.name::text), array_agg(b.first_seen) INTO before_names, before_seen
+	FROM pdns._first_seen_of(ARRAY(SELECT DISTINCT r.rrname
+	                               FROM pg_temp._compact_first_seen c JOIN pdns.rrsets r ON r.key = c.rrset_key)) b;
+	-- each name's earliest pair per sensor first (the other three kinds of
+	-- row are read from these), then one insert per kind
+	WITH per_sensor AS MATERIALIZED (
+		SELECT n.name, n.sensor_id, n.time_first, n.rrset_key,
+		       coalesce(pdns.registered_domain(n.name), n.name) AS domain
+		FROM (SELECT DISTINCT ON (r.rrname, c.sensor_id) r.rrname AS name, c.sensor_id, c.time_first,
+		             c.rrset_key
+		      FROM pg_temp._compact_first_seen c JOIN pdns.rrsets r ON r.key = c.rrset_key
+		      ORDER BY r.rrname, c.sensor_id, c.time_first, c.rrset_key) n
+	), names AS (
+		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+		SELECT p.name, false, p.sensor_id, p.time_first, p.rrset_key FROM per_sensor p
+		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			WHERE excluded.first_seen < f.first_seen
+	), names_any AS (
+		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+		SELECT DISTINCT ON (p.name) p.name, false, NULL::integer, p.time_first, p.rrset_key
+		FROM per_sensor p ORDER BY p.name, p.time_first, p.rrset_key
+		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			WHERE excluded.first_seen < f.first_seen
+		RETURNING f.subject, f.first_seen
+	), domains AS (
+		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+		SELECT DISTINCT ON (p.domain, p.sensor_id) p.domain, true, p.sensor_id, p.time_first, p.rrset_key
+		FROM per_sensor p ORDER BY p.domain, p.sensor_id, p.time_first, p.rrset_key
+		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			WHERE excluded.first_seen < f.first_seen
+	), domains_any AS (
+		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+		SELECT DISTINCT ON (p.domain) p.domain, true, NULL::integer, p.time_first, p.rrset_key
+		FROM per_sensor p ORDER BY p.domain, p.time_first, p.rrset_key
+		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			WHERE excluded.first_seen < f.first_seen
+	)
+	SELECT array_agg(n.subject), array_agg(n.first_seen) INTO moved_names, moved_seen FROM names_any n;
+	PERFORM pdns._rollup_new_names(moved_names, moved_seen,
+		ARRAY(SELECT b.seen FROM unnest(moved_names) WITH ORDINALITY m(name, i)
+		      LEFT JOIN unnest(before_names, before_seen) b(name, seen) ON b.name = m.name::text
+		      ORDER BY m.i));
+END
+$$;
+
+-- Compaction keeps the search tables and the rollups.
 CREATE OR REPLACE FUNCTION _compact_runs(run_list bigint[], exclusive boolean) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -537,7 +887,9 @@ BEGIN
 		PERFORM pdns._compact_append('client_observations', client_parts, periods);
 	END IF;
 
-	-- last: compactions take turns from here to their commit
+	-- last: compactions take turns from here to their commit (the rollups,
+	-- then the first sightings, which add their new names to the rollups)
+	PERFORM pdns._rollup_compacted();
 	PERFORM pdns._record_first_sightings();
 
 	DELETE FROM pdns.compactions c WHERE c.finished < started - interval '1 day';

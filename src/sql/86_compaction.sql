@@ -367,7 +367,9 @@ BEGIN
 		PERFORM pdns._compact_append('client_observations', client_parts, periods);
 	END IF;
 
-	-- last: compactions take turns from here to their commit
+	-- last: compactions take turns from here to their commit (the rollups,
+	-- then the first sightings, which add their new names to the rollups)
+	PERFORM pdns._rollup_compacted();
 	PERFORM pdns._record_first_sightings();
 
 	DELETE FROM pdns.compactions c WHERE c.finished < started - interval '1 day';

@@ -49,16 +49,26 @@ $$;
 -- their commit (the last step of _compact_runs): so the rows each adds take
 -- numbers above those of every compaction that committed before it, and a
 -- feed reader that has seen a number has seen every smaller one.  (Taking
--- turns, they need no common order of keys either.)
+-- turns, they need no common order of keys either.)  The names new, or
+-- first seen earlier than known, by any sensor, go to the rollups' new
+-- names (_rollup_new_names), with the first sighting each had before.
 CREATE FUNCTION _record_first_sightings() RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	before_names text[];
+	before_seen timestamptz[];
+	moved_names pdns.dnsname[];
+	moved_seen timestamptz[];
 BEGIN
 	IF NOT EXISTS (SELECT FROM pg_temp._compact_first_seen) THEN
 		RETURN;
 	END IF;
 	LOCK TABLE pdns.first_sightings IN SHARE ROW EXCLUSIVE MODE;
+	SELECT array_agg(b.name::text), array_agg(b.first_seen) INTO before_names, before_seen
+	FROM pdns._first_seen_of(ARRAY(SELECT DISTINCT r.rrname
+	                               FROM pg_temp._compact_first_seen c JOIN pdns.rrsets r ON r.key = c.rrset_key)) b;
 	-- each name's earliest pair per sensor first (the other three kinds of
 	-- row are read from these), then one insert per kind
 	WITH per_sensor AS MATERIALIZED (
@@ -81,6 +91,7 @@ BEGIN
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
 			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
 			WHERE excluded.first_seen < f.first_seen
+		RETURNING f.subject, f.first_seen
 	), domains AS (
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT DISTINCT ON (p.domain, p.sensor_id) p.domain, true, p.sensor_id, p.time_first, p.rrset_key
@@ -88,13 +99,19 @@ BEGIN
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
 			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
 			WHERE excluded.first_seen < f.first_seen
+	), domains_any AS (
+		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
+		SELECT DISTINCT ON (p.domain) p.domain, true, NULL::integer, p.time_first, p.rrset_key
+		FROM per_sensor p ORDER BY p.domain, p.time_first, p.rrset_key
+		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			WHERE excluded.first_seen < f.first_seen
 	)
-	INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
-	SELECT DISTINCT ON (p.domain) p.domain, true, NULL::integer, p.time_first, p.rrset_key
-	FROM per_sensor p ORDER BY p.domain, p.time_first, p.rrset_key
-	ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-		first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
-		WHERE excluded.first_seen < f.first_seen;
+	SELECT array_agg(n.subject), array_agg(n.first_seen) INTO moved_names, moved_seen FROM names_any n;
+	PERFORM pdns._rollup_new_names(moved_names, moved_seen,
+		ARRAY(SELECT b.seen FROM unnest(moved_names) WITH ORDINALITY m(name, i)
+		      LEFT JOIN unnest(before_names, before_seen) b(name, seen) ON b.name = m.name::text
+		      ORDER BY m.i));
 END
 $$;
 
