@@ -122,8 +122,7 @@ echo "pdns-api: $api"
 
 # ---- data -------------------------------------------------------------
 build_namegen
-obs=$out/observations-$N-$R-1.tsv
-[ -s "$obs" ] && [ "$obs" -nt "$out/namegen" ] || "$out/namegen" observations "$N" "$R" 1 "$PDNS_CORPORA/top-domains" > "$obs"
+obs=$(observations_file "$N" "$R")
 big=$out/api-big-$BIG.tsv
 # one A record per name, all on 2024-01-01 (the day of namegen's file)
 [ -s "$big" ] || awk -v n="$BIG" 'BEGIN {

@@ -37,8 +37,7 @@ as_server_user() {
 
 echo "== freshness benchmark: batches of $BATCH lines at 80 % of the sustained capacity"
 build_namegen
-file=$out/observations-$N-$R-1.tsv
-[ -s "$file" ] && [ "$file" -nt "$out/namegen" ] || "$out/namegen" observations "$N" "$R" 1 "$PDNS_CORPORA/top-domains" > "$file"
+file=$(observations_file "$N" "$R")
 
 rm -rf "$dir"
 mkdir -p "$dir/batches"

@@ -21,6 +21,16 @@ build_namegen() {
 	fi
 }
 
+# observations_file N R [DAYS]: the path of bench/namegen's observations
+# (N native lines over R RRsets and DAYS days, default 1), generated
+# unless this build of namegen made it already.
+observations_file() {
+	_f=$out/observations-$1-$2-${3:-1}.tsv
+	[ -s "$_f" ] && [ "$_f" -nt "$out/namegen" ] ||
+		"$out/namegen" observations "$1" "$2" "${3:-1}" "$PDNS_CORPORA/top-domains" > "$_f"
+	echo "$_f"
+}
+
 # scaled N: N times $SCALE (default 1), as a whole number.
 scaled() {
 	awk -v n="$1" -v s="${SCALE:-1}" 'BEGIN { printf "%d", n * s }'

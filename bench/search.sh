@@ -29,8 +29,7 @@ DB=pdns_bench_search
 echo "== search benchmark: $N lines, $R RRsets"
 environment
 build_namegen
-file=$out/observations-$N-$R-1.tsv
-[ -s "$file" ] && [ "$file" -nt "$out/namegen" ] || "$out/namegen" observations "$N" "$R" 1 "$PDNS_CORPORA/top-domains" > "$file"
+file=$(observations_file "$N" "$R")
 
 fresh_db $DB
 t=$(now)
@@ -169,4 +168,4 @@ SQL
 psql -X -q -d $DB -c "INSERT INTO bench_info VALUES ('load (COPY and compaction)', '$load s')"
 report $DB
 echo "load average at the end: $(load_average)"
-drop_db $DB
+[ -n "${KEEP_DB:-}" ] || drop_db $DB

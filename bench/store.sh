@@ -39,8 +39,7 @@ echo "== store benchmark: $N observations over $R RRsets"
 environment
 build_namegen
 for days in 1 365; do
-	f=$out/observations-$N-$R-$days.tsv
-	[ -s "$f" ] && [ "$f" -nt "$out/namegen" ] || "$out/namegen" observations "$N" "$R" "$days" "$PDNS_CORPORA/top-domains" > "$f"
+	observations_file "$N" "$R" "$days" > /dev/null
 done
 file_day=$out/observations-$N-$R-1.tsv
 file_year=$out/observations-$N-$R-365.tsv

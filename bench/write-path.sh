@@ -34,8 +34,7 @@ bg=pdns_bench_write_bg two=pdns_bench_write_two inline=pdns_bench_write_inline
 echo "== write-path benchmark: $N observations over $R RRsets"
 environment
 build_namegen
-file=$out/observations-$N-$R-1.tsv
-[ -s "$file" ] && [ "$file" -nt "$out/namegen" ] || "$out/namegen" observations "$N" "$R" 1 "$PDNS_CORPORA/top-domains" > "$file"
+file=$(observations_file "$N" "$R")
 half1=$out/write-half1.tsv half2=$out/write-half2.tsv
 head -n $((N / 2)) "$file" > "$half1"
 tail -n +$((N / 2 + 1)) "$file" > "$half2"

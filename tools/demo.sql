@@ -83,3 +83,9 @@ FROM negative_spikes('2024-11-26', baseline_periods => 6);
 SELECT rrname, round(randomness(rrname)::numeric, 2) AS randomness
 FROM negative_volume WHERE period = '2024-11-26' AND kind = 'NXDOMAIN'
 ORDER BY randomness(rrname) DESC, rrname LIMIT 3;
+
+\echo
+\echo '== 11. Search (DNSDB Flex): a regular expression over names, a glob over rdata, and a rollup'
+SELECT rrname, rrtype, time_first, count FROM search_rrnames('^(mail|smtp)[0-9]*\.', max_results => 5);
+SELECT rdata, rrtype, count FROM search_rdata('*.example.net.', 'glob', max_results => 5);
+SELECT * FROM top_new_domains('2024-11-01', 5);

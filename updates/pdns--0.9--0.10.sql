@@ -475,11 +475,13 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT pg_catalog.date_trunc('month', period, 'UTC') $$;
 
--- Add rows of per-name sums to the rollups: a query (from) of rows
--- (period, rrname, rrtype, sensor_id, names, rrsets, observations,
--- negatives, clients), summed here per domain, type and sensor, in key
--- order like every merge.  Used by compaction for what it merges and by
--- rebuild_rollups() for the whole history.
+-- Add history rows to the rollups: source is a query of rows (period,
+-- rrname, rrtype, sensor_id, name_hash, key_hash, observations, negatives,
+-- clients), one per row of the history tier (_rollup_source), summed here
+-- in one pass per period and domain, type and sensor (grouping sets), and
+-- merged into each table in key order like every merge.  Used by
+-- compaction for what it merges and by rebuild_rollups() for the whole
+-- history.
 CREATE FUNCTION _rollup_add(source text) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -487,85 +489,70 @@ SET jit = off
 AS $$
 DECLARE
 	h text := pdns._hll_schema();
+	-- the merge of one kind of sums (a grouping set) into its table
+	merge text := $q$
+		INSERT INTO pdns.%2$I AS d (period, %3$I, names, rrsets, observations, negatives, clients)
+		SELECT x.period, x.%3$I, x.names, x.rrsets, x.observations, x.negatives, x.clients
+		FROM sums x WHERE x.kind = %4$s ORDER BY 1, 2
+		ON CONFLICT (period, %3$I) DO UPDATE SET
+			names = %1$s.hll_union(d.names, excluded.names), rrsets = %1$s.hll_union(d.rrsets, excluded.rrsets),
+			observations = pdns._count_add(d.observations, excluded.observations),
+			negatives = pdns._count_add(d.negatives, excluded.negatives),
+			clients = %1$s.hll_union(d.clients, excluded.clients)$q$;
 BEGIN
-	EXECUTE format($q$
-		CREATE TEMP TABLE _rollup_rows ON COMMIT DROP AS
-		SELECT s.period, coalesce(pdns.registered_domain(s.rrname), s.rrname) AS domain, s.rrtype, s.sensor_id,
-		       s.names, s.rrsets, s.observations, s.negatives, s.clients
-		FROM (%s) s$q$, source);
 	-- Compactions take turns from here to their commit: the rows of a
 	-- period's types and sensors are few and every compaction adds to
 	-- them, and the new names (_record_first_sightings, later in the same
 	-- transaction) add to domains.
 	LOCK TABLE pdns.domain_rollups IN SHARE ROW EXCLUSIVE MODE;
+	-- (kind: GROUPING()'s bits of the columns a set leaves out)
 	EXECUTE format($q$
-		INSERT INTO pdns.domain_rollups AS d (period, domain, names, rrsets, observations, negatives, clients)
-		SELECT r.period, r.domain, %1$s.hll_union_agg(r.names), %1$s.hll_union_agg(r.rrsets),
-		       pdns._count_sum(r.observations), pdns._count_sum(r.negatives), %1$s.hll_union_agg(r.clients)
-		FROM pg_temp._rollup_rows r GROUP BY 1, 2 ORDER BY 1, 2
-		ON CONFLICT (period, domain) DO UPDATE SET
-			names = %1$s.hll_union(d.names, excluded.names), rrsets = %1$s.hll_union(d.rrsets, excluded.rrsets),
-			observations = pdns._count_add(d.observations, excluded.observations),
-			negatives = pdns._count_add(d.negatives, excluded.negatives),
-			clients = %1$s.hll_union(d.clients, excluded.clients)$q$, h);
-	INSERT INTO pdns.domain_month_rollups AS d (month, domain, observations, negatives)
-	SELECT pdns._month_of(r.period), r.domain, pdns._count_sum(r.observations), pdns._count_sum(r.negatives)
-	FROM pg_temp._rollup_rows r GROUP BY 1, 2 ORDER BY 1, 2
-	ON CONFLICT (month, domain) DO UPDATE SET
-		observations = pdns._count_add(d.observations, excluded.observations),
-		negatives = pdns._count_add(d.negatives, excluded.negatives);
-	EXECUTE format($q$
-		INSERT INTO pdns.rrtype_rollups AS d (period, rrtype, names, rrsets, observations, negatives, clients)
-		SELECT r.period, r.rrtype, %1$s.hll_union_agg(r.names), %1$s.hll_union_agg(r.rrsets),
-		       pdns._count_sum(r.observations), pdns._count_sum(r.negatives), %1$s.hll_union_agg(r.clients)
-		FROM pg_temp._rollup_rows r GROUP BY 1, 2 ORDER BY 1, 2
-		ON CONFLICT (period, rrtype) DO UPDATE SET
-			names = %1$s.hll_union(d.names, excluded.names), rrsets = %1$s.hll_union(d.rrsets, excluded.rrsets),
-			observations = pdns._count_add(d.observations, excluded.observations),
-			negatives = pdns._count_add(d.negatives, excluded.negatives),
-			clients = %1$s.hll_union(d.clients, excluded.clients)$q$, h);
-	EXECUTE format($q$
-		INSERT INTO pdns.sensor_rollups AS d (period, sensor_id, names, rrsets, observations, negatives, clients)
-		SELECT r.period, r.sensor_id, %1$s.hll_union_agg(r.names), %1$s.hll_union_agg(r.rrsets),
-		       pdns._count_sum(r.observations), pdns._count_sum(r.negatives), %1$s.hll_union_agg(r.clients)
-		FROM pg_temp._rollup_rows r GROUP BY 1, 2 ORDER BY 1, 2
-		ON CONFLICT (period, sensor_id) DO UPDATE SET
-			names = %1$s.hll_union(d.names, excluded.names), rrsets = %1$s.hll_union(d.rrsets, excluded.rrsets),
-			observations = pdns._count_add(d.observations, excluded.observations),
-			negatives = pdns._count_add(d.negatives, excluded.negatives),
-			clients = %1$s.hll_union(d.clients, excluded.clients)$q$, h);
-	DROP TABLE pg_temp._rollup_rows;
+		WITH sums AS MATERIALIZED (
+			SELECT s.period, coalesce(pdns.registered_domain(s.rrname), s.rrname) AS domain, s.rrtype, s.sensor_id,
+			       GROUPING(coalesce(pdns.registered_domain(s.rrname), s.rrname), s.rrtype, s.sensor_id) AS kind,
+			       coalesce(%1$s.hll_add_agg(s.name_hash, 11, 5, 0, 1) FILTER (WHERE s.name_hash IS NOT NULL),
+			                %1$s.hll_empty(11, 5, 0, 1)) AS names,
+			       coalesce(%1$s.hll_add_agg(s.key_hash, 11, 5, 0, 1) FILTER (WHERE s.key_hash IS NOT NULL),
+			                %1$s.hll_empty(11, 5, 0, 1)) AS rrsets,
+			       coalesce(pdns._count_sum(s.observations), 0) AS observations,
+			       coalesce(pdns._count_sum(s.negatives), 0) AS negatives,
+			       coalesce(%1$s.hll_union_agg(s.clients), %1$s.hll_empty(11, 5, 0, 1)) AS clients
+			FROM (%2$s) s
+			GROUP BY GROUPING SETS ((s.period, coalesce(pdns.registered_domain(s.rrname), s.rrname)),
+			                        (s.period, s.rrtype), (s.period, s.sensor_id))
+		), domains AS (%3$s
+		), months AS (
+			INSERT INTO pdns.domain_month_rollups AS d (month, domain, observations, negatives)
+			SELECT pdns._month_of(x.period), x.domain, pdns._count_sum(x.observations), pdns._count_sum(x.negatives)
+			FROM sums x WHERE x.kind = 3 GROUP BY 1, 2 ORDER BY 1, 2
+			ON CONFLICT (month, domain) DO UPDATE SET
+				observations = pdns._count_add(d.observations, excluded.observations),
+				negatives = pdns._count_add(d.negatives, excluded.negatives)
+		), types AS (%4$s
+		)%5$s$q$,
+		h, source, format(merge, h, 'domain_rollups', 'domain', 3), format(merge, h, 'rrtype_rollups', 'rrtype', 5),
+		format(merge, h, 'sensor_rollups', 'sensor_id', 6));
 END
 $$;
 
--- The per-name rows of a set of history rows: the observations (with
--- their RRsets' names and types), the negative answers and the client
--- sketches, as one row per period, name, type and sensor.  The names are
+-- The rows of the history tier, as _rollup_add takes them: the
+-- observations (with their RRsets' names and types, hashed for the
+-- sketches), the negative answers and the client sketches.  The names are
 -- of tables or scratch tables of the history tier's shape.
 CREATE FUNCTION _rollup_source(observations text, negatives text, client_counts text) RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT format($q$
-		SELECT period, rrname, rrtype, sensor_id,
-		       coalesce(%4$s.hll_union_agg(names), %4$s.hll_empty(11, 5, 0, 1)) AS names,
-		       coalesce(%4$s.hll_union_agg(rrsets), %4$s.hll_empty(11, 5, 0, 1)) AS rrsets,
-		       coalesce(sum(observations), 0)::bigint AS observations,
-		       coalesce(sum(negatives), 0)::bigint AS negatives,
-		       coalesce(%4$s.hll_union_agg(clients), %4$s.hll_empty(11, 5, 0, 1)) AS clients
-		FROM (SELECT o.period, r.rrname, r.rrtype, o.sensor_id,
-		             %4$s.hll_add_agg(%4$s.hll_hash_any(r.rrname), 11, 5, 0, 1) AS names,
-		             %4$s.hll_add_agg(%4$s.hll_hash_any(o.rrset_key), 11, 5, 0, 1) AS rrsets,
-		             pdns._count_sum(o.count) AS observations, NULL::bigint AS negatives, NULL::%4$s.hll AS clients
-		      FROM %1$s o JOIN pdns.rrsets r ON r.key = o.rrset_key
-		      GROUP BY 1, 2, 3, 4
-		      UNION ALL
-		      SELECT n.period, n.rrname, n.rrtype, n.sensor_id, NULL, NULL, NULL, pdns._count_sum(n.count), NULL
-		      FROM %2$s n GROUP BY 1, 2, 3, 4
-		      UNION ALL
-		      SELECT c.period, c.rrname, c.rrtype, c.sensor_id, NULL, NULL, NULL, NULL, %4$s.hll_union_agg(c.clients)
-		      FROM %3$s c GROUP BY 1, 2, 3, 4) u
-		GROUP BY 1, 2, 3, 4$q$, observations, negatives, client_counts, pdns._hll_schema())
+		SELECT o.period, r.rrname, r.rrtype, o.sensor_id, %4$s.hll_hash_any(r.rrname) AS name_hash,
+		       %4$s.hll_hash_any(o.rrset_key) AS key_hash, o.count AS observations, NULL::bigint AS negatives,
+		       NULL::%4$s.hll AS clients
+		FROM %1$s o JOIN pdns.rrsets r ON r.key = o.rrset_key
+		UNION ALL
+		SELECT n.period, n.rrname, n.rrtype, n.sensor_id, NULL, NULL, NULL, n.count, NULL FROM %2$s n
+		UNION ALL
+		SELECT c.period, c.rrname, c.rrtype, c.sensor_id, NULL, NULL, NULL, NULL, c.clients FROM %3$s c$q$,
+		observations, negatives, client_counts, pdns._hll_schema())
 $$;
 
 -- Called by _compact_runs, in its transaction: the rows it merged (its
@@ -613,16 +600,6 @@ BEGIN
 	ON CONFLICT (period, domain) DO UPDATE SET new_names = d.new_names + excluded.new_names;
 END
 $$;
-
--- The first sightings by any sensor of these names, as they stand (for
--- _record_first_sightings, whose search_path has no operators of dnsname:
--- SQL-standard, bound here).
-CREATE FUNCTION _first_seen_of(names dnsname[]) RETURNS TABLE (name dnsname, first_seen timestamptz)
-LANGUAGE sql STABLE
-BEGIN ATOMIC
-	SELECT f.subject, f.first_seen FROM first_sightings f
-	WHERE f.subject = ANY (names) AND NOT f.is_domain AND f.sensor_id IS NULL;
-END;
 
 -- Make the rollups anew from the history tier and first_sightings (after
 -- a change of the Public Suffix List, say).  Rows of periods whose history
@@ -673,27 +650,27 @@ SELECT rebuild_rollups();
 
 -- (as 99_privileges does for every internal function)
 REVOKE EXECUTE ON FUNCTION _month_of(timestamptz), _rollup_add(text), _rollup_source(text, text, text),
-	_rollup_compacted(), _rollup_new_names(dnsname[], timestamptz[], timestamptz[]), _first_seen_of(dnsname[])
+	_rollup_compacted(), _rollup_new_names(dnsname[], timestamptz[], timestamptz[])
 	FROM PUBLIC;
 
--- The first sightings add their new names to the rollups.
+-- The first sightings add their new names to the rollups, and keep the
+-- first sighting a late one replaced.
+ALTER TABLE first_sightings ADD COLUMN moved_from timestamptz;
+COMMENT ON COLUMN first_sightings.moved_from IS
+	'the first sighting known before late data moved it back (NULL if it never moved)';
 CREATE OR REPLACE FUNCTION _record_first_sightings() RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	before_names text[];
-	before_seen timestamptz[];
 	moved_names pdns.dnsname[];
 	moved_seen timestamptz[];
+	seen_before timestamptz[];
 BEGIN
 	IF NOT EXISTS (SELECT FROM pg_temp._compact_first_seen) THEN
 		RETURN;
 	END IF;
 	LOCK TABLE pdns.first_sightings IN SHARE ROW EXCLUSIVE MODE;
-	SELECT array_agg(b.name::text), array_agg(b.first_seen) INTO before_names, before_seen
-	FROM pdns._first_seen_of(ARRAY(SELECT DISTINCT r.rrname
-	                               FROM pg_temp._compact_first_seen c JOIN pdns.rrsets r ON r.key = c.rrset_key)) b;
 	-- each name's earliest pair per sensor first (the other three kinds of
 	-- row are read from these), then one insert per kind
 	WITH per_sensor AS MATERIALIZED (
@@ -707,36 +684,35 @@ BEGIN
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT p.name, false, p.sensor_id, p.time_first, p.rrset_key FROM per_sensor p
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key, moved_from = f.first_seen
 			WHERE excluded.first_seen < f.first_seen
 	), names_any AS (
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT DISTINCT ON (p.name) p.name, false, NULL::integer, p.time_first, p.rrset_key
 		FROM per_sensor p ORDER BY p.name, p.time_first, p.rrset_key
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key, moved_from = f.first_seen
 			WHERE excluded.first_seen < f.first_seen
-		RETURNING f.subject, f.first_seen
+		RETURNING f.subject, f.first_seen, f.moved_from
 	), domains AS (
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT DISTINCT ON (p.domain, p.sensor_id) p.domain, true, p.sensor_id, p.time_first, p.rrset_key
 		FROM per_sensor p ORDER BY p.domain, p.sensor_id, p.time_first, p.rrset_key
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key, moved_from = f.first_seen
 			WHERE excluded.first_seen < f.first_seen
 	), domains_any AS (
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT DISTINCT ON (p.domain) p.domain, true, NULL::integer, p.time_first, p.rrset_key
 		FROM per_sensor p ORDER BY p.domain, p.time_first, p.rrset_key
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key, moved_from = f.first_seen
 			WHERE excluded.first_seen < f.first_seen
 	)
-	SELECT array_agg(n.subject), array_agg(n.first_seen) INTO moved_names, moved_seen FROM names_any n;
-	PERFORM pdns._rollup_new_names(moved_names, moved_seen,
-		ARRAY(SELECT b.seen FROM unnest(moved_names) WITH ORDINALITY m(name, i)
-		      LEFT JOIN unnest(before_names, before_seen) b(name, seen) ON b.name = m.name::text
-		      ORDER BY m.i));
+	SELECT array_agg(n.subject), array_agg(n.first_seen), array_agg(n.moved_from)
+	INTO moved_names, moved_seen, seen_before
+	FROM names_any n;
+	PERFORM pdns._rollup_new_names(moved_names, moved_seen, seen_before);
 END
 $$;
 

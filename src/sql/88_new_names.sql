@@ -17,12 +17,15 @@ CREATE TABLE first_sightings (
 	first_seen timestamptz NOT NULL,
 	rrset_key uuid NOT NULL,
 	seq bigint NOT NULL DEFAULT pg_catalog.nextval('pdns.first_sighting_order'),
-	CONSTRAINT first_sightings_key UNIQUE NULLS NOT DISTINCT (is_domain, subject, sensor_id)
+	CONSTRAINT first_sightings_key UNIQUE NULLS NOT DISTINCT (is_domain, subject, sensor_id),
+	moved_from timestamptz
 );
 CREATE UNIQUE INDEX first_sightings_feed ON first_sightings (seq);
 CREATE INDEX first_sightings_seen ON first_sightings (first_seen);
 COMMENT ON TABLE first_sightings IS
 	'when each name and registered domain was first seen, by any sensor (sensor_id NULL) and by each (kept by compaction)';
+COMMENT ON COLUMN first_sightings.moved_from IS
+	'the first sighting known before late data moved it back (NULL if it never moved)';
 SELECT pg_catalog.pg_extension_config_dump('first_sightings', '');
 SELECT pg_catalog.pg_extension_config_dump('first_sighting_order', '');
 
@@ -51,24 +54,21 @@ $$;
 -- feed reader that has seen a number has seen every smaller one.  (Taking
 -- turns, they need no common order of keys either.)  The names new, or
 -- first seen earlier than known, by any sensor, go to the rollups' new
--- names (_rollup_new_names), with the first sighting each had before.
+-- names (_rollup_new_names), with the first sighting each had before
+-- (moved_from, which the update sets).
 CREATE FUNCTION _record_first_sightings() RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	before_names text[];
-	before_seen timestamptz[];
 	moved_names pdns.dnsname[];
 	moved_seen timestamptz[];
+	seen_before timestamptz[];
 BEGIN
 	IF NOT EXISTS (SELECT FROM pg_temp._compact_first_seen) THEN
 		RETURN;
 	END IF;
 	LOCK TABLE pdns.first_sightings IN SHARE ROW EXCLUSIVE MODE;
-	SELECT array_agg(b.name::text), array_agg(b.first_seen) INTO before_names, before_seen
-	FROM pdns._first_seen_of(ARRAY(SELECT DISTINCT r.rrname
-	                               FROM pg_temp._compact_first_seen c JOIN pdns.rrsets r ON r.key = c.rrset_key)) b;
 	-- each name's earliest pair per sensor first (the other three kinds of
 	-- row are read from these), then one insert per kind
 	WITH per_sensor AS MATERIALIZED (
@@ -82,36 +82,35 @@ BEGIN
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT p.name, false, p.sensor_id, p.time_first, p.rrset_key FROM per_sensor p
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key, moved_from = f.first_seen
 			WHERE excluded.first_seen < f.first_seen
 	), names_any AS (
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT DISTINCT ON (p.name) p.name, false, NULL::integer, p.time_first, p.rrset_key
 		FROM per_sensor p ORDER BY p.name, p.time_first, p.rrset_key
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key, moved_from = f.first_seen
 			WHERE excluded.first_seen < f.first_seen
-		RETURNING f.subject, f.first_seen
+		RETURNING f.subject, f.first_seen, f.moved_from
 	), domains AS (
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT DISTINCT ON (p.domain, p.sensor_id) p.domain, true, p.sensor_id, p.time_first, p.rrset_key
 		FROM per_sensor p ORDER BY p.domain, p.sensor_id, p.time_first, p.rrset_key
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key, moved_from = f.first_seen
 			WHERE excluded.first_seen < f.first_seen
 	), domains_any AS (
 		INSERT INTO pdns.first_sightings AS f (subject, is_domain, sensor_id, first_seen, rrset_key)
 		SELECT DISTINCT ON (p.domain) p.domain, true, NULL::integer, p.time_first, p.rrset_key
 		FROM per_sensor p ORDER BY p.domain, p.time_first, p.rrset_key
 		ON CONFLICT ON CONSTRAINT first_sightings_key DO UPDATE SET
-			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key
+			first_seen = excluded.first_seen, rrset_key = excluded.rrset_key, moved_from = f.first_seen
 			WHERE excluded.first_seen < f.first_seen
 	)
-	SELECT array_agg(n.subject), array_agg(n.first_seen) INTO moved_names, moved_seen FROM names_any n;
-	PERFORM pdns._rollup_new_names(moved_names, moved_seen,
-		ARRAY(SELECT b.seen FROM unnest(moved_names) WITH ORDINALITY m(name, i)
-		      LEFT JOIN unnest(before_names, before_seen) b(name, seen) ON b.name = m.name::text
-		      ORDER BY m.i));
+	SELECT array_agg(n.subject), array_agg(n.first_seen), array_agg(n.moved_from)
+	INTO moved_names, moved_seen, seen_before
+	FROM names_any n;
+	PERFORM pdns._rollup_new_names(moved_names, moved_seen, seen_before);
 END
 $$;
 
