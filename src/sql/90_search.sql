@@ -238,6 +238,50 @@ BEGIN ATOMIC
 	LIMIT max_results;
 END;
 
+-- Access path: what rdata_matching gives, by joining every matching value
+-- to its RRsets at once (hash joins over rdata_elements and rrsets) before
+-- sorting: for a page that holds most of very many matches, where reading
+-- the RRsets whole costs less than probing them value by value.
+CREATE FUNCTION rdata_matching_all(rx text, ex text DEFAULT NULL, types rrtype[] DEFAULT NULL,
+	first_before timestamptz DEFAULT NULL, first_after timestamptz DEFAULT NULL,
+	last_before timestamptz DEFAULT NULL, last_after timestamptz DEFAULT NULL,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor_id integer DEFAULT NULL)
+RETURNS SETOF search_rdata_row
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT m.rdata, m.rrtype, encode(m.octets, 'hex'), m.time_first, m.time_last, m.count,
+	       coalesce(count(*) OVER () > max_results, false),
+	       pdns._cursor(m.rdata, m.rrtype::integer::text)
+	FROM (
+		SELECT v.value AS rdata, v.rrtype, v.octets,
+		       min(coalesce(ps.time_first, r.time_first)) AS time_first,
+		       max(coalesce(ps.time_last, r.time_last)) AS time_last,
+		       least(sum(coalesce(ps.count, r.count)), pdns.count_ceiling())::bigint AS count
+		FROM pdns.searchable_rdata v
+		JOIN pdns.rdata_elements e ON e.hash = v.hash
+		JOIN pdns.rrsets r ON r.key = e.rrset_key AND r.rrtype = v.rrtype
+		LEFT JOIN LATERAL (SELECT * FROM pdns.rrset_sensors x
+		                   WHERE x.rrset_key = r.key AND x.sensor_id = rdata_matching_all.sensor_id
+		                   LIMIT 1) ps ON true
+		WHERE v.value ~* rx
+		  AND (ex IS NULL OR v.value !~* ex)
+		  AND (types IS NULL OR v.rrtype = ANY (types))
+		  AND (after_cursor IS NULL OR (v.value COLLATE "C", v.rrtype) >
+		       (pdns._cursor_field(after_cursor, 1) COLLATE "C",
+		        pdns._cursor_field(after_cursor, 2)::integer::pdns.rrtype))
+		  AND pdns.contains_element(r.rdata, v.octets)
+		  AND (rdata_matching_all.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)
+		GROUP BY v.hash, v.rrtype
+		HAVING pdns._fenced(min(coalesce(ps.time_first, r.time_first)), max(coalesce(ps.time_last, r.time_last)),
+		                    first_before, first_after, last_before, last_after)
+		ORDER BY v.value COLLATE "C", v.rrtype
+		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)
+	) m
+	ORDER BY m.rdata COLLATE "C", m.rrtype
+	LIMIT max_results;
+END;
+
 -- DNSDB Flex's search on top of the access paths: the method, the type
 -- filter (ANY, ANY-DNSSEC or a type), the fences as the lookups take them,
 -- exclude (a second pattern of the same method whose matches are left
@@ -280,9 +324,25 @@ DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
 	                                time_last_after, window_after, window_before, strict);
 	sensor_id integer := CASE WHEN sensor <> '' THEN pdns._sensor_filter(sensor) END;
+	rx text := pdns.search_pattern(pattern, method);
+	ex text := CASE WHEN exclude <> '' THEN pdns.search_pattern(exclude, method) END;
+	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
+	values_stored float8;
+	plan json;
 BEGIN
-	RETURN QUERY SELECT * FROM pdns.rdata_matching(pdns.search_pattern(pattern, method),
-		CASE WHEN exclude <> '' THEN pdns.search_pattern(exclude, method) END, pdns.rrtype_filter(rrtype),
+	-- A page that may hold more than a fifth of all values: if the planner
+	-- expects as many to match, every matching value is joined to its
+	-- RRsets at once.
+	SELECT c.reltuples INTO values_stored FROM pg_catalog.pg_class c WHERE c.oid = 'pdns.searchable_rdata'::regclass;
+	IF values_stored > 0 AND max_results > 0.2 * values_stored THEN
+		EXECUTE format('EXPLAIN (FORMAT JSON) SELECT FROM pdns.searchable_rdata v WHERE v.value ~* %L', rx) INTO plan;
+		IF least((plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8, max_results) > 0.2 * values_stored THEN
+			RETURN QUERY SELECT * FROM pdns.rdata_matching_all(rx, ex, types,
+				f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);
+			RETURN;
+		END IF;
+	END IF;
+	RETURN QUERY SELECT * FROM pdns.rdata_matching(rx, ex, types,
 		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);
 END
 $$;

@@ -186,6 +186,23 @@ SELECT p, kind, cardinality(r.got) > 0 AS found,
        s.got IS NOT DISTINCT FROM r.got AS scan_is_recomputation
 FROM recomputed r FULL JOIN by_index i USING (p, kind) FULL JOIN by_scan s USING (p, kind)
 ORDER BY kind, p;
+-- the join of every matching value at once (for pages that hold most of
+-- very many) gives what the probes value by value give, page by page
+SELECT p, (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching(search_pattern(p), max_results => 3) m)
+        = (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching_all(search_pattern(p), max_results => 3) m)
+          AS first_pages_agree,
+       (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching(search_pattern(p), types => '{A}', max_results => 2,
+                                                             after_cursor => (SELECT cursor FROM rdata_matching(search_pattern(p), types => '{A}', max_results => 2) OFFSET 1)) m)
+        IS NOT DISTINCT FROM
+       (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching_all(search_pattern(p), types => '{A}', max_results => 2,
+                                                                 after_cursor => (SELECT cursor FROM rdata_matching_all(search_pattern(p), types => '{A}', max_results => 2) OFFSET 1)) m)
+          AS next_pages_agree,
+       (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching(search_pattern(p), first_after => '2024-05-04', sensor_id => (SELECT id FROM sensors WHERE name = 'sr-a')) m)
+        IS NOT DISTINCT FROM
+       (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching_all(search_pattern(p), first_after => '2024-05-04', sensor_id => (SELECT id FROM sensors WHERE name = 'sr-a')) m)
+          AS fenced_per_sensor_agree
+FROM patterns WHERE p IN ('-sr\.example\.$', '^192\.0\.2\.', 'alpha', '\.$') ORDER BY p;
+
 -- the trigram indexes serve selective patterns (in a store this small,
 -- only when neither a sequential scan nor the name order is cheaper)
 SET enable_seqscan = off;
