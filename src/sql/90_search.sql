@@ -317,7 +317,7 @@ CREATE FUNCTION search_rdata(pattern text, method text DEFAULT 'regex', rrtype t
 	exclude text DEFAULT NULL, max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
 	sensor text DEFAULT NULL)
 RETURNS SETOF search_rdata_row
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE	-- (it asks the planner for an estimate: EXPLAIN)
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
