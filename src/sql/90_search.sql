@@ -146,6 +146,31 @@ END
 $$;
 COMMENT ON FUNCTION search_pattern(text, text) IS 'the regular expression a search runs for a pattern and method (regex or glob)';
 
+-- How many owner names (kind rrnames) or rdata values (kind rdata) the
+-- planner expects a pattern to match, from the column's histogram.
+CREATE FUNCTION search_estimate(pattern text, method text DEFAULT 'regex', kind text DEFAULT 'rrnames')
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE	-- (EXPLAIN)
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	plan json;
+BEGIN
+	IF kind IS NULL OR kind NOT IN ('rrnames', 'rdata') THEN
+		RAISE EXCEPTION 'unknown search kind "%"', kind
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'The kinds are "rrnames" and "rdata".';
+	END IF;
+	EXECUTE format('EXPLAIN (FORMAT JSON) SELECT FROM pdns.%I WHERE %I ~* %L',
+	               CASE kind WHEN 'rrnames' THEN 'searchable_names' ELSE 'searchable_rdata' END,
+	               CASE kind WHEN 'rrnames' THEN 'text' ELSE 'value' END, pdns.search_pattern(pattern, method))
+	INTO plan;
+	RETURN round((plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8);
+END
+$$;
+COMMENT ON FUNCTION search_estimate(text, text, text) IS
+	'how many owner names or rdata values the planner expects a search pattern to match';
+
 -- Access path: owner names that match rx (and not ex), per type, ordered
 -- by name (dnsname order) and type; the next page starts after the cursor.
 -- The planner joins the matching names (from the trigram index when few
@@ -294,17 +319,27 @@ CREATE FUNCTION search_rrnames(pattern text, method text DEFAULT 'regex', rrtype
 	exclude text DEFAULT NULL, max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
 	sensor text DEFAULT NULL)
 RETURNS SETOF search_name_row
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE	-- (it asks the planner for an estimate: EXPLAIN)
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
 	f record := pdns._window_fences(time_first_before, time_first_after, time_last_before,
 	                                time_last_after, window_after, window_before, strict);
 	sensor_id integer := CASE WHEN sensor <> '' THEN pdns._sensor_filter(sensor) END;
+	-- a pattern expected to match one name in 20 or more reads the names
+	-- in order, not through the trigram index
+	names_stored float8 := (SELECT greatest(c.reltuples, 0) FROM pg_catalog.pg_class c
+	                        WHERE c.oid = 'pdns.searchable_names'::regclass);
+	many boolean := names_stored > 0 AND pdns.search_estimate(pattern, method, 'rrnames') >= 0.05 * names_stored;
+	bitmaps text := current_setting('enable_bitmapscan');
 BEGIN
+	IF many THEN
+		PERFORM set_config('enable_bitmapscan', 'off', true);
+	END IF;
 	RETURN QUERY SELECT * FROM pdns.rrnames_matching(pdns.search_pattern(pattern, method),
 		CASE WHEN exclude <> '' THEN pdns.search_pattern(exclude, method) END, pdns.rrtype_filter(rrtype),
 		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);
+	PERFORM set_config('enable_bitmapscan', bitmaps, true);
 END
 $$;
 COMMENT ON FUNCTION search_rrnames IS
@@ -327,23 +362,26 @@ DECLARE
 	rx text := pdns.search_pattern(pattern, method);
 	ex text := CASE WHEN exclude <> '' THEN pdns.search_pattern(exclude, method) END;
 	types pdns.rrtype[] := pdns.rrtype_filter(rrtype);
-	values_stored float8;
-	plan json;
+	values_stored float8 := (SELECT greatest(c.reltuples, 0) FROM pg_catalog.pg_class c
+	                         WHERE c.oid = 'pdns.searchable_rdata'::regclass);
+	expected bigint := pdns.search_estimate(pattern, method, 'rdata');
+	bitmaps text := current_setting('enable_bitmapscan');
 BEGIN
-	-- A page that may hold more than a fifth of all values: if the planner
-	-- expects as many to match, every matching value is joined to its
-	-- RRsets at once.
-	SELECT c.reltuples INTO values_stored FROM pg_catalog.pg_class c WHERE c.oid = 'pdns.searchable_rdata'::regclass;
-	IF values_stored > 0 AND max_results > 0.2 * values_stored THEN
-		EXECUTE format('EXPLAIN (FORMAT JSON) SELECT FROM pdns.searchable_rdata v WHERE v.value ~* %L', rx) INTO plan;
-		IF least((plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8, max_results) > 0.2 * values_stored THEN
-			RETURN QUERY SELECT * FROM pdns.rdata_matching_all(rx, ex, types,
-				f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);
-			RETURN;
-		END IF;
+	IF values_stored > 0 AND least(expected, max_results) > 0.2 * values_stored THEN
+		-- a page that may hold more than a fifth of all values, and as
+		-- many expected to match: every match joined to its RRsets at once
+		RETURN QUERY SELECT * FROM pdns.rdata_matching_all(rx, ex, types,
+			f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);
+		RETURN;
+	END IF;
+	-- one value in 20 or more expected to match: read them all, not
+	-- through the trigram index
+	IF values_stored > 0 AND expected >= 0.05 * values_stored THEN
+		PERFORM set_config('enable_bitmapscan', 'off', true);
 	END IF;
 	RETURN QUERY SELECT * FROM pdns.rdata_matching(rx, ex, types,
 		f.first_before, f.first_after, f.last_before, f.last_after, max_results, after_cursor, sensor_id);
+	PERFORM set_config('enable_bitmapscan', bitmaps, true);
 END
 $$;
 COMMENT ON FUNCTION search_rdata IS

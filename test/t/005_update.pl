@@ -272,6 +272,27 @@ for my $from (@released)
 		  ON e.subject OPERATOR(public.=) f.subject AND e.is_domain = f.is_domain
 		 AND e.sensor_id IS NOT DISTINCT FROM f.sensor_id}) =~ s/^0 of [1-9]\d*$/ok/r, 'ok',
 		"$from: every name and domain has its first sighting");
+	# (the search tables and the rollups, made by the update to 0.10 from
+	# the store, then kept by compaction)
+	is($node->safe_psql($db, q{
+		SELECT (SELECT count(*) FROM pdns.searchable_names) = (SELECT count(DISTINCT rrname) FROM pdns.rrsets)
+		   AND (SELECT count(*) FROM pdns.searchable_rdata)
+		     = (SELECT count(*) FROM (SELECT DISTINCT h, r.rrtype FROM pdns.rrsets r, unnest(pdns.element_hashes(r.rdata)) h
+		                              WHERE r.rrtype::integer <> ALL (pdns.dnssec_rrtypes()::integer[])) x)}), 't',
+		"$from: the search tables hold every name and rdata value");
+	is($node->safe_psql($db, q{
+		SELECT count(*) FILTER (WHERE r.observations IS DISTINCT FROM x.observations
+		                           OR r.new_names IS DISTINCT FROM x.new_names) || ' of ' || count(*)
+		FROM pdns.domain_rollups r
+		FULL JOIN (SELECT o.period, coalesce(pdns.registered_domain(s.rrname), s.rrname) AS domain,
+		                  sum(o.count) AS observations,
+		                  count(DISTINCT s.rrname) FILTER (WHERE o.period = (
+		                      SELECT min(o2.period) FROM pdns.observations o2 JOIN pdns.rrsets s2 ON s2.key = o2.rrset_key
+		                      WHERE s2.rrname OPERATOR(public.=) s.rrname)) AS new_names
+		           FROM pdns.observations o JOIN pdns.rrsets s ON s.key = o.rrset_key GROUP BY 1, 2) x
+		  USING (period, domain)
+		WHERE r.observations > 0 OR x.observations IS NOT NULL}) =~ s/^0 of [1-9]\d*$/ok/r, 'ok',
+		"$from: the rollups' observations and new names per period and domain add up");
 }
 
 done_testing();

@@ -35,6 +35,7 @@ SELECT pg_temp.fails($$SELECT * FROM search_rrnames('')$$);
 SELECT pg_temp.fails($$SELECT * FROM search_rrnames('x', 'fuzzy')$$);
 SELECT pg_temp.fails($$SELECT * FROM search_rrnames('(unclosed')$$);
 SELECT pg_temp.fails($$SELECT * FROM search_rdata('x', sensor => 'no-such-sensor')$$);
+SELECT pg_temp.fails($$SELECT search_estimate('x', kind => 'names')$$);
 
 -- A store: names and rdata of this test end in -sr.example.
 CREATE FUNCTION pg_temp.lines(VARIADIC l text[]) RETURNS SETOF text LANGUAGE sql AS $$
@@ -225,6 +226,9 @@ SELECT pg_temp.plan_uses($$SELECT * FROM rrnames_matching('x7f3k9q2')$$, 'search
          AS rdata_by_trigrams;
 RESET enable_seqscan;
 RESET enable_indexscan;
+-- the planner's estimates, which choose the way a search reads
+SELECT search_estimate('\.$') > 0 AS names_estimated,
+       search_estimate('*', 'glob', 'rdata') > 0 AS rdata_estimated;
 -- search_rdata() joins every match at once for a page that may hold more
 -- than a fifth of all values (known once analyzed), when as many match
 SELECT (SELECT reltuples > 0 FROM pg_class WHERE oid = 'searchable_rdata'::regclass) AS analyzed,
