@@ -125,11 +125,14 @@ sub send_input
 	return;
 }
 
-# Start loading a batch; the session prints "acked TAG" once COPY returns.
+# Start loading a batch; the session prints "acked TAG" once COPY returns,
+# or "copied TAG" when the COPY is in a transaction block that this script
+# never commits (its returning acknowledges nothing).
 sub start_copy
 {
-	my ($s, $batch) = @_;
-	send_input($s, copy_command($batch->{file}) . "\n\\echo acked $batch->{tag}\n");
+	my ($s, $batch, $in_transaction) = @_;
+	my $said = $in_transaction ? 'copied' : 'acked';
+	send_input($s, copy_command($batch->{file}) . "\n\\echo $said $batch->{tag}\n");
 	return;
 }
 
@@ -317,8 +320,8 @@ my $d2 = batch('d2', 200000, sensors => [ 'sensor-1', 'doomed-d2' ]);
 my $d3 = batch('d3', 200000, sensors => [ 'sensor-2', 'doomed-d3' ]);
 $s2->query_safe('BEGIN');
 $s3->query_safe('BEGIN');
-start_copy($s2, $d2);
-start_copy($s3, $d3);
+start_copy($s2, $d2, 1);
+start_copy($s3, $d3, 1);
 start_compaction($s1);
 wait_phase($monitor, 'b', 'append', $d2);
 wait_phase($monitor, 'c', 'append', $d3);
