@@ -4,7 +4,7 @@
 #   make installcheck         pg_regress suite against a running server
 #   make test                 everything (see test/README.md); run under pg_virtualenv
 
-EXTENSION    = pdns
+EXTENSION    = pdns pdns_cluster
 EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pdns.control)
 PG_CONFIG   ?= pg_config
 
@@ -15,13 +15,17 @@ OBJS         = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 
 # The install script is built from ordered fragments, one per concern.
 SQL_SRCS     = $(sort $(wildcard src/sql/*.sql))
-DATA_built   = pdns--$(EXTVERSION).sql
+# pdns_cluster (the coordinator of a sharded store, docs/scale-out.md) is a
+# second extension over pdns, built from src/cluster/*.sql alike.
+CLUSTER_VERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pdns_cluster.control)
+CLUSTER_SQL  = $(sort $(wildcard src/cluster/*.sql))
+DATA_built   = pdns--$(EXTVERSION).sql pdns_cluster--$(CLUSTER_VERSION).sql
 # The first release's install script, kept as the base, and the update
 # scripts between versions (ALTER EXTENSION pdns UPDATE): CREATE EXTENSION
 # pdns VERSION 'x' of an older release runs the base and the updates to x
 # (test/t/005_update.pl builds every release so).
 DATA         = $(sort $(wildcard updates/pdns--*.sql))
-EXTRA_CLEAN  = pdns--$(EXTVERSION).sql
+EXTRA_CLEAN  = pdns--$(EXTVERSION).sql pdns_cluster--$(CLUSTER_VERSION).sql
 
 PG_CPPFLAGS += -Isrc/core
 PG_CFLAGS   += -Wall -Wextra -Wno-unused-parameter
@@ -52,6 +56,11 @@ pdns--$(EXTVERSION).sql: $(SQL_SRCS) pdns.control Makefile
 	{ printf '%s\n' '-- generated from src/sql/*.sql by make; edit those files' \
 	    '\echo Use "CREATE EXTENSION pdns" to load this file. \quit'; \
 	  for f in $(SQL_SRCS); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
+
+pdns_cluster--$(CLUSTER_VERSION).sql: $(CLUSTER_SQL) pdns_cluster.control Makefile
+	{ printf '%s\n' '-- generated from src/cluster/*.sql by make; edit those files' \
+	    '\echo Use "CREATE EXTENSION pdns_cluster" to load this file. \quit'; \
+	  for f in $(CLUSTER_SQL); do printf '\n-- %s\n' "$$f"; cat "$$f"; done; } > $@
 
 include test/test.mk
 # Further build concerns (command-line tools, generated sources) each add a

@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
   make gcc clang libclang-rt-14-dev perl libipc-run-perl valgrind
   postgresql-15 postgresql-server-dev-15 postgresql-contrib postgresql-common
-  postgresql-15-partman postgresql-15-hll
+  postgresql-15-partman postgresql-15-hll postgresql-15-plproxy
   libidn2-dev libpsl-dev publicsuffix
   libldns-dev libmaxminddb-dev libssl-dev
   libpcap-dev libfstrm-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev zlib1g-dev

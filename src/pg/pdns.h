@@ -108,6 +108,7 @@ extern void public_suffix_define_settings(void);
 /* The Public Suffix List of this session (public_suffix.c). */
 struct psl_ctx_st;
 extern const struct psl_ctx_st *public_suffix_list(void);
+extern size_t registered_domain_keylen(const uint8_t *key, size_t len);
 extern void pseudonymize_define_settings(void);
 extern void signals_define_settings(void);
 

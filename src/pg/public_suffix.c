@@ -86,6 +86,25 @@ dnsname_public_suffix(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The length of a name key's registered domain (its public suffix plus one
+ * label), which is a prefix of the key; 0 when the name is itself a public
+ * suffix (or the root).
+ */
+size_t
+registered_domain_keylen(const uint8_t *key, size_t len)
+{
+	uint16		starts[DN_KEY_LABELS_MAX],
+				ends[DN_KEY_LABELS_MAX];
+	int			n = dn_key_labels(key, len, starts, ends);
+	int			suffix;
+
+	if (n == 0)
+		return 0;
+	suffix = ps_suffix_labels(public_suffix_list(), key, len);
+	return suffix >= n ? 0 : ends[suffix];
+}
+
+/*
  * registered_domain: the public suffix plus one label (eTLD+1); NULL when
  * the name is itself a public suffix.
  */
@@ -94,18 +113,11 @@ dnsname_registered_domain(PG_FUNCTION_ARGS)
 {
 	struct varlena *v = PG_GETARG_DNSNAME_PP(0);
 	const uint8_t *key = DNSNAME_KEY(v);
-	size_t		len = DNSNAME_KEYLEN(v);
-	uint16		starts[DN_KEY_LABELS_MAX],
-				ends[DN_KEY_LABELS_MAX];
-	int			n = dn_key_labels(key, len, starts, ends);
-	int			suffix;
+	size_t		domain = registered_domain_keylen(key, DNSNAME_KEYLEN(v));
 
-	if (n == 0)
+	if (domain == 0)
 		PG_RETURN_NULL();
-	suffix = ps_suffix_labels(public_suffix_list(), key, len);
-	if (suffix >= n)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(dnsname_from_key(key, ends[suffix]));
+	PG_RETURN_POINTER(dnsname_from_key(key, domain));
 }
 
 /* public_suffix_list_info: where the list came from and how big it is. */

@@ -1,0 +1,129 @@
+-- The cluster's shape: its shards, the slots that route a registered
+-- domain to one of them, and the two ways the coordinator reaches them
+-- (docs/scale-out.md).
+--
+-- Every shard is a PostgreSQL server (or database) with pdns, which stores
+-- the RRsets whose owners hash to its slots: their all-time tier, their
+-- per-period tiers and their rdata index.  A registered domain (the Public
+-- Suffix List's, pdns.registered_domain()) hashes to one of 1024 slots,
+-- and the slot map says which shard holds it: the names under one
+-- registered domain live together, so `*.example.com` reads one shard.
+-- Lookups by rdata (an address, a name server) cannot know where their
+-- RRsets' owners live and ask every shard (docs/scale-out.md says why the
+-- rdata index is not sharded by value).
+--
+-- The coordinator reaches the shards in two ways, both PostgreSQL's own:
+--  * PL/Proxy (cluster pdns_cluster, an SQL/MED server whose partitions
+--    p0 ... pN-1 are the shards in the order of their ids) for lookups:
+--    a function call runs on one shard, or on all at once;
+--  * postgres_fdw (a server pdns_shard_NAME per shard) for ingestion: the
+--    lines of a COPY are inserted into each shard's pdns.native_in within
+--    the coordinator's transaction, so a COPY that fails anywhere leaves
+--    nothing anywhere.
+
+CREATE TABLE shards (
+	id integer PRIMARY KEY CHECK (id >= 0),
+	name text NOT NULL UNIQUE CHECK (name ~ '^[a-z][a-z0-9_]{0,39}$'),
+	host text NOT NULL,
+	port integer NOT NULL CHECK (port BETWEEN 1 AND 65535),
+	dbname text NOT NULL,
+	added timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE shards IS 'the shards, numbered from 0 in the order they were added (PL/Proxy''s partitions)';
+
+CREATE TABLE slots (
+	slot integer PRIMARY KEY CHECK (slot >= 0 AND slot < 1024),
+	shard_id integer NOT NULL REFERENCES shards (id)
+);
+COMMENT ON TABLE slots IS 'which shard holds the registered domains that hash to each of the 1024 slots';
+
+-- One row: whether lines were ever routed (after which adding a shard no
+-- longer moves slots by itself: their rows would stay behind).
+CREATE TABLE state (
+	singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+	first_routed timestamptz
+);
+INSERT INTO state DEFAULT VALUES;
+
+-- The slot of a name: its registered domain (the name itself when it has
+-- none: a public suffix, a name under no listed suffix), hashed with
+-- FNV-1a into 0 ... 1023; NULL for text that is not a name.
+CREATE FUNCTION slot_of(name text) RETURNS integer
+	AS '$libdir/pdns', 'pdns_cluster_slot' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION slot_of(text) IS 'the slot (0 to 1023) of a name''s registered domain; NULL if not a name';
+
+CREATE FUNCTION shard_of(name text) RETURNS integer
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT s.shard_id FROM pdns_cluster.slots s WHERE s.slot = pdns_cluster.slot_of(name);
+END;
+COMMENT ON FUNCTION shard_of(text) IS 'the id of the shard that holds a name''s RRsets (NULL if not a name)';
+
+-- PL/Proxy's cluster: the shards' connection strings in the order of
+-- their ids, any number of them (modular_mapping: a call RUN ON n goes to
+-- partition n).
+CREATE FUNCTION _conninfo(s pdns_cluster.shards) RETURNS text
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+	SELECT format('host=%s port=%s dbname=%s', s.host, s.port, s.dbname);
+END;
+
+CREATE FUNCTION _refresh_proxy() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning	-- (the drop's cascade to the user mapping)
+AS $$
+DECLARE
+	partitions text;
+BEGIN
+	SELECT string_agg(format('p%s %L', s.id, pdns_cluster._conninfo(s)), ', ' ORDER BY s.id)
+	INTO partitions FROM pdns_cluster.shards s;
+	DROP SERVER IF EXISTS pdns_cluster CASCADE;
+	EXECUTE format('CREATE SERVER pdns_cluster FOREIGN DATA WRAPPER plproxy '
+	               'OPTIONS (modular_mapping %L, %s)', '1', partitions);
+	CREATE USER MAPPING FOR PUBLIC SERVER pdns_cluster;
+END
+$$;
+
+-- Add a shard: a server with pdns (its store empty or holding exactly the
+-- slots it is given).  While nothing was routed yet, the slots are spread
+-- over all the shards again (slot modulo the number of shards); after,
+-- the new shard holds no slot until one is moved to it (docs/scale-out.md).
+CREATE FUNCTION add_shard(name text, host text, port integer, dbname text) RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	new_id integer;
+	server name := 'pdns_shard_' || add_shard.name;
+BEGIN
+	LOCK TABLE pdns_cluster.shards IN SHARE ROW EXCLUSIVE MODE;
+	SELECT count(*) INTO new_id FROM pdns_cluster.shards;
+	INSERT INTO pdns_cluster.shards (id, name, host, port, dbname)
+	VALUES (new_id, add_shard.name, add_shard.host, add_shard.port, add_shard.dbname);
+	-- ingestion through postgres_fdw: the shard only appends runs (its
+	-- own compaction merges them), in batches of 5000 lines per statement
+	-- (postgres_fdw binds 12 parameters a line, at most 65535 a statement)
+	EXECUTE format('CREATE SERVER %I FOREIGN DATA WRAPPER postgres_fdw '
+	               'OPTIONS (host %L, port %L, dbname %L, options %L, batch_size %L)',
+	               server, add_shard.host, add_shard.port::text, add_shard.dbname,
+	               '-c pdns.compaction=background', '5000');
+	EXECUTE format('CREATE USER MAPPING FOR PUBLIC SERVER %I', server);
+	EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (line text) '
+	               'SERVER %I OPTIONS (schema_name %L, table_name %L)',
+	               'ingest_text_' || add_shard.name, server, 'pdns', 'ingest_text');
+	EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (time text, sensor text, client text, server text, '
+	               'rrname text, rrtype text, class text, ttl text, rdata text, bailiwick text, count text, '
+	               'rcode text) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+	               'native_in_' || add_shard.name, server, 'pdns', 'native_in');
+	PERFORM pdns_cluster._refresh_proxy();
+	IF (SELECT first_routed IS NULL FROM pdns_cluster.state) THEN
+		DELETE FROM pdns_cluster.slots;
+		INSERT INTO pdns_cluster.slots (slot, shard_id)
+		SELECT g, g % (new_id + 1) FROM generate_series(0, 1023) g;
+	END IF;
+	RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION add_shard(text, text, integer, text) IS
+	'add a pdns server as a shard (host, port, database); returns its id';

@@ -1,0 +1,112 @@
+-- The lookups on the coordinator (docs/scale-out.md): the signatures and
+-- answers of pdns's, over every shard.  Each asks the shards that can hold
+-- its answer, through PL/Proxy, in parallel: the shard of the owner's
+-- registered domain for a name or "*.domain" at or below a registered
+-- domain; every shard for the rest and for lookups by rdata.  Each shard
+-- answers with its first max_results rows in the lookup's order (its rows
+-- after the cursor), and the coordinator keeps the first max_results of
+-- them all in the same order: an RRset lives on one shard, so rows need no
+-- merging, and a row's cursor pages every shard alike.
+--
+-- A shard that does not answer makes the lookup fail with an error that
+-- names it; with pdns_cluster.partial_answers = on, the lookup answers
+-- from the others instead, with a warning naming the missing shards and
+-- every row marked truncated.
+
+-- PL/Proxy's partitions for a set of shard ids.
+CREATE FUNCTION _targets(shards integer[]) RETURNS SETOF integer
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+	SELECT unnest(shards);
+END;
+
+CREATE FUNCTION all_shards() RETURNS integer[]
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT coalesce(array_agg(s.id ORDER BY s.id), '{}') FROM pdns_cluster.shards s;
+END;
+COMMENT ON FUNCTION all_shards() IS 'the ids of every shard';
+
+-- Does a shard answer?
+CREATE FUNCTION _ping(shard integer) RETURNS integer
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'pdns_cluster';
+	RUN ON shard;
+	SELECT 1;
+$$;
+
+-- Which of the shards know a sensor (it has lines there).
+CREATE FUNCTION _sensor_known(shards integer[], sensor text) RETURNS SETOF boolean
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'pdns_cluster';
+	RUN ON pdns_cluster._targets(shards);
+	SELECT EXISTS (SELECT FROM pdns.sensors s WHERE s.name = sensor);
+$$;
+
+-- A sensor filter as one server checks it: an error when no shard knows
+-- the sensor.  A shard that does not know it answers nothing (the remote
+-- queries below call the lookup only where the sensor is known).
+CREATE FUNCTION _check_sensor(sensor text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF nullif(sensor, '') IS NOT NULL
+	   AND NOT EXISTS (SELECT FROM pdns_cluster._sensor_known(pdns_cluster.all_shards(), sensor) k WHERE k) THEN
+		RAISE EXCEPTION 'no sensor is named "%"', sensor
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'A lookup''s sensor filter names a sensor of pdns.sensors.';
+	END IF;
+END
+$$;
+
+-- After a failed call to some shards: the error again when every shard
+-- answers (it came from a shard's lookup: as one server would raise it,
+-- without PL/Proxy's prefix); else an error naming the shards that do
+-- not, or, when the caller allows partial answers, a warning naming them
+-- and the shards left to ask.
+CREATE FUNCTION _after_failure(shards integer[], state text, message text, detail text, hint text)
+RETURNS integer[]
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	answering integer[] := '{}';
+	missing text[] := '{}';
+	s record;
+BEGIN
+	FOR s IN SELECT x.id, x.name, x.host, x.port, x.dbname
+	         FROM pdns_cluster.shards x WHERE x.id = ANY (shards) ORDER BY x.id LOOP
+		BEGIN
+			PERFORM pdns_cluster._ping(s.id);
+			answering := answering || s.id;
+		EXCEPTION WHEN OTHERS THEN
+			missing := missing || format('"%s" (host=%s port=%s dbname=%s)', s.name, s.host, s.port, s.dbname);
+		END;
+	END LOOP;
+	IF cardinality(missing) = 0 THEN
+		message := regexp_replace(message, '^\S+\(\d+\): \[[^]]*\] REMOTE ERROR: ', '');
+		detail := regexp_replace(detail, '^Remote detail: ', '');
+		hint := regexp_replace(hint, '^Remote hint: ', '');
+		IF coalesce(detail, '') <> '' AND coalesce(hint, '') <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message, DETAIL = detail, HINT = hint;
+		ELSIF coalesce(detail, '') <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message, DETAIL = detail;
+		ELSIF coalesce(hint, '') <> '' THEN
+			RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message, HINT = hint;
+		END IF;
+		RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message;
+	END IF;
+	IF NOT coalesce(current_setting('pdns_cluster.partial_answers', true), '') IN ('on', 'true', '1') THEN
+		RAISE EXCEPTION 'shard % did not answer', array_to_string(missing, ', ')
+			USING ERRCODE = 'connection_failure',
+			      DETAIL = message,
+			      HINT = 'SET pdns_cluster.partial_answers = on to answer from the other shards, flagged as partial.';
+	END IF;
+	RAISE WARNING 'partial answer: shard % did not answer', array_to_string(missing, ', ')
+		USING DETAIL = 'Every row of this answer is marked truncated.';
+	RETURN answering;
+END
+$$;

@@ -1,0 +1,156 @@
+-- The four lookups as one PL/Proxy call: pdns's lookup of that kind on the
+-- shards given, where the sensor filter names a sensor the shard knows.
+-- (The branches of the other kinds are not run: their condition is a
+-- parameter, false for the whole query.)  value is the owner, the rdata
+-- name, the address or the hex; bailiwick is for rrset lookups only.
+CREATE FUNCTION _lookup_on(shards integer[], kind text, value text, rrtype text, bailiwick text,
+	time_first_before text, time_first_after text, time_last_before text, time_last_after text,
+	window_after text, window_before text, strict boolean, max_results bigint, after_cursor text,
+	sensor text)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'pdns_cluster';
+	RUN ON pdns_cluster._targets(shards);
+	SELECT l.*
+	FROM (SELECT coalesce(sensor, '') = '' OR EXISTS (SELECT FROM pdns.sensors s WHERE s.name = sensor) AS known) k,
+	LATERAL (
+		SELECT * FROM pdns.lookup_rrset(value, rrtype, bailiwick, time_first_before, time_first_after,
+			time_last_before, time_last_after, window_after, window_before, strict, max_results,
+			after_cursor, sensor) WHERE kind = 'rrset'
+		UNION ALL
+		SELECT * FROM pdns.lookup_rdata_name(value, rrtype, time_first_before, time_first_after,
+			time_last_before, time_last_after, window_after, window_before, strict, max_results,
+			after_cursor, sensor) WHERE kind = 'rdata_name'
+		UNION ALL
+		SELECT * FROM pdns.lookup_rdata_ip(value, time_first_before, time_first_after,
+			time_last_before, time_last_after, window_after, window_before, strict, max_results,
+			after_cursor, sensor) WHERE kind = 'rdata_ip'
+		UNION ALL
+		SELECT * FROM pdns.lookup_rdata_raw(value, rrtype, time_first_before, time_first_after,
+			time_last_before, time_last_after, window_after, window_before, strict, max_results,
+			after_cursor, sensor) WHERE kind = 'rdata_raw'
+	) l
+	WHERE k.known;
+$$;
+
+-- Ask the shards, and keep the first max_results rows of all their answers
+-- in the lookup's order, read back from each row's cursor (order): 'name'
+-- (name, type, RRset key), 'prefix' (the name's forward key, RRset key),
+-- 'address' (address, RRset key) or 'key' (RRset key).  A shard that does
+-- not answer: _after_failure().
+CREATE FUNCTION _lookup(kind text, "order" text, shards integer[], value text, rrtype text, bailiwick text,
+	time_first_before text, time_first_after text, time_last_before text, time_last_after text,
+	window_after text, window_before text, strict boolean, max_results bigint, after_cursor text,
+	sensor text)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	partial boolean := false;
+	detail text;
+	hint text;
+BEGIN
+	PERFORM pdns_cluster._check_sensor(sensor);
+	LOOP
+		BEGIN
+			RETURN QUERY
+				SELECT r.rrname, r.rrtype, r.bailiwick, r.rdata, r.time_first, r.time_last, r.count, r.lossy,
+				       coalesce(count(*) OVER () > max_results, false) OR bool_or(r.truncated) OVER () OR partial,
+				       r.cursor
+				FROM pdns_cluster._lookup_on(shards, kind, value, rrtype, bailiwick, time_first_before,
+					time_first_after, time_last_before, time_last_after, window_after, window_before, strict,
+					max_results, after_cursor, sensor) r
+				ORDER BY CASE WHEN "order" = 'name' THEN pdns._cursor_field(r.cursor, 1)::pdns.dnsname END,
+				         CASE WHEN "order" = 'name' THEN pdns._cursor_field(r.cursor, 2)::integer END,
+				         CASE WHEN "order" = 'prefix' THEN pdns._cursor_field(r.cursor, 1) COLLATE "C" END,
+				         CASE WHEN "order" = 'address' THEN pdns._cursor_field(r.cursor, 1)::inet END,
+				         pdns._cursor_field(r.cursor, CASE "order" WHEN 'name' THEN 3 WHEN 'key' THEN 1 ELSE 2 END)::uuid
+				LIMIT max_results;
+			RETURN;
+		EXCEPTION WHEN OTHERS THEN
+			GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+			shards := pdns_cluster._after_failure(shards, SQLSTATE, SQLERRM, detail, hint);
+			partial := true;
+			CONTINUE WHEN cardinality(shards) > 0;
+			RETURN;
+		END;
+	END LOOP;
+END
+$$;
+
+-- The lookups, with pdns's signatures.  An owner name, or "*.name" at or
+-- below a registered domain, is on one shard; everything else may be on
+-- any.
+CREATE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick text DEFAULT NULL,
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT l.*
+	FROM pdns._wildcard(owner) w,
+	     pdns_cluster._lookup('rrset', CASE WHEN w.kind = 'prefix' THEN 'prefix' ELSE 'name' END,
+	         CASE WHEN w.kind = 'exact' OR (w.kind = 'below' AND pdns.registered_domain(w.name) IS NOT NULL)
+	              THEN ARRAY[pdns_cluster.shard_of(w.name::text)]
+	              ELSE pdns_cluster.all_shards() END,
+	         owner, rrtype, bailiwick, time_first_before, time_first_after, time_last_before,
+	         time_last_after, window_after, window_before, strict, max_results, after_cursor, sensor) l;
+END;
+COMMENT ON FUNCTION lookup_rrset IS
+	'DNSDB rrset lookup over the cluster: as pdns.lookup_rrset, from the shards that hold the answer';
+
+CREATE FUNCTION lookup_rdata_name(value text, rrtype text DEFAULT 'ANY',
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT l.*
+	FROM pdns._wildcard(value) w,
+	     pdns_cluster._lookup('rdata_name', CASE WHEN w.kind = 'prefix' THEN 'prefix' ELSE 'name' END,
+	         pdns_cluster.all_shards(), value, rrtype, NULL, time_first_before, time_first_after,
+	         time_last_before, time_last_after, window_after, window_before, strict, max_results,
+	         after_cursor, sensor) l;
+END;
+COMMENT ON FUNCTION lookup_rdata_name IS
+	'DNSDB rdata name lookup over the cluster: as pdns.lookup_rdata_name, from every shard';
+
+CREATE FUNCTION lookup_rdata_ip(value text,
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT * FROM pdns_cluster._lookup('rdata_ip', 'address', pdns_cluster.all_shards(), value, NULL, NULL,
+		time_first_before, time_first_after, time_last_before, time_last_after, window_after,
+		window_before, strict, max_results, after_cursor, sensor);
+END;
+COMMENT ON FUNCTION lookup_rdata_ip IS
+	'DNSDB rdata IP lookup over the cluster: as pdns.lookup_rdata_ip, from every shard';
+
+CREATE FUNCTION lookup_rdata_raw(hex text, rrtype text DEFAULT 'ANY',
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT * FROM pdns_cluster._lookup('rdata_raw', 'key', pdns_cluster.all_shards(), hex, rrtype, NULL,
+		time_first_before, time_first_after, time_last_before, time_last_after, window_after,
+		window_before, strict, max_results, after_cursor, sensor);
+END;
+COMMENT ON FUNCTION lookup_rdata_raw IS
+	'DNSDB rdata raw lookup over the cluster: as pdns.lookup_rdata_raw, from every shard';

@@ -1,0 +1,245 @@
+# Scale-out (docs/scale-out.md): a coordinator with pdns_cluster over three
+# shard servers, against one server holding the same data, all started
+# here.  The same batches go to both (raw lines and columns through the
+# coordinator's targets); then every kind of lookup, with wildcards, type,
+# bailiwick, time and sensor filters, and paged, must answer exactly alike,
+# and the shards together must hold exactly the one server's store.  A
+# shard that is down makes a lookup fail naming it, or, when asked for,
+# answer partially, flagged; a COPY through the coordinator while a shard
+# is down leaves nothing anywhere, and sent again once the shard is back
+# it is counted once.
+use strict;
+use warnings;
+
+use FindBin;
+use lib $FindBin::RealBin;
+
+use PdnsTap;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my @shards = map { pdns_node("shard$_") } 0 .. 2;
+my $single = pdns_node('single');
+my $coord = pdns_node('coordinator');
+$coord->safe_psql('pdns', 'SET client_min_messages = warning; CREATE EXTENSION pdns_cluster CASCADE');
+for my $i (0 .. $#shards)
+{
+	$coord->safe_psql('pdns',
+		sprintf("SELECT pdns_cluster.add_shard('s%d', '%s', %d, 'pdns')", $i, $shards[$i]->host,
+			$shards[$i]->port));
+}
+is( $coord->safe_psql(
+		'pdns', q{SELECT string_agg(shard_id || ':' || n, ' ' ORDER BY shard_id)
+		 FROM (SELECT shard_id, count(*) n FROM pdns_cluster.slots GROUP BY 1) x}),
+	'0:342 1:341 2:341',
+	'the 1024 slots are spread over the three shards');
+
+my $dir = PostgreSQL::Test::Utils::tempdir;
+my @raw = (
+	make_batch(tag => 'a', lines => 6000, seed => 1, dir => $dir, zone => 'example', names => 2500),
+	make_batch(
+		tag => 'b',
+		lines => 6000,
+		seed => 2,
+		dir => $dir,
+		zone => 'co.uk',
+		names => 2500,
+		sensors => [ 'sensor-0', 'sensor-9' ]));
+# A batch for the column target (no garbage line: COPY itself would refuse it).
+# Its lines of eleven fields get the twelfth, the rcode.
+my $columns = make_batch(tag => 'c', lines => 399, seed => 3, dir => $dir, zone => 'com', names => 300);
+{
+	my @lines = map { /^(?:[^\t]*\t){11}/ ? $_ : "$_\tNOERROR" } split /\n/, slurp_file($columns->{file});
+	open(my $fh, '>', $columns->{file}) or die "$columns->{file}: $!";
+	print $fh map { "$_\n" } @lines;
+	close $fh;
+}
+
+# Load a batch into the one server and through the coordinator; the shards
+# compact what they were sent.
+sub load
+{
+	my ($batch, $target) = @_;
+	my ($one, $cluster) =
+	  $target eq 'columns'
+	  ? ("\\copy pdns.native_in FROM '$batch->{file}'", "\\copy pdns_cluster.native_in FROM '$batch->{file}'")
+	  : (copy_command($batch->{file}), copy_command($batch->{file}, 'pdns_cluster.ingest_text'));
+	$single->safe_psql('pdns', $one);
+	my ($ret, $out, $err) = $coord->psql('pdns', $cluster);
+	return ($ret, $err);
+}
+
+sub compact_shards
+{
+	$_->safe_psql('pdns', 'CALL pdns.compact()') for @shards;
+	return;
+}
+
+for my $b (@raw)
+{
+	my ($ret, $err) = load($b, 'lines');
+	is($ret, 0, "batch $b->{tag} through the coordinator") or diag $err;
+}
+my ($ret, $err) = load($columns, 'columns');
+is($ret, 0, 'a batch of columns through the coordinator') or diag $err;
+compact_shards();
+
+# The store, row by row: every shard's rows together against the one
+# server's.
+my %store = (
+	rrsets => q{SELECT format('%s %s %s %s %s %s %s', rrname, rrtype, bailiwick, pdns.rdata(rdata),
+	                          time_first, time_last, count) FROM pdns.rrsets},
+	per_sensor => q{SELECT format('%s %s %s %s', r.rrname, pdns.rdata(r.rdata), s.name, x.count)
+	                FROM pdns.rrset_sensors x JOIN pdns.rrsets r ON r.key = x.rrset_key
+	                JOIN pdns.sensors s ON s.id = x.sensor_id},
+	observations => q{SELECT format('%s %s %s %s', r.rrname, o.period, s.name, o.count)
+	                  FROM pdns.observations o JOIN pdns.rrsets r ON r.key = o.rrset_key
+	                  JOIN pdns.sensors s ON s.id = o.sensor_id},
+	negatives => q{SELECT format('%s %s %s %s', n.rrname, n.rrtype, n.period, n.count)
+	               FROM pdns.negative_observations n},
+	rejects => q{SELECT encode(raw, 'escape') FROM pdns.rejects});
+
+sub store_matches
+{
+	my ($what) = @_;
+	for my $part (sort keys %store)
+	{
+		my @want = sort split /\n/, $single->safe_psql('pdns', $store{$part});
+		my @got = sort map { split /\n/, $_->safe_psql('pdns', $store{$part}) } @shards;
+		is_deeply(\@got, \@want, "$what: the shards hold the one server's $part (" . scalar(@want) . ' rows)');
+	}
+	return;
+}
+store_matches('after three batches');
+cmp_ok($_->safe_psql('pdns', 'SELECT count(*) FROM pdns.rrsets'), '>', 100, 'every shard holds RRsets')
+  for @shards;
+
+# Every lookup kind, on the one server (pdns.) and on the coordinator
+# (pdns_cluster.): the same rows, cursors included, or the same error.
+my @lookups = (
+	q{lookup_rrset('h7.z7.example')},
+	q{lookup_rrset('H8.Z8.EXAMPLE.')},
+	q{lookup_rrset('h10.z10.co.uk', 'NS')},
+	q{lookup_rrset('nothing.example')},
+	q{lookup_rrset('*.z3.example')},
+	q{lookup_rrset('*.z4.co.uk', max_results => 5)},
+	q{lookup_rrset('*.example')},
+	q{lookup_rrset('*.co.uk', 'A')},
+	q{lookup_rrset('*.uk')},
+	q{lookup_rrset('*.')},
+	q{lookup_rrset('h1.*')},
+	q{lookup_rrset('h12.z12.*')},
+	q{lookup_rrset('*.example', 'ANY-DNSSEC', max_results => 50)},
+	q{lookup_rrset('*.z2.example', 'ANY', 'example')},
+	q{lookup_rrset('*.example', time_first_after => '1700100000', time_last_before => '1700200000')},
+	q{lookup_rrset('*.', sensor => 'sensor-9')},
+	q{lookup_rrset('*.example', sensor => 'sensor-9')},
+	q{lookup_rrset('*.', sensor => 'no-such-sensor')},
+	q{lookup_rrset('a*b')},
+	q{lookup_rrset('*.example', max_results => 0)},
+	q{lookup_rdata_ip('198.51.7.1')},
+	q{lookup_rdata_ip('198.51.7.0/24')},
+	q{lookup_rdata_ip('198.51.0.0/16', max_results => 100)},
+	q{lookup_rdata_ip('198.51.7.0-198.51.9.255')},
+	q{lookup_rdata_ip('2001:db8::/32', sensor => 'sensor-9')},
+	q{lookup_rdata_ip('not an address')},
+	q{lookup_rdata_ip('198.51.7.0', time_first_before => 'yesterday-ish')},
+	q{lookup_rdata_name('ns0.z3.example')},
+	q{lookup_rdata_name('*.z3.co.uk')},
+	q{lookup_rdata_name('*.example', 'NS', max_results => 60)},
+	q{lookup_rdata_name('ns1.*')},
+	q{lookup_rdata_raw('c6330701')},
+	q{lookup_rdata_raw('c6330701', 'A', time_last_after => '1700000000')});
+
+sub answer
+{
+	my ($node, $schema, $call) = @_;
+	my ($ret, $out, $err) = $node->psql('pdns', "SELECT string_agg(t::text, E'\\n') FROM $schema.$call t");
+	# an error: its message, detail and hint (not its context)
+	return $ret == 0 ? $out : 'error: ' . ($err =~ /(ERROR:.*(?:\n(?:DETAIL|HINT):.*)*)/ ? $1 : $err);
+}
+
+sub lookups_match
+{
+	my ($what) = @_;
+	for my $call (@lookups)
+	{
+		my $want = answer($single, 'pdns', $call);
+		is(answer($coord, 'pdns_cluster', $call), $want,
+			"$what: $call (" . ($want =~ /^error/ ? $want : scalar(split /\n/, $want) . ' rows') . ')');
+	}
+	return;
+}
+lookups_match('three shards against one server');
+
+# Paging: pages of 7, each starting after the cursor of the last row of the
+# previous one, until a page is not truncated (or 60 pages).
+sub pages
+{
+	my ($node, $schema, $call) = @_;
+	my (@rows, $cursor);
+	for (my $page = 0; $page < 60; $page++)
+	{
+		my $after = defined $cursor ? "'$cursor'" : 'NULL';
+		(my $paged = $call) =~ s/\)$/, max_results => 7, after_cursor => $after)/;
+		my $out = $node->safe_psql('pdns',
+			"SELECT rrname, rrtype, rdata, count, truncated, cursor FROM $schema.$paged");
+		last if $out eq '';
+		my @page = split /\n/, $out;
+		push @rows, map { join '|', (split /\|/)[ 0 .. 4 ] } @page;
+		$cursor = (split /\|/, $page[-1])[5];
+		last if (split /\|/, $page[-1])[4] eq 'f';
+	}
+	return \@rows;
+}
+for my $call (q{lookup_rrset('*.example')}, q{lookup_rrset('h2.*')}, q{lookup_rdata_ip('198.51.0.0/16')},
+	q{lookup_rdata_name('*.co.uk')}, q{lookup_rdata_raw('c6330701')})
+{
+	my $want = pages($single, 'pdns', $call);
+	is_deeply(pages($coord, 'pdns_cluster', $call), $want,
+		"$call paged by 7: the same pages (the first " . scalar(@$want) . ' rows)');
+}
+
+# A shard down.
+$shards[1]->stop('immediate');
+my ($r, $o, $e) = $coord->psql('pdns', q{SELECT count(*) FROM pdns_cluster.lookup_rrset('*.example')});
+isnt($r, 0, 'shard 1 down: a lookup that needs it fails');
+like($e, qr/shard "s1" \(host=\S+ port=\d+ dbname=pdns\) did not answer/, 'the error names the shard');
+my $elsewhere = $coord->safe_psql(
+	'pdns', q{SELECT n FROM (SELECT 'h' || i || '.z' || i || '.example' n FROM generate_series(1, 50) i) x
+	           WHERE pdns_cluster.shard_of(n) <> 1 LIMIT 1});
+is(answer($coord, 'pdns_cluster', "lookup_rrset('$elsewhere')"),
+	answer($single, 'pdns', "lookup_rrset('$elsewhere')"),
+	"a lookup routed to another shard ($elsewhere) still answers");
+($r, $o, $e) = $coord->psql('pdns',
+	q{SET pdns_cluster.partial_answers = on;
+	  SELECT count(*), bool_and(truncated) FROM pdns_cluster.lookup_rrset('*.example', max_results => 100000)});
+is($r, 0, 'with partial answers allowed, the lookup answers');
+like($e, qr/WARNING:  partial answer: shard "s1"/, 'it warns that the answer is partial, naming the shard');
+my $others = 0;
+$others += $_->safe_psql('pdns',
+	q{SELECT count(*) FROM pdns.rrsets r WHERE r.rrname << 'example'::pdns.dnsname
+	  AND r.rrtype::integer <> ALL (pdns.dnssec_rrtypes()::integer[])})
+  for @shards[ 0, 2 ];
+is($o, "$others|t", 'it holds the rows of the other shards, every one marked truncated');
+
+# A COPY through the coordinator while shard 1 is down: it fails, and no
+# shard keeps any of it (shard 0 was sent its lines before).
+my $d = make_batch(tag => 'd', lines => 3000, seed => 4, dir => $dir, zone => 'example', names => 2500);
+my %runs = map { $_ => $shards[$_]->safe_psql('pdns', 'SELECT count(*) FROM pdns.runs') } 0, 2;
+($r, $o, $e) = $coord->psql('pdns', copy_command($d->{file}, 'pdns_cluster.ingest_text'));
+isnt($r, 0, 'a COPY through the coordinator fails while a shard is down');
+like($e, qr/pdns_shard_s1/, 'its error names the shard\'s server');
+is($shards[$_]->safe_psql('pdns', 'SELECT count(*) FROM pdns.runs'), $runs{$_}, "shard $_ kept nothing of it")
+  for 0, 2;
+
+# Back up: the sensor sends the batch again; it is counted once.
+$shards[1]->start;
+load($d, 'lines');
+compact_shards();
+store_matches('the failed batch sent again');
+lookups_match('after the failed batch was sent again');
+
+$_->stop for @shards, $single, $coord;
+done_testing();
