@@ -36,29 +36,55 @@ AS $$
 	SELECT 1;
 $$;
 
--- Which of the shards know a sensor (it has lines there).
-CREATE FUNCTION _sensor_known(shards integer[], sensor text) RETURNS SETOF boolean
+-- The partition of one shard id (a SPLIT array's element).
+CREATE FUNCTION _target(shard integer) RETURNS integer
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+	SELECT shard;
+END;
+
+-- Which of the shards know a sensor (it has lines there): each shard is
+-- sent its own id, and answers it if it knows the sensor.
+CREATE FUNCTION _sensor_known(shards integer[], sensor text) RETURNS SETOF integer
 LANGUAGE plproxy
 AS $$
 	CLUSTER 'pdns_cluster';
-	RUN ON pdns_cluster._targets(shards);
-	SELECT EXISTS (SELECT FROM pdns.sensors s WHERE s.name = sensor);
+	SPLIT shards;
+	RUN ON pdns_cluster._target(shards);
+	SELECT s FROM unnest(shards) s WHERE EXISTS (SELECT FROM pdns.sensors x WHERE x.name = sensor);
 $$;
 
--- A sensor filter as one server checks it: an error when no shard knows
--- the sensor.  A shard that does not know it answers nothing (the remote
--- queries below call the lookup only where the sensor is known).
-CREATE FUNCTION _check_sensor(sensor text) RETURNS void
+-- The shards to ask for a lookup filtered by a sensor: those of the
+-- lookup's that know the sensor (the others would answer nothing), and
+-- those that did not answer whether they do (partial answers: the lookup
+-- finds them missing too, and says so); an error, as on one server, when no
+-- shard knows it.
+CREATE FUNCTION _sensor_shards(shards integer[], sensor text) RETURNS integer[]
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	asked integer[] := pdns_cluster.all_shards();
+	answering integer[] := asked;
+	knowing integer[];
+	detail text;
+	hint text;
 BEGIN
-	IF nullif(sensor, '') IS NOT NULL
-	   AND NOT EXISTS (SELECT FROM pdns_cluster._sensor_known(pdns_cluster.all_shards(), sensor) k WHERE k) THEN
+	LOOP
+		BEGIN
+			knowing := ARRAY(SELECT pdns_cluster._sensor_known(answering, sensor));
+			EXIT;
+		EXCEPTION WHEN OTHERS THEN
+			GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+			answering := pdns_cluster._after_failure(answering, SQLSTATE, SQLERRM, detail, hint, false);
+		END;
+	END LOOP;
+	IF cardinality(knowing) = 0 AND cardinality(answering) = cardinality(asked) THEN
 		RAISE EXCEPTION 'no sensor is named "%"', sensor
 			USING ERRCODE = 'invalid_parameter_value',
 			      DETAIL = 'A lookup''s sensor filter names a sensor of pdns.sensors.';
 	END IF;
+	RETURN ARRAY(SELECT x FROM unnest(shards) x WHERE x = ANY (knowing) OR x <> ALL (answering) ORDER BY x);
 END
 $$;
 
@@ -67,7 +93,8 @@ $$;
 -- without PL/Proxy's prefix); else an error naming the shards that do
 -- not, or, when the caller allows partial answers, a warning naming them
 -- and the shards left to ask.
-CREATE FUNCTION _after_failure(shards integer[], state text, message text, detail text, hint text)
+CREATE FUNCTION _after_failure(shards integer[], state text, message text, detail text, hint text,
+	warn boolean DEFAULT true)
 RETURNS integer[]
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -105,8 +132,10 @@ BEGIN
 			      DETAIL = message,
 			      HINT = 'SET pdns_cluster.partial_answers = on to answer from the other shards, flagged as partial.';
 	END IF;
-	RAISE WARNING 'partial answer: shard % did not answer', array_to_string(missing, ', ')
-		USING DETAIL = 'Every row of this answer is marked truncated.';
+	IF warn THEN
+		RAISE WARNING 'partial answer: shard % did not answer', array_to_string(missing, ', ')
+			USING DETAIL = 'Every row of this answer is marked truncated.';
+	END IF;
 	RETURN answering;
 END
 $$;

@@ -1,8 +1,8 @@
 -- The four lookups as one PL/Proxy call: pdns's lookup of that kind on the
--- shards given, where the sensor filter names a sensor the shard knows.
--- (The branches of the other kinds are not run: their condition is a
--- parameter, false for the whole query.)  value is the owner, the rdata
--- name, the address or the hex; bailiwick is for rrset lookups only.
+-- shards given.  (The branches of the other kinds are not run: their
+-- condition is a parameter, false for the whole query.)  value is the
+-- owner, the rdata name, the address or the hex; bailiwick is for rrset
+-- lookups only.
 CREATE FUNCTION _lookup_on(shards integer[], kind text, value text, rrtype text, bailiwick text,
 	time_first_before text, time_first_after text, time_last_before text, time_last_after text,
 	window_after text, window_before text, strict boolean, max_results bigint, after_cursor text,
@@ -12,33 +12,29 @@ LANGUAGE plproxy
 AS $$
 	CLUSTER 'pdns_cluster';
 	RUN ON pdns_cluster._targets(shards);
-	SELECT l.*
-	FROM (SELECT coalesce(sensor, '') = '' OR EXISTS (SELECT FROM pdns.sensors s WHERE s.name = sensor) AS known) k,
-	LATERAL (
-		SELECT * FROM pdns.lookup_rrset(value, rrtype, bailiwick, time_first_before, time_first_after,
-			time_last_before, time_last_after, window_after, window_before, strict, max_results,
-			after_cursor, sensor) WHERE kind = 'rrset'
-		UNION ALL
-		SELECT * FROM pdns.lookup_rdata_name(value, rrtype, time_first_before, time_first_after,
-			time_last_before, time_last_after, window_after, window_before, strict, max_results,
-			after_cursor, sensor) WHERE kind = 'rdata_name'
-		UNION ALL
-		SELECT * FROM pdns.lookup_rdata_ip(value, time_first_before, time_first_after,
-			time_last_before, time_last_after, window_after, window_before, strict, max_results,
-			after_cursor, sensor) WHERE kind = 'rdata_ip'
-		UNION ALL
-		SELECT * FROM pdns.lookup_rdata_raw(value, rrtype, time_first_before, time_first_after,
-			time_last_before, time_last_after, window_after, window_before, strict, max_results,
-			after_cursor, sensor) WHERE kind = 'rdata_raw'
-	) l
-	WHERE k.known;
+	SELECT * FROM pdns.lookup_rrset(value, rrtype, bailiwick, time_first_before, time_first_after,
+		time_last_before, time_last_after, window_after, window_before, strict, max_results,
+		after_cursor, sensor) WHERE kind = 'rrset'
+	UNION ALL
+	SELECT * FROM pdns.lookup_rdata_name(value, rrtype, time_first_before, time_first_after,
+		time_last_before, time_last_after, window_after, window_before, strict, max_results,
+		after_cursor, sensor) WHERE kind = 'rdata_name'
+	UNION ALL
+	SELECT * FROM pdns.lookup_rdata_ip(value, time_first_before, time_first_after,
+		time_last_before, time_last_after, window_after, window_before, strict, max_results,
+		after_cursor, sensor) WHERE kind = 'rdata_ip'
+	UNION ALL
+	SELECT * FROM pdns.lookup_rdata_raw(value, rrtype, time_first_before, time_first_after,
+		time_last_before, time_last_after, window_after, window_before, strict, max_results,
+		after_cursor, sensor) WHERE kind = 'rdata_raw';
 $$;
 
--- Ask the shards, and keep the first max_results rows of all their answers
--- in the lookup's order, read back from each row's cursor (order): 'name'
--- (name, type, RRset key), 'prefix' (the name's forward key, RRset key),
--- 'address' (address, RRset key) or 'key' (RRset key).  A shard that does
--- not answer: _after_failure().
+-- Ask the shards (only those that know the sensor, when filtered by one)
+-- and keep the first max_results rows of all their answers in the
+-- lookup's order, read back from each row's cursor (order): 'name' (name,
+-- type, RRset key), 'prefix' (the name's forward key, RRset key), 'address'
+-- (address, RRset key) or 'key' (RRset key).  One shard's answer is in that
+-- order already.  A shard that does not answer: _after_failure().
 CREATE FUNCTION _lookup(kind text, "order" text, shards integer[], value text, rrtype text, bailiwick text,
 	time_first_before text, time_first_after text, time_last_before text, time_last_after text,
 	window_after text, window_before text, strict boolean, max_results bigint, after_cursor text,
@@ -52,9 +48,17 @@ DECLARE
 	detail text;
 	hint text;
 BEGIN
-	PERFORM pdns_cluster._check_sensor(sensor);
-	LOOP
+	IF sensor <> '' THEN
+		shards := pdns_cluster._sensor_shards(shards, sensor);
+	END IF;
+	WHILE cardinality(shards) > 0 LOOP
 		BEGIN
+			IF cardinality(shards) = 1 AND NOT partial THEN
+				RETURN QUERY SELECT * FROM pdns_cluster._lookup_on(shards, kind, value, rrtype, bailiwick,
+					time_first_before, time_first_after, time_last_before, time_last_after, window_after,
+					window_before, strict, max_results, after_cursor, sensor);
+				RETURN;
+			END IF;
 			RETURN QUERY
 				SELECT r.rrname, r.rrtype, r.bailiwick, r.rdata, r.time_first, r.time_last, r.count, r.lossy,
 				       coalesce(count(*) OVER () > max_results, false) OR bool_or(r.truncated) OVER () OR partial,
@@ -73,16 +77,15 @@ BEGIN
 			GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
 			shards := pdns_cluster._after_failure(shards, SQLSTATE, SQLERRM, detail, hint);
 			partial := true;
-			CONTINUE WHEN cardinality(shards) > 0;
-			RETURN;
 		END;
 	END LOOP;
 END
 $$;
 
--- The lookups, with pdns's signatures.  An owner name, or "*.name" at or
--- below a registered domain, is on one shard; everything else may be on
--- any.
+-- The lookups, with pdns's signatures (PL/pgSQL: their plans are kept
+-- for the session, which SQL functions' are not).  An owner name, or
+-- "*.name" at or below a registered domain, is on one shard; everything
+-- else may be on any.
 CREATE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick text DEFAULT NULL,
 	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
 	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
@@ -90,17 +93,20 @@ CREATE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick te
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
 	sensor text DEFAULT NULL)
 RETURNS SETOF pdns.lookup_row
-LANGUAGE sql STABLE
-BEGIN ATOMIC
-	SELECT l.*
-	FROM pdns._wildcard(owner) w,
-	     pdns_cluster._lookup('rrset', CASE WHEN w.kind = 'prefix' THEN 'prefix' ELSE 'name' END,
-	         CASE WHEN w.kind = 'exact' OR (w.kind = 'below' AND pdns.registered_domain(w.name) IS NOT NULL)
-	              THEN ARRAY[pdns_cluster.shard_of(w.name::text)]
-	              ELSE pdns_cluster.all_shards() END,
-	         owner, rrtype, bailiwick, time_first_before, time_first_after, time_last_before,
-	         time_last_after, window_after, window_before, strict, max_results, after_cursor, sensor) l;
-END;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	w record := pdns._wildcard(owner);
+BEGIN
+	RETURN QUERY SELECT * FROM pdns_cluster._lookup('rrset', CASE WHEN w.kind = 'prefix' THEN 'prefix' ELSE 'name' END,
+		CASE WHEN w.kind = 'exact' OR (w.kind = 'below' AND pdns.registered_domain(w.name) IS NOT NULL)
+		     THEN ARRAY[pdns_cluster.shard_of(w.name::text)]
+		     ELSE pdns_cluster.all_shards() END,
+		owner, rrtype, bailiwick, time_first_before, time_first_after, time_last_before,
+		time_last_after, window_after, window_before, strict, max_results, after_cursor, sensor);
+END
+$$;
 COMMENT ON FUNCTION lookup_rrset IS
 	'DNSDB rrset lookup over the cluster: as pdns.lookup_rrset, from the shards that hold the answer';
 
@@ -111,15 +117,17 @@ CREATE FUNCTION lookup_rdata_name(value text, rrtype text DEFAULT 'ANY',
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
 	sensor text DEFAULT NULL)
 RETURNS SETOF pdns.lookup_row
-LANGUAGE sql STABLE
-BEGIN ATOMIC
-	SELECT l.*
-	FROM pdns._wildcard(value) w,
-	     pdns_cluster._lookup('rdata_name', CASE WHEN w.kind = 'prefix' THEN 'prefix' ELSE 'name' END,
-	         pdns_cluster.all_shards(), value, rrtype, NULL, time_first_before, time_first_after,
-	         time_last_before, time_last_after, window_after, window_before, strict, max_results,
-	         after_cursor, sensor) l;
-END;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	w record := pdns._wildcard(value);
+BEGIN
+	RETURN QUERY SELECT * FROM pdns_cluster._lookup('rdata_name', CASE WHEN w.kind = 'prefix' THEN 'prefix' ELSE 'name' END,
+		pdns_cluster.all_shards(), value, rrtype, NULL, time_first_before, time_first_after, time_last_before,
+		time_last_after, window_after, window_before, strict, max_results, after_cursor, sensor);
+END
+$$;
 COMMENT ON FUNCTION lookup_rdata_name IS
 	'DNSDB rdata name lookup over the cluster: as pdns.lookup_rdata_name, from every shard';
 
@@ -130,12 +138,15 @@ CREATE FUNCTION lookup_rdata_ip(value text,
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
 	sensor text DEFAULT NULL)
 RETURNS SETOF pdns.lookup_row
-LANGUAGE sql STABLE
-BEGIN ATOMIC
-	SELECT * FROM pdns_cluster._lookup('rdata_ip', 'address', pdns_cluster.all_shards(), value, NULL, NULL,
-		time_first_before, time_first_after, time_last_before, time_last_after, window_after,
-		window_before, strict, max_results, after_cursor, sensor);
-END;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN QUERY SELECT * FROM pdns_cluster._lookup('rdata_ip', 'address', pdns_cluster.all_shards(), value, NULL, NULL,
+		time_first_before, time_first_after, time_last_before,
+		time_last_after, window_after, window_before, strict, max_results, after_cursor, sensor);
+END
+$$;
 COMMENT ON FUNCTION lookup_rdata_ip IS
 	'DNSDB rdata IP lookup over the cluster: as pdns.lookup_rdata_ip, from every shard';
 
@@ -146,11 +157,14 @@ CREATE FUNCTION lookup_rdata_raw(hex text, rrtype text DEFAULT 'ANY',
 	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
 	sensor text DEFAULT NULL)
 RETURNS SETOF pdns.lookup_row
-LANGUAGE sql STABLE
-BEGIN ATOMIC
-	SELECT * FROM pdns_cluster._lookup('rdata_raw', 'key', pdns_cluster.all_shards(), hex, rrtype, NULL,
-		time_first_before, time_first_after, time_last_before, time_last_after, window_after,
-		window_before, strict, max_results, after_cursor, sensor);
-END;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN QUERY SELECT * FROM pdns_cluster._lookup('rdata_raw', 'key', pdns_cluster.all_shards(), hex, rrtype, NULL,
+		time_first_before, time_first_after, time_last_before,
+		time_last_after, window_after, window_before, strict, max_results, after_cursor, sensor);
+END
+$$;
 COMMENT ON FUNCTION lookup_rdata_raw IS
 	'DNSDB rdata raw lookup over the cluster: as pdns.lookup_rdata_raw, from every shard';

@@ -1,0 +1,153 @@
+#!/bin/sh
+# scale-out.sh: a coordinator with pdns_cluster over three shards, against
+# one server holding the same data (issue 20, part 6; docs/scale-out.md).
+#
+#   bench/scale-out.sh       SCALE=1: 1 000 000 lines, 110 000 RRsets
+#
+# The shards, the coordinator and the one server are databases of the
+# server of PG* (one machine: what the coordinator adds is the hop and the
+# merge, not more hardware).  It times
+#  - ingestion: COPY of the same file through the coordinator (each line
+#    sent to the shard of its owner's registered domain, in this
+#    transaction), then the shards' compactions side by side, against
+#    COPY straight into the one server (compaction included) and plain
+#    COPY into a table of text columns;
+#  - lookups from a client (pgbench, one connection, extended protocol,
+#    rounds interleaved): one name and "*.domain" (one shard), an address
+#    and a name server (every shard), each through the coordinator against
+#    the one server.  Target (issue 20): one-name lookups at most 1.5 times
+#    the one server's latency; the fan-out costs are printed.
+# RUNS (default 3) rounds of DURATION (default 3) seconds each; the best
+# round counts.
+set -eu
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+N=$(scaled 1000000)
+R=$(scaled 110000)
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-3}
+one=pdns_bench_so_single
+coord=pdns_bench_so_coord
+shards="pdns_bench_so_shard0 pdns_bench_so_shard1 pdns_bench_so_shard2"
+
+echo "== scale-out benchmark: $N lines, $R RRsets, 3 shards"
+environment
+build_namegen
+file=$(observations_file "$N" "$R")
+
+for db in $one $coord $shards; do
+	fresh_db $db
+done
+# where the coordinator reaches the shards: this server
+host=${PGHOST:-$(psql -X -qAt -d postgres -c "SELECT split_part(current_setting('unix_socket_directories'), ',', 1)")}
+port=$(psql -X -qAt -d postgres -c "SHOW port")
+psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "SET client_min_messages = warning" \
+	-c "CREATE EXTENSION pdns_cluster CASCADE" > /dev/null
+i=0
+for db in $shards; do
+	psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "SELECT pdns_cluster.add_shard('s$i', '$host', $port, '$db')" > /dev/null
+	i=$((i + 1))
+done
+
+psql -X -q -v ON_ERROR_STOP=1 -d $one <<'SQL'
+CREATE TABLE bench_result (seq serial, section text, measure text, pdns float8, baseline float8,
+	unit text, target text);
+CREATE TABLE bench_info (what text, value text);
+CREATE TABLE plain_lines (time text, sensor text, client text, server text, rrname text, rrtype text,
+	class text, ttl text, rdata text, bailiwick text, count text, rcode text);
+SQL
+
+# Ingestion.
+t_plain=$(copy_seconds $one plain_lines "$file")
+t_one=$(copy_seconds $one pdns.native_in "$file")
+t=$(now)
+psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "\\copy pdns_cluster.native_in FROM '$file'" > /dev/null
+t_route=$(since "$t")
+t=$(now)
+for db in $shards; do
+	psql -X -q -v ON_ERROR_STOP=1 -d $db -c "CALL pdns.compact()" > /dev/null &
+done
+wait
+t_compact=$(since "$t")
+for db in $one $shards; do
+	psql -X -q -d $db -c "VACUUM ANALYZE" 2> /dev/null
+done
+
+# Probes: names, registered domains, addresses and name servers of the
+# store, picked once in the one server and copied to the coordinator.
+psql -X -q -v ON_ERROR_STOP=1 -d $one <<'SQL'
+SELECT setseed(0.2);
+CREATE TABLE probe_names AS
+	SELECT row_number() OVER () AS id, n AS name
+	FROM (SELECT n FROM (SELECT DISTINCT rrname::text AS n FROM pdns.rrsets ORDER BY 1) d
+	      ORDER BY random() LIMIT 2000) x;
+CREATE TABLE probe_domains AS
+	SELECT row_number() OVER () AS id, n AS name
+	FROM (SELECT n FROM (SELECT DISTINCT pdns.registered_domain(rrname)::text AS n FROM pdns.rrsets
+	                     WHERE pdns.registered_domain(rrname) IS NOT NULL ORDER BY 1) d
+	      ORDER BY random() LIMIT 2000) x;
+CREATE TABLE probe_addresses AS
+	SELECT row_number() OVER () AS id, n AS address
+	FROM (SELECT n FROM (SELECT DISTINCT host(address) AS n FROM pdns.rdata_addresses ORDER BY 1) d
+	      ORDER BY random() LIMIT 2000) x;
+CREATE TABLE probe_servers AS
+	SELECT row_number() OVER () AS id, n AS name
+	FROM (SELECT n FROM (SELECT DISTINCT v AS n FROM pdns.rrsets r, unnest(pdns.rdata(r.rdata)) v
+	                     WHERE r.rrtype = 'NS' ORDER BY 1) d
+	      ORDER BY random() LIMIT 2000) x;
+SQL
+for t in probe_names probe_domains probe_addresses probe_servers; do
+	psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "CREATE TABLE $t (id bigint, $(psql -X -qAt -d $one -c \
+		"SELECT attname FROM pg_attribute WHERE attrelid = '$t'::regclass AND attnum = 2") text)"
+	psql -X -q -d $one -c "\\copy $t TO STDOUT" | psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "\\copy $t FROM STDIN"
+done
+
+# Lookups: the same script on both, pdns. on the one server,
+# pdns_cluster. on the coordinator.
+script() {
+	for side in one:pdns cluster:pdns_cluster; do
+		pgbench_script "$out/so-$3-${side%%:*}.pgb" "$(psql -X -qAt -d $one -c "SELECT count(*) FROM $1")" \
+			"SELECT * FROM $1 WHERE id = :i" "SELECT * FROM ${side#*:}.$2"
+	done
+}
+script probe_names "lookup_rrset(:name)" name
+script probe_domains "lookup_rrset('*.' || :name)" domain
+script probe_addresses "lookup_rdata_ip(:address)" address
+script probe_servers "lookup_rdata_name(:name, 'NS')" server
+results=$out/scale-out-latency.txt
+: > "$results"
+for i in $(seq "$RUNS"); do
+	for s in name domain address server; do
+		measure $s-one $one "$out/so-$s-one.pgb" extended
+		measure $s-cluster $coord "$out/so-$s-cluster.pgb" extended
+	done
+done
+
+rows() {
+	psql -X -qAt -d "$1" -c "SELECT count(*) FROM pdns.rrsets"
+}
+per_shard=$(for db in $shards; do rows $db; done | paste -sd/ -)
+bytes=$(for db in $shards; do psql -X -qAt -d $db -c "SELECT pg_database_size(current_database())"; done |
+	awk '{ s += $1 } END { print s }')
+psql -X -q -v ON_ERROR_STOP=1 -d $one <<SQL
+INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
+('ingest', 'lines/s: COPY through the coordinator, then the shards compact, vs one server', $N / ($t_route + $t_compact), $N / $t_one, 'lines/s', ''),
+('ingest', 'lines/s: COPY through the coordinator (routed, sent, shards append runs), vs one server', $N / $t_route, $N / $t_one, 'lines/s', ''),
+('ingest', 'lines/s: one server (COPY with its compaction), vs plain COPY into text columns', $N / $t_one, $N / $t_plain, 'lines/s', ''),
+('lookup', 'lookup_rrset(name): coordinator (one shard) vs one server', $(lat name-cluster), $(lat name-one), 'us', '<= 1.50'),
+('lookup', 'lookup_rrset(''*.domain''): coordinator (one shard) vs one server', $(lat domain-cluster), $(lat domain-one), 'us', ''),
+('lookup', 'lookup_rdata_ip(address): coordinator (3 shards) vs one server', $(lat address-cluster), $(lat address-one), 'us', ''),
+('lookup', 'lookup_rdata_name(name server, NS): coordinator (3 shards) vs one server', $(lat server-cluster), $(lat server-one), 'us', '');
+INSERT INTO bench_info VALUES
+('ingest seconds: plain COPY, one server, coordinator COPY, shards'' compactions (side by side)',
+ '$t_plain, $t_one, $t_route, $t_compact'),
+('RRsets per shard', '$per_shard (one server: $(rows $one))'),
+('bytes: the three shards, the one server', pg_size_pretty($bytes::bigint) || ', ' || pg_size_pretty(pg_database_size('$one')));
+SQL
+report $one
+echo "load average at the end: $(load_average)"
+if [ -z "${KEEP_DB:-}" ]; then
+	for db in $coord $shards $one; do
+		drop_db $db
+	done
+fi
