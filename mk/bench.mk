@@ -9,7 +9,7 @@ SCALE ?= 1
 # N times SCALE, as a whole number.
 bench_scaled = $(shell awk -v n=$(1) -v s=$(SCALE) 'BEGIN { printf "%d", n * s }')
 BENCHMARKS = bench-dnsname bench-store bench-rrset bench-privacy bench-enrichment bench-adapters bench-api \
-             bench-search bench-rollups
+             bench-search bench-rollups bench-scale-out
 
 .PHONY: bench bench-rrset bench-adapters
 

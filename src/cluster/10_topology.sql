@@ -127,3 +127,27 @@ END
 $$;
 COMMENT ON FUNCTION add_shard(text, text, integer, text) IS
 	'add a pdns server as a shard (host, port, database); returns its id';
+
+-- Point a shard at another server holding its data (a restored dump, a
+-- promoted replica: docs/scale-out.md, "Moving a shard"); its slots stay.
+CREATE FUNCTION move_shard(name text, host text, port integer, dbname text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	UPDATE pdns_cluster.shards s
+	SET host = move_shard.host, port = move_shard.port, dbname = move_shard.dbname
+	WHERE s.name = move_shard.name;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'no shard is named "%"', move_shard.name
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'The shards are listed in pdns_cluster.shards.';
+	END IF;
+	EXECUTE format('ALTER SERVER %I OPTIONS (SET host %L, SET port %L, SET dbname %L)',
+	               'pdns_shard_' || move_shard.name, move_shard.host, move_shard.port::text,
+	               move_shard.dbname);
+	PERFORM pdns_cluster._refresh_proxy();
+END
+$$;
+COMMENT ON FUNCTION move_shard(text, text, integer, text) IS
+	'point a shard at another server that holds its data (host, port, database)';

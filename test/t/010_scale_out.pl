@@ -241,5 +241,23 @@ compact_shards();
 store_matches('the failed batch sent again');
 lookups_match('after the failed batch was sent again');
 
+# Moving a shard to a new server: its database dumped and restored there,
+# then the coordinator pointed at it; the old server goes away.
+my $moved = pdns_cluster('shard2moved');
+$moved->safe_psql('postgres', 'CREATE DATABASE pdns');
+my $dump = "$dir/shard2.dump";
+$shards[2]->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $shards[2]->connstr('pdns') ],
+	'shard 2 dumped');
+$moved->command_ok([ 'pg_restore', '-d', $moved->connstr('pdns'), $dump ], 'and restored on a new server');
+$coord->safe_psql('pdns',
+	sprintf("SELECT pdns_cluster.move_shard('s2', '%s', %d, 'pdns')", $moved->host, $moved->port));
+$shards[2]->stop;
+$shards[2] = $moved;
+store_matches('shard 2 moved to a new server');
+lookups_match('shard 2 moved to a new server');
+my $e2;
+($r, $o, $e2) = $coord->psql('pdns', q{SELECT pdns_cluster.move_shard('s9', 'h', 1, 'd')});
+like($e2, qr/no shard is named "s9"/, 'moving a shard that does not exist is an error');
+
 $_->stop for @shards, $single, $coord;
 done_testing();
