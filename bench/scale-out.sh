@@ -69,6 +69,7 @@ for db in $shards; do
 done
 wait
 t_compact=$(since "$t")
+psql -X -q -d $one -c "DROP TABLE plain_lines"
 for db in $one $shards; do
 	psql -X -q -d $db -c "VACUUM ANALYZE" 2> /dev/null
 done
@@ -127,8 +128,15 @@ rows() {
 	psql -X -qAt -d "$1" -c "SELECT count(*) FROM pdns.rrsets"
 }
 per_shard=$(for db in $shards; do rows $db; done | paste -sd/ -)
-bytes=$(for db in $shards; do psql -X -qAt -d $db -c "SELECT pg_database_size(current_database())"; done |
-	awk '{ s += $1 } END { print s }')
+# the store's bytes: every relation of schema pdns (partitions and TOAST
+# included), tables and indexes apart
+store_bytes() {
+	psql -X -qAt -d "$1" -c "SELECT sum(pg_table_size(c.oid)) FILTER (WHERE c.relkind IN ('r', 'm')),
+		sum(pg_relation_size(c.oid)) FILTER (WHERE c.relkind = 'i')
+		FROM pg_class c WHERE c.relnamespace = 'pdns'::regnamespace" | tr '|' ' '
+}
+bytes=$(for db in $shards; do store_bytes $db; done | awk '{ t += $1; i += $2 } END { print t, i }')
+bytes_one=$(store_bytes $one)
 psql -X -q -v ON_ERROR_STOP=1 -d $one <<SQL
 INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('ingest', 'lines/s: COPY through the coordinator, then the shards compact, vs one server', $N / ($t_route + $t_compact), $N / $t_one, 'lines/s', ''),
@@ -142,7 +150,11 @@ INSERT INTO bench_info VALUES
 ('ingest seconds: plain COPY, one server, coordinator COPY, shards'' compactions (side by side)',
  '$t_plain, $t_one, $t_route, $t_compact'),
 ('RRsets per shard', '$per_shard (one server: $(rows $one))'),
-('bytes: the three shards, the one server', pg_size_pretty($bytes::bigint) || ', ' || pg_size_pretty(pg_database_size('$one')));
+('store bytes, tables + indexes: the three shards; the one server',
+ pg_size_pretty($(echo $bytes | cut -d' ' -f1)::bigint) || ' + ' || pg_size_pretty($(echo $bytes | cut -d' ' -f2)::bigint) || '; '
+ || pg_size_pretty($(echo $bytes_one | cut -d' ' -f1)::bigint) || ' + ' || pg_size_pretty($(echo $bytes_one | cut -d' ' -f2)::bigint)),
+('store bytes per RRset, tables + indexes (one server)',
+ round($(echo $bytes_one | cut -d' ' -f1) / $(rows $one)::numeric) || ' + ' || round($(echo $bytes_one | cut -d' ' -f2) / $(rows $one)::numeric));
 SQL
 report $one
 echo "load average at the end: $(load_average)"
