@@ -30,19 +30,32 @@ fnv1a(const uint8_t *octets, size_t len)
 	return hash;
 }
 
-Datum
-pdns_cluster_slot(PG_FUNCTION_ARGS)
+/*
+ * The slot of a name in presentation form: its registered domain (the
+ * name itself when it has none) hashed; -1 when the text is not a name.
+ */
+int
+cluster_slot_of(const char *name, size_t len)
 {
-	text	   *name = PG_GETARG_TEXT_PP(0);
 	dn_key		key;
 	dn_error	err;
 	size_t		routed;
 
-	if (!dn_from_text(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &key, &err))
-		PG_RETURN_NULL();
-	/* the registered domain; a name without one routes by itself */
+	if (!dn_from_text(name, len, &key, &err))
+		return -1;
 	routed = registered_domain_keylen(key.bytes, key.len);
 	if (routed == 0)
 		routed = key.len;
-	PG_RETURN_INT32((int32) (fnv1a(key.bytes, routed) % CLUSTER_SLOTS));
+	return (int) (fnv1a(key.bytes, routed) % CLUSTER_SLOTS);
+}
+
+Datum
+pdns_cluster_slot(PG_FUNCTION_ARGS)
+{
+	text	   *name = PG_GETARG_TEXT_PP(0);
+	int			slot = cluster_slot_of(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+
+	if (slot < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(slot);
 }

@@ -22,4 +22,5 @@ _PG_init(void)
 	mmdb_define_settings();
 	compaction_define_settings();
 	signals_define_settings();
+	cluster_define_settings();
 }

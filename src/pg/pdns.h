@@ -109,8 +109,12 @@ extern void public_suffix_define_settings(void);
 struct psl_ctx_st;
 extern const struct psl_ctx_st *public_suffix_list(void);
 extern size_t registered_domain_keylen(const uint8_t *key, size_t len);
+
+/* The slot (0 to 1023) of a name in a pdns_cluster; -1 if not a name. */
+extern int	cluster_slot_of(const char *name, size_t len);
 extern void pseudonymize_define_settings(void);
 extern void signals_define_settings(void);
+extern void cluster_define_settings(void);
 
 /*
  * Client address pseudonymization (pseudonymize.c), for the ingestion path

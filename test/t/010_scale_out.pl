@@ -56,18 +56,30 @@ my $columns = make_batch(tag => 'c', lines => 399, seed => 3, dir => $dir, zone 
 	close $fh;
 }
 
-# Load a batch into the one server and through the coordinator; the shards
-# compact what they were sent.
+# Load a batch into the one server and through the coordinator, with SQL
+# run first in both sessions; the shards compact what they were sent.
 sub load
 {
-	my ($batch, $target) = @_;
+	my ($batch, $target, $first) = @_;
+	$first //= '';
 	my ($one, $cluster) =
 	  $target eq 'columns'
 	  ? ("\\copy pdns.native_in FROM '$batch->{file}'", "\\copy pdns_cluster.native_in FROM '$batch->{file}'")
 	  : (copy_command($batch->{file}), copy_command($batch->{file}, 'pdns_cluster.ingest_text'));
-	$single->safe_psql('pdns', $one);
-	my ($ret, $out, $err) = $coord->psql('pdns', $cluster);
+	$single->safe_psql('pdns', "$first\n$one");
+	my ($ret, $out, $err) = $coord->psql('pdns', "$first\n$cluster");
 	return ($ret, $err);
+}
+
+# Lines that name no sensor: the session's pdns.sensor is theirs.
+sub without_sensors
+{
+	my ($batch) = @_;
+	my @lines = map { s/^([^\t]*)\t[^\t]*\t/$1\t\t/r } split /\n/, slurp_file($batch->{file});
+	open(my $fh, '>', $batch->{file}) or die "$batch->{file}: $!";
+	print $fh map { "$_\n" } @lines;
+	close $fh;
+	return $batch;
 }
 
 sub compact_shards
@@ -76,13 +88,19 @@ sub compact_shards
 	return;
 }
 
+# The first batch goes out in batches of 64 kB per shard, many per
+# statement.
 for my $b (@raw)
 {
-	my ($ret, $err) = load($b, 'lines');
+	my ($ret, $err) = load($b, 'lines', $b->{tag} eq 'a' ? 'SET pdns.cluster_batch_size = 64;' : '');
 	is($ret, 0, "batch $b->{tag} through the coordinator") or diag $err;
 }
-my ($ret, $err) = load($columns, 'columns');
-is($ret, 0, 'a batch of columns through the coordinator') or diag $err;
+my ($ret, $err) = load(without_sensors($columns), 'columns', q{SET pdns.sensor = 'sensor-session';});
+is($ret, 0, 'a batch of columns without sensors through the coordinator') or diag $err;
+my $unnamed = without_sensors(
+	make_batch(tag => 'e', lines => 500, seed => 5, dir => $dir, zone => 'net', names => 300));
+($ret, $err) = load($unnamed, 'lines', q{SET pdns.sensor = 'sensor-session';});
+is($ret, 0, 'a batch of lines without sensors through the coordinator') or diag $err;
 compact_shards();
 
 # The store, row by row: every shard's rows together against the one
@@ -111,7 +129,9 @@ sub store_matches
 	}
 	return;
 }
-store_matches('after three batches');
+store_matches('after four batches');
+cmp_ok($single->safe_psql('pdns', q{SELECT count(*) FROM pdns.rrset_sensors x JOIN pdns.sensors s ON s.id = x.sensor_id
+	WHERE s.name = 'sensor-session'}), '>', 500, 'the session\'s sensor is the sensor of lines that name none');
 cmp_ok($_->safe_psql('pdns', 'SELECT count(*) FROM pdns.rrsets'), '>', 100, 'every shard holds RRsets')
   for @shards;
 
