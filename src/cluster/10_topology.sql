@@ -62,10 +62,19 @@ COMMENT ON FUNCTION shard_of(text) IS 'the id of the shard that holds a name''s 
 -- PL/Proxy's cluster: the shards' connection strings in the order of
 -- their ids, any number of them (modular_mapping: a call RUN ON n goes to
 -- partition n).
+-- (Values quoted as libpq wants them: in single quotes, with backslashes
+-- before quotes and backslashes.)
+CREATE FUNCTION _conninfo_value(v text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT
+BEGIN ATOMIC
+	SELECT '''' || replace(replace(v, '\', '\\'), '''', '\''') || '''';
+END;
+
 CREATE FUNCTION _conninfo(s pdns_cluster.shards) RETURNS text
 LANGUAGE sql IMMUTABLE
 BEGIN ATOMIC
-	SELECT format('host=%s port=%s dbname=%s', s.host, s.port, s.dbname);
+	SELECT format('host=%s port=%s dbname=%s', pdns_cluster._conninfo_value(s.host), s.port,
+	              pdns_cluster._conninfo_value(s.dbname));
 END;
 
 CREATE FUNCTION _refresh_proxy() RETURNS void
@@ -151,3 +160,7 @@ END
 $$;
 COMMENT ON FUNCTION move_shard(text, text, integer, text) IS
 	'point a shard at another server that holds its data (host, port, database)';
+
+-- Only the extension's owner (a superuser) shapes the cluster.
+REVOKE EXECUTE ON FUNCTION add_shard(text, text, integer, text), move_shard(text, text, integer, text),
+	_refresh_proxy() FROM PUBLIC;
