@@ -37,7 +37,7 @@ SHLIB_LINK  += $(CORE_LIBS)
 # expected/ there; results/ and regression.diffs are written there too.
 REGRESS      = $(patsubst test/regress/sql/%.sql,%,$(sort $(wildcard test/regress/sql/*.sql)))
 # pdns requires these; pg_regress does not cascade.
-LOAD_EXTENSIONS = --load-extension=pg_partman --load-extension=btree_gist --load-extension=hll --load-extension=pg_trgm --load-extension=$(EXTENSION)
+LOAD_EXTENSIONS = --load-extension=pg_partman --load-extension=btree_gist --load-extension=hll --load-extension=pg_trgm --load-extension=pdns
 REGRESS_OPTS = --inputdir=test/regress --outputdir=test/regress $(LOAD_EXTENSIONS)
 
 # Test data from outside the project, carried in test/corpora (see its

@@ -27,8 +27,11 @@ CREATE TABLE shards (
 	host text NOT NULL,
 	port integer NOT NULL CHECK (port BETWEEN 1 AND 65535),
 	dbname text NOT NULL,
+	login text,
 	added timestamptz NOT NULL DEFAULT now()
 );
+COMMENT ON COLUMN shards.login IS
+	'the role the coordinator logs in as on the shard (NULL: the role of each query, PL/Proxy''s default)';
 COMMENT ON TABLE shards IS 'the shards, numbered from 0 in the order they were added (PL/Proxy''s partitions)';
 
 CREATE TABLE slots (
@@ -74,7 +77,8 @@ CREATE FUNCTION _conninfo(s pdns_cluster.shards) RETURNS text
 LANGUAGE sql IMMUTABLE
 BEGIN ATOMIC
 	SELECT format('host=%s port=%s dbname=%s', pdns_cluster._conninfo_value(s.host), s.port,
-	              pdns_cluster._conninfo_value(s.dbname));
+	              pdns_cluster._conninfo_value(s.dbname))
+	       || coalesce(' user=' || pdns_cluster._conninfo_value(s.login), '');
 END;
 
 CREATE FUNCTION _refresh_proxy() RETURNS void
@@ -91,6 +95,7 @@ BEGIN
 	EXECUTE format('CREATE SERVER pdns_cluster FOREIGN DATA WRAPPER plproxy '
 	               'OPTIONS (modular_mapping %L, %s)', '1', partitions);
 	CREATE USER MAPPING FOR PUBLIC SERVER pdns_cluster;
+	GRANT USAGE ON FOREIGN SERVER pdns_cluster TO pdns_analyst, pdns_ingest;
 END
 $$;
 
@@ -98,7 +103,11 @@ $$;
 -- slots it is given).  While nothing was routed yet, the slots are spread
 -- over all the shards again (slot modulo the number of shards); after,
 -- the new shard holds no slot until one is moved to it (docs/scale-out.md).
-CREATE FUNCTION add_shard(name text, host text, port integer, dbname text) RETURNS integer
+-- login: the role the coordinator logs in as on the shard, whoever asks
+-- on the coordinator (who may ask what is decided there); NULL: each
+-- query's own role, which must then be able to log in on the shard.
+CREATE FUNCTION add_shard(name text, host text, port integer, dbname text, login text DEFAULT NULL)
+RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -108,8 +117,8 @@ DECLARE
 BEGIN
 	LOCK TABLE pdns_cluster.shards IN SHARE ROW EXCLUSIVE MODE;
 	SELECT count(*) INTO new_id FROM pdns_cluster.shards;
-	INSERT INTO pdns_cluster.shards (id, name, host, port, dbname)
-	VALUES (new_id, add_shard.name, add_shard.host, add_shard.port, add_shard.dbname);
+	INSERT INTO pdns_cluster.shards (id, name, host, port, dbname, login)
+	VALUES (new_id, add_shard.name, add_shard.host, add_shard.port, add_shard.dbname, add_shard.login);
 	-- ingestion through postgres_fdw: the shard only appends runs (its
 	-- own compaction merges them), in batches of 5000 lines per statement
 	-- (postgres_fdw binds 12 parameters a line, at most 65535 a statement)
@@ -117,7 +126,14 @@ BEGIN
 	               'OPTIONS (host %L, port %L, dbname %L, options %L, batch_size %L)',
 	               server, add_shard.host, add_shard.port::text, add_shard.dbname,
 	               '-c pdns.compaction=background', '5000');
-	EXECUTE format('CREATE USER MAPPING FOR PUBLIC SERVER %I', server);
+	IF add_shard.login IS NULL THEN
+		EXECUTE format('CREATE USER MAPPING FOR PUBLIC SERVER %I', server);
+	ELSE
+		-- (no password: the shard's pg_hba.conf trusts the coordinator, by
+		-- certificate or network; docs/scale-out.md)
+		EXECUTE format('CREATE USER MAPPING FOR PUBLIC SERVER %I OPTIONS (user %L, password_required %L)',
+		               server, add_shard.login, 'false');
+	END IF;
 	EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (line text) '
 	               'SERVER %I OPTIONS (schema_name %L, table_name %L)',
 	               'ingest_text_' || add_shard.name, server, 'pdns', 'ingest_text');
@@ -125,6 +141,8 @@ BEGIN
 	               'rrname text, rrtype text, class text, ttl text, rdata text, bailiwick text, count text, '
 	               'rcode text) SERVER %I OPTIONS (schema_name %L, table_name %L)',
 	               'native_in_' || add_shard.name, server, 'pdns', 'native_in');
+	EXECUTE format('GRANT INSERT ON pdns_cluster.%I, pdns_cluster.%I TO pdns_ingest',
+	               'ingest_text_' || add_shard.name, 'native_in_' || add_shard.name);
 	PERFORM pdns_cluster._refresh_proxy();
 	IF (SELECT first_routed IS NULL FROM pdns_cluster.state) THEN
 		DELETE FROM pdns_cluster.slots;
@@ -134,8 +152,8 @@ BEGIN
 	RETURN new_id;
 END
 $$;
-COMMENT ON FUNCTION add_shard(text, text, integer, text) IS
-	'add a pdns server as a shard (host, port, database); returns its id';
+COMMENT ON FUNCTION add_shard(text, text, integer, text, text) IS
+	'add a pdns server as a shard (host, port, database, and the role to log in as); returns its id';
 
 -- Point a shard at another server holding its data (a restored dump, a
 -- promoted replica: docs/scale-out.md, "Moving a shard"); its slots stay.
@@ -162,5 +180,11 @@ COMMENT ON FUNCTION move_shard(text, text, integer, text) IS
 	'point a shard at another server that holds its data (host, port, database)';
 
 -- Only the extension's owner (a superuser) shapes the cluster.
-REVOKE EXECUTE ON FUNCTION add_shard(text, text, integer, text), move_shard(text, text, integer, text),
-	_refresh_proxy() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION add_shard(text, text, integer, text, text),
+	move_shard(text, text, integer, text), _refresh_proxy() FROM PUBLIC;
+
+-- Analysts look up, ingesting roles COPY, through the coordinator
+-- (the foreign tables of each shard: add_shard()).
+GRANT USAGE ON SCHEMA pdns_cluster TO pdns_analyst, pdns_ingest;
+GRANT SELECT ON shards, slots TO pdns_analyst, pdns_ingest;
+GRANT SELECT, UPDATE ON state TO pdns_ingest;

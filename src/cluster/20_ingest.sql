@@ -41,3 +41,5 @@ CREATE TRIGGER route INSTEAD OF INSERT ON native_in FOR EACH ROW
 	EXECUTE FUNCTION _route_row();
 CREATE TRIGGER route_send AFTER INSERT ON native_in FOR EACH STATEMENT
 	EXECUTE FUNCTION _route_send();
+
+GRANT INSERT ON ingest_text, native_in TO pdns_ingest;

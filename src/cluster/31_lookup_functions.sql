@@ -168,3 +168,38 @@ END
 $$;
 COMMENT ON FUNCTION lookup_rdata_raw IS
 	'DNSDB rdata raw lookup over the cluster: as pdns.lookup_rdata_raw, from every shard';
+
+-- DNSDB's aggr=false (pdns-api): a row of a lookup split by period, on the
+-- shard that holds its RRset.
+CREATE FUNCTION _row_shard(result pdns.lookup_row) RETURNS integer
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT pdns_cluster.shard_of(result.rrname::text);
+END;
+
+CREATE FUNCTION unaggregated(result pdns.lookup_row,
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'pdns_cluster';
+	RUN ON pdns_cluster._row_shard(result);
+	SELECT * FROM pdns.unaggregated(result, time_first_before, time_first_after, time_last_before,
+		time_last_after);
+$$;
+COMMENT ON FUNCTION unaggregated(pdns.lookup_row, text, text, text, text) IS
+	'a lookup result split by period of the history tier (DNSDB''s aggr=false), from its shard';
+
+-- What reads the coordinator's own store, which is empty, refuses
+-- (pdns-api's explorer volume with lookups = cluster).
+CREATE FUNCTION not_across_shards(what text) RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE EXCEPTION '% is not answered across shards yet', what
+		USING ERRCODE = 'feature_not_supported',
+		      DETAIL = 'A pdns_cluster coordinator answers the lookups (docs/scale-out.md).';
+END
+$$;

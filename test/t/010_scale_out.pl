@@ -14,21 +14,30 @@ use warnings;
 use FindBin;
 use lib $FindBin::RealBin;
 
+use HTTP::Tiny;
+use IPC::Run;
 use PdnsTap;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use Time::HiRes qw(usleep);
 
 my @shards = map { pdns_node("shard$_") } 0 .. 2;
 my $single = pdns_node('single');
 my $coord = pdns_node('coordinator');
 $coord->safe_psql('pdns', 'SET client_min_messages = warning; CREATE EXTENSION pdns_cluster CASCADE');
+# The coordinator logs in to the shards as "coordinator", which may ingest
+# and look up there; on the coordinator, an analyst and a sensor of their
+# own roles ask and load.
 for my $i (0 .. $#shards)
 {
+	$shards[$i]->safe_psql('pdns', 'CREATE ROLE coordinator LOGIN IN ROLE pdns_analyst, pdns_ingest');
 	$coord->safe_psql('pdns',
-		sprintf("SELECT pdns_cluster.add_shard('s%d', '%s', %d, 'pdns')", $i, $shards[$i]->host,
-			$shards[$i]->port));
+		sprintf("SELECT pdns_cluster.add_shard('s%d', '%s', %d, 'pdns', login => 'coordinator')",
+			$i, $shards[$i]->host, $shards[$i]->port));
 }
+$coord->safe_psql('pdns',
+	'CREATE ROLE analyst LOGIN IN ROLE pdns_analyst; CREATE ROLE sensor LOGIN IN ROLE pdns_ingest');
 is( $coord->safe_psql(
 		'pdns', q{SELECT string_agg(shard_id || ':' || n, ' ' ORDER BY shard_id)
 		 FROM (SELECT shard_id, count(*) n FROM pdns_cluster.slots GROUP BY 1) x}),
@@ -67,7 +76,7 @@ sub load
 	  ? ("\\copy pdns.native_in FROM '$batch->{file}'", "\\copy pdns_cluster.native_in FROM '$batch->{file}'")
 	  : (copy_command($batch->{file}), copy_command($batch->{file}, 'pdns_cluster.ingest_text'));
 	$single->safe_psql('pdns', "$first\n$one");
-	my ($ret, $out, $err) = $coord->psql('pdns', "$first\n$cluster");
+	my ($ret, $out, $err) = $coord->psql('pdns', "SET ROLE sensor;\n$first\n$cluster");
 	return ($ret, $err);
 }
 
@@ -175,7 +184,8 @@ my @lookups = (
 sub answer
 {
 	my ($node, $schema, $call) = @_;
-	my ($ret, $out, $err) = $node->psql('pdns', "SELECT string_agg(t::text, E'\\n') FROM $schema.$call t");
+	my ($ret, $out, $err) = $node->psql('pdns',
+		($schema eq 'pdns_cluster' ? 'SET ROLE analyst; ' : '') . "SELECT string_agg(t::text, E'\\n') FROM $schema.$call t");
 	# an error: its message, detail and hint (not its context)
 	return $ret == 0 ? $out : 'error: ' . ($err =~ /(ERROR:.*(?:\n(?:DETAIL|HINT):.*)*)/ ? $1 : $err);
 }
@@ -220,6 +230,63 @@ for my $call (q{lookup_rrset('*.example')}, q{lookup_rrset('h2.*')}, q{lookup_rd
 	is_deeply(pages($coord, 'pdns_cluster', $call), $want,
 		"$call paged by 7: the same pages (the first " . scalar(@$want) . ' rows)');
 }
+
+# pdns-api on both, as Farsight's dnsdbq asks it: the one server's
+# (lookups = local) and the coordinator's (lookups = cluster) print the
+# same.  The coordinator's refuses the explorer's volume, which it cannot
+# answer from its own store.
+my $dnsdbq = (grep { -x "$_/dnsdbq" } split(/:/, $ENV{PATH}), '/usr/bin')[0] . '/dnsdbq';
+my @apis;
+sub start_api
+{
+	my ($node, $name, $lookups) = @_;
+	$node->safe_psql('pdns', 'CREATE ROLE apigw LOGIN IN ROLE pdns_api');
+	my $key = $node->safe_psql('pdns', "SELECT pdns.api_key_create('t', 'pdns_analyst')");
+	my $port = PostgreSQL::Test::Cluster::get_free_port();
+	my $conf = "$dir/$name-api.conf";
+	open(my $fh, '>', $conf) or die "$conf: $!";
+	print $fh "listen = 127.0.0.1\nport = $port\npool_size = 2\nlookups = $lookups\n",
+	  'database = host=' . $node->host . ' port=' . $node->port . " dbname=pdns user=apigw\n";
+	close $fh;
+	my $log = "$PostgreSQL::Test::Utils::log_path/010_$name-api.log";
+	push @apis, IPC::Run::start([ pdns_api_binary(), '-c', $conf ], '<', \undef, '>>', $log, '2>>', $log);
+	my $base = "http://127.0.0.1:$port";
+	my $http = HTTP::Tiny->new(timeout => 5);
+	for (1 .. 300)
+	{
+		last if $http->get("$base/dnsdb/v2/ping")->{success};
+		usleep(100_000);
+	}
+	return { base => $base, key => $key };
+}
+END { eval { $_->kill_kill } for @apis; }
+my %api = (one => start_api($single, 'single', 'local'), cluster => start_api($coord, 'coordinator', 'cluster'));
+
+sub dnsdbq
+{
+	my ($api, @args) = @_;
+	local $ENV{DNSDB_API_KEY} = $api->{key};
+	local $ENV{DNSDB_SERVER} = $api->{base};
+	local $ENV{DNSDBQ_CONFIG_FILE} = '/dev/null';
+	delete local $ENV{DNSDBQ_TIME_FORMAT};
+	delete local $ENV{DNSDBQ_SYSTEM};
+	my ($out, $err) = ('', '');
+	IPC::Run::run([ $dnsdbq, '-u', 'dnsdb2', '-j', @args ], '<', \'', '>', \$out, '2>', \$err);
+	return $out . $err;
+}
+for my $args ([ '-r', 'h7.z7.example' ], [ '-r', '*.z3.example' ], [ '-r', '*.co.uk/A', '-l', '50' ],
+	[ '-r', 'h1.*' ], [ '-i', '198.51.7.0/24' ], [ '-n', 'ns0.z3.example' ],
+	[ '-n', '*.z3.co.uk', '-l', '20' ], [ '-r', '*.z2.example', '-g' ], [ '-r', '*.example', '-V', 'summarize', '-l', '100' ],
+	[ '-r', '*.example', '-A', '1700100000', '-l', '30' ])
+{
+	my $want = dnsdbq($api{one}, @$args);
+	is(dnsdbq($api{cluster}, @$args), $want,
+		"pdns-api on the coordinator: dnsdbq @$args (" . scalar(split /\n/, $want) . ' lines)');
+}
+my $volume = HTTP::Tiny->new(timeout => 5)->get("$api{cluster}{base}/pdns/v1/volume/name/h7.z7.example",
+	{ headers => { 'X-API-Key' => $api{cluster}{key} } });
+like($volume->{content}, qr/not answered across shards/,
+	'pdns-api on the coordinator refuses the explorer\'s volume') or diag explain $volume;
 
 # A shard down.
 $shards[1]->stop('immediate');
@@ -269,6 +336,7 @@ my $dump = "$dir/shard2.dump";
 $shards[2]->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $shards[2]->connstr('pdns') ],
 	'shard 2 dumped');
 $moved->command_ok([ 'pg_restore', '-d', $moved->connstr('pdns'), $dump ], 'and restored on a new server');
+$moved->safe_psql('pdns', 'CREATE ROLE coordinator LOGIN IN ROLE pdns_analyst, pdns_ingest');
 $coord->safe_psql('pdns',
 	sprintf("SELECT pdns_cluster.move_shard('s2', '%s', %d, 'pdns')", $moved->host, $moved->port));
 $shards[2]->stop;

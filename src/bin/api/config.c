@@ -111,6 +111,16 @@ apply(api_config *cfg, const char *path, int line, const char *name, const char 
 		return bool_setting(path, line, name, v, &cfg->trust_forwarded_for);
 	if (strcmp(name, "synchronous_commit") == 0)
 		return bool_setting(path, line, name, v, &cfg->synchronous_commit);
+	if (strcmp(name, "lookups") == 0)
+	{
+		if (strcmp(v, "local") != 0 && strcmp(v, "cluster") != 0)
+		{
+			fprintf(stderr, "pdns-api: %s:%d: lookups must be local or cluster\n", path, line);
+			return -1;
+		}
+		cfg->cluster = strcmp(v, "cluster") == 0;
+		return 0;
+	}
 	fprintf(stderr, "pdns-api: %s:%d: unknown setting \"%s\"\n", path, line, name);
 	return -1;
 }

@@ -26,6 +26,7 @@ typedef struct api_config
 	char	   *tls_key;
 	bool		trust_forwarded_for;	/* take the client address from X-Forwarded-For */
 	bool		synchronous_commit; /* wait for the WAL flush of each audit row (no) */
+	bool		cluster;		/* lookups = cluster: through pdns_cluster (local) */
 	int			housekeeping_s; /* audit retention runs every (3600) */
 } api_config;
 

@@ -182,7 +182,7 @@ main(int argc, char **argv)
 
 	srv.cfg = &cfg;
 	srv.pool = api_pool_create(cfg.database, cfg.pool_size, cfg.statement_timeout_ms,
-							   cfg.synchronous_commit);
+							   cfg.synchronous_commit, cfg.cluster);
 	{
 		/* the database must be there at start, with pdns and its API */
 		char		why[512];

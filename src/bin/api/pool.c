@@ -19,13 +19,14 @@ struct api_pool
 	int			size;
 	int			statement_timeout_ms;
 	bool		synchronous_commit;
+	bool		cluster;
 	PGconn	  **conns;			/* NULL: not connected (yet, or any more) */
 	bool	   *busy;
 };
 
 api_pool *
 api_pool_create(const char *conninfo, int size, int statement_timeout_ms,
-				bool synchronous_commit)
+				bool synchronous_commit, bool cluster)
 {
 	api_pool   *pool = calloc(1, sizeof(*pool));
 
@@ -35,6 +36,7 @@ api_pool_create(const char *conninfo, int size, int statement_timeout_ms,
 	pool->size = size;
 	pool->statement_timeout_ms = statement_timeout_ms;
 	pool->synchronous_commit = synchronous_commit;
+	pool->cluster = cluster;
 	pool->conns = calloc((size_t) size, sizeof(PGconn *));
 	pool->busy = calloc((size_t) size, sizeof(bool));
 	return pool;
@@ -66,7 +68,7 @@ connect_one(api_pool *pool, char *why, size_t whylen)
 						   "       pg_catalog.set_config('application_name', 'pdns-api', false)",
 						   2, NULL, values, NULL, NULL, 0);
 	}
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || api_statements_prepare(conn, why, whylen) != 0)
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || api_statements_prepare(conn, pool->cluster, why, whylen) != 0)
 	{
 		if (PQresultStatus(res) != PGRES_TUPLES_OK)
 			snprintf(why, whylen, "%s", PQresultErrorMessage(res));

@@ -17,10 +17,11 @@ typedef struct api_pool api_pool;
 
 /*
  * synchronous_commit: whether a request's quota count and audit row wait
- * for their WAL flush (off: a server crash may lose the last moment's).
+ * for their WAL flush (off: a server crash may lose the last moment's);
+ * cluster: whether the lookups go through pdns_cluster (a coordinator).
  */
 api_pool   *api_pool_create(const char *conninfo, int size, int statement_timeout_ms,
-							bool synchronous_commit);
+							bool synchronous_commit, bool cluster);
 
 /*
  * A connection, or NULL with *why set: "busy" when none was free in

@@ -79,12 +79,51 @@ api_lookup_statement(api_kind kind, api_shape shape)
 	return names[kind][shape];
 }
 
+/*
+ * On a coordinator, the lookups and aggr=false are pdns_cluster's: every
+ * "pdns.lookup_" and "pdns.unaggregated(" of a statement becomes
+ * "pdns_cluster." (in place: the SQL has room, the replacement is longer
+ * by 8 octets each and the buffers are sized for it).
+ */
+static const char *const cluster_functions[] = {"pdns.lookup_", "pdns.unaggregated("};
+
+static void
+to_cluster(char *sql, size_t size)
+{
+	for (size_t f = 0; f < sizeof(cluster_functions) / sizeof(cluster_functions[0]); f++)
+	{
+		char	   *at = sql;
+
+		while ((at = strstr(at, cluster_functions[f])) != NULL)
+		{
+			size_t		rest = strlen(at + 4);
+
+			if ((size_t) (at - sql) + 4 + strlen("_cluster") + rest + 1 > size)
+				return;
+			memmove(at + 4 + strlen("_cluster"), at + 4, rest + 1);
+			memcpy(at + 4, "_cluster", strlen("_cluster"));
+			at += 4 + strlen("_cluster");
+		}
+	}
+}
+
+static bool prepare_cluster;
+
 static int
 prepare(PGconn *conn, const char *name, const char *sql, int nparams, const Oid *types,
 		char *why, size_t whylen)
 {
-	PGresult   *res = PQprepare(conn, name, sql, nparams, types);
+	char		cluster_sql[4096];
+	PGresult   *res;
 	int			rc = 0;
+
+	if (prepare_cluster && strlen(sql) < sizeof(cluster_sql) / 2)
+	{
+		strcpy(cluster_sql, sql);
+		to_cluster(cluster_sql, sizeof(cluster_sql));
+		sql = cluster_sql;
+	}
+	res = PQprepare(conn, name, sql, nparams, types);
 
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
@@ -103,7 +142,7 @@ prepare(PGconn *conn, const char *name, const char *sql, int nparams, const Oid 
 #define TIMESTAMPTZOID 1184
 
 int
-api_statements_prepare(PGconn *conn, char *why, size_t whylen)
+api_statements_prepare(PGconn *conn, bool cluster, char *why, size_t whylen)
 {
 	static const Oid lookup_types[LOOKUP_PARAMS] = {
 		TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT8OID, INT8OID, BOOLOID,
@@ -118,6 +157,8 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 	static const Oid int_type[] = {INT4OID};
 	char		sql[2048],
 				call[1024];
+
+	prepare_cluster = cluster;
 
 	if (prepare(conn, STMT_BEGIN,
 				"SELECT a.status, a.message, a.key_id, a.key_name, a.role, a.slot, a.max_results, a.started, a.offset_max, a.client"
@@ -146,7 +187,12 @@ api_statements_prepare(PGconn *conn, char *why, size_t whylen)
 
 		if (explorer_sql[k])
 		{
-			if (prepare(conn, api_lookup_statement(k, SHAPE_AGGREGATED), explorer_sql[k], LOOKUP_PARAMS,
+			const char *sql = explorer_sql[k];
+
+			/* the volume reads the coordinator's own store, which is empty */
+			if (cluster && (k == API_VOLUME_NAME || k == API_VOLUME_DOMAIN))
+				sql = "SELECT pdns_cluster.not_across_shards('the explorer''s volume'), false";
+			if (prepare(conn, api_lookup_statement(k, SHAPE_AGGREGATED), sql, LOOKUP_PARAMS,
 						lookup_types, why, whylen))
 				return -1;
 			continue;

@@ -41,6 +41,11 @@ typedef enum api_shape
 /* The prepared statement's name for a lookup of a kind and shape. */
 const char *api_lookup_statement(api_kind kind, api_shape shape);
 
-int			api_statements_prepare(PGconn *conn, char *why, size_t whylen);
+/*
+ * Prepares every statement on a new connection; cluster: the lookups are
+ * pdns_cluster's (a coordinator, docs/scale-out.md), and what reads the
+ * coordinator's own store (the explorer's volume) refuses.
+ */
+int			api_statements_prepare(PGconn *conn, bool cluster, char *why, size_t whylen);
 
 #endif
