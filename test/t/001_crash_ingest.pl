@@ -161,38 +161,11 @@ sub wait_phase
 	return $pid;
 }
 
-# Every server process: the postmaster and its children.
-sub server_pids
-{
-	my $postmaster = (split /\n/, slurp_file($node->data_dir . '/postmaster.pid'))[0];
-	my @pids = ($postmaster);
-	opendir(my $proc, '/proc') or die "/proc: $!";
-	for my $pid (grep { /^\d+$/ } readdir $proc)
-	{
-		open(my $fh, '<', "/proc/$pid/stat") or next;
-		my $stat = <$fh>;
-		close $fh;
-		push @pids, $pid if $stat && $stat =~ /\) \S+ (\d+) / && $1 == $postmaster;
-	}
-	closedir $proc;
-	return @pids;
-}
-
-# SIGKILL the postmaster and every server process at once, as a power cut
-# or an OOM kill of the service would: no backend outlives the postmaster
-# to finish its statement.  Then wait until they are all gone.
+# SIGKILL the server (kill_server_processes()), then close the sessions.
 sub kill_server
 {
 	my (@sessions) = @_;
-	my @pids = server_pids();
-	$node->kill9;
-	kill 'KILL', @pids;
-	my $deadline = time + 60;
-	while (grep { -e "/proc/$_" } @pids)
-	{
-		die "server processes still there after SIGKILL" if time > $deadline;
-		Time::HiRes::sleep(0.01);
-	}
+	kill_server_processes($node);
 	return finish(@sessions);
 }
 

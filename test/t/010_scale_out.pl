@@ -328,6 +328,34 @@ compact_shards();
 store_matches('the failed batch sent again');
 lookups_match('after the failed batch was sent again');
 
+# Shard 1 killed in the middle of a COPY through the coordinator: once the
+# COPY has sent it lines (its transaction from the coordinator is open
+# there), its postmaster and every process get SIGKILL at once.  The COPY or its
+# commit fails; after shard 1's crash recovery no shard holds a line of
+# the batch; sent again, it is counted once.
+my $f = make_batch(tag => 'f', lines => 20000, seed => 6, dir => $dir, zone => 'example', names => 2500);
+%runs = map { $_ => $shards[$_]->safe_psql('pdns', 'SELECT count(*) FROM pdns.runs') } 0 .. 2;
+my $copying = $coord->background_psql('pdns', on_error_stop => 0);
+$copying->{stdin} .= "SET ROLE sensor;\nBEGIN;\nSET LOCAL pdns.cluster_batch_size = 64;\n"
+  . copy_command($f->{file}, 'pdns_cluster.ingest_text') . "\n";
+$copying->{run}->pump_nb;
+ok( $shards[1]->poll_query_until(
+		'pdns', q{SELECT EXISTS (SELECT FROM pg_stat_activity WHERE usename = 'coordinator'
+		                          AND application_name = 'postgres_fdw' AND xact_start IS NOT NULL)}),
+	'the COPY has sent shard 1 lines in its transaction');
+kill_server_processes($shards[1]);
+$copying->{stdin} .= "COMMIT;\n\\q\n";
+eval { $copying->{run}->finish };
+like($copying->{stderr}, qr/ERROR/, 'shard 1 killed mid-COPY: the COPY or its commit fails');
+note "what the COPY's session printed: $copying->{stderr}";
+$shards[1]->start;
+is($shards[$_]->safe_psql('pdns', 'SELECT count(*) FROM pdns.runs'), $runs{$_},
+	"after shard 1's recovery, shard $_ holds nothing of the batch")
+  for 0 .. 2;
+load($f, 'lines');
+compact_shards();
+store_matches('the batch of the killed COPY sent again');
+
 # Moving a shard to a new server: its database dumped and restored there,
 # then the coordinator pointed at it; the old server goes away.
 my $moved = pdns_cluster('shard2moved');

@@ -24,7 +24,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 our @EXPORT = qw(pdns_cluster pdns_node make_batch model_new model_add model_state sensors_sum_up
-  store_state store_is_model copy_command pdns_api_binary $PSEUDONYMIZATION_KEY);
+  store_state store_is_model copy_command pdns_api_binary kill_server_processes $PSEUDONYMIZATION_KEY);
 
 # The Crypto-PAn sample key (public: tests only).
 our $PSEUDONYMIZATION_KEY =
@@ -55,6 +55,34 @@ sub pdns_node
 	$node->safe_psql('pdns',
 		'SET client_min_messages = warning; CREATE EXTENSION pdns CASCADE');
 	return $node;
+}
+
+# SIGKILL a node's postmaster and every server process at once, as a power
+# cut or an OOM kill of the service would: no backend outlives the
+# postmaster to finish its statement.  Returns once they are all gone.
+sub kill_server_processes
+{
+	my ($node) = @_;
+	my $postmaster = (split /\n/, slurp_file($node->data_dir . '/postmaster.pid'))[0];
+	my @pids = ($postmaster);
+	opendir(my $proc, '/proc') or die "/proc: $!";
+	for my $pid (grep { /^\d+$/ } readdir $proc)
+	{
+		open(my $fh, '<', "/proc/$pid/stat") or next;
+		my $stat = <$fh>;
+		close $fh;
+		push @pids, $pid if $stat && $stat =~ /\) \S+ (\d+) / && $1 == $postmaster;
+	}
+	closedir $proc;
+	$node->kill9;
+	kill 'KILL', @pids;
+	my $deadline = time + 60;
+	while (grep { -e "/proc/$_" } @pids)
+	{
+		die "server processes still there after SIGKILL" if time > $deadline;
+		select(undef, undef, undef, 0.01);
+	}
+	return;
 }
 
 # The pdns-api to test: $PDNS_API_BIN when set (make check-api-asan runs
