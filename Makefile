@@ -24,7 +24,7 @@ DATA_built   = pdns--$(EXTVERSION).sql pdns_cluster--$(CLUSTER_VERSION).sql
 # scripts between versions (ALTER EXTENSION pdns UPDATE): CREATE EXTENSION
 # pdns VERSION 'x' of an older release runs the base and the updates to x
 # (test/t/005_update.pl builds every release so).
-DATA         = $(sort $(wildcard updates/pdns--*.sql))
+DATA         = $(sort $(wildcard updates/pdns--*.sql updates/pdns_cluster--*.sql))
 EXTRA_CLEAN  = pdns--$(EXTVERSION).sql pdns_cluster--$(CLUSTER_VERSION).sql
 
 PG_CPPFLAGS += -Isrc/core

@@ -55,11 +55,16 @@ CREATE FUNCTION slot_of(name text) RETURNS integer
 	AS '$libdir/pdns', 'pdns_cluster_slot' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION slot_of(text) IS 'the slot (0 to 1023) of a name''s registered domain; NULL if not a name';
 
+-- (PL/pgSQL: its plan is kept for the session, which a SQL function's is
+-- not; every lookup asks it.)
 CREATE FUNCTION shard_of(name text) RETURNS integer
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
-	SELECT s.shard_id FROM pdns_cluster.slots s WHERE s.slot = pdns_cluster.slot_of(name);
-END;
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN (SELECT s.shard_id FROM pdns_cluster.slots s WHERE s.slot = pdns_cluster.slot_of(name));
+END
+$$;
 COMMENT ON FUNCTION shard_of(text) IS 'the id of the shard that holds a name''s RRsets (NULL if not a name)';
 
 -- PL/Proxy's cluster: the shards' connection strings in the order of
@@ -121,11 +126,14 @@ BEGIN
 	VALUES (new_id, add_shard.name, add_shard.host, add_shard.port, add_shard.dbname, add_shard.login);
 	-- ingestion through postgres_fdw: the shard only appends runs (its
 	-- own compaction merges them), in batches of 5000 lines per statement
-	-- (postgres_fdw binds 12 parameters a line, at most 65535 a statement)
+	-- (postgres_fdw binds 12 parameters a line, at most 65535 a statement);
+	-- the views: pdns's operators sent to the shard, the shards read side
+	-- by side
 	EXECUTE format('CREATE SERVER %I FOREIGN DATA WRAPPER postgres_fdw '
-	               'OPTIONS (host %L, port %L, dbname %L, options %L, batch_size %L)',
+	               'OPTIONS (host %L, port %L, dbname %L, options %L, batch_size %L, extensions %L, '
+	               'async_capable %L, fetch_size %L)',
 	               server, add_shard.host, add_shard.port::text, add_shard.dbname,
-	               '-c pdns.compaction=background', '5000');
+	               '-c pdns.compaction=background', '5000', 'pdns', 'true', '10000');
 	IF add_shard.login IS NULL THEN
 		EXECUTE format('CREATE USER MAPPING FOR PUBLIC SERVER %I', server);
 	ELSE
@@ -143,6 +151,8 @@ BEGIN
 	               'native_in_' || add_shard.name, server, 'pdns', 'native_in');
 	EXECUTE format('GRANT INSERT ON pdns_cluster.%I, pdns_cluster.%I TO pdns_ingest',
 	               'ingest_text_' || add_shard.name, 'native_in_' || add_shard.name);
+	PERFORM pdns_cluster._add_view_tables(add_shard.name);
+	PERFORM pdns_cluster._refresh_views();
 	PERFORM pdns_cluster._refresh_proxy();
 	IF (SELECT first_routed IS NULL FROM pdns_cluster.state) THEN
 		DELETE FROM pdns_cluster.slots;

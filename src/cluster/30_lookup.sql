@@ -21,10 +21,13 @@ BEGIN ATOMIC
 END;
 
 CREATE FUNCTION all_shards() RETURNS integer[]
-LANGUAGE sql STABLE
-BEGIN ATOMIC
-	SELECT coalesce(array_agg(s.id ORDER BY s.id), '{}') FROM pdns_cluster.shards s;
-END;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN ARRAY(SELECT s.id FROM pdns_cluster.shards s ORDER BY s.id);
+END
+$$;
 COMMENT ON FUNCTION all_shards() IS 'the ids of every shard';
 
 -- Does a shard answer?

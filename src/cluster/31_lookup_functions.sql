@@ -29,6 +29,22 @@ AS $$
 		after_cursor, sensor) WHERE kind = 'rdata_raw';
 $$;
 
+-- An rrset lookup on one shard, the common case (a name, "*.domain"): the
+-- shard plans one lookup, not the four branches of _lookup_on.
+CREATE FUNCTION _lookup_rrset_on(shard integer, owner text, rrtype text, bailiwick text,
+	time_first_before text, time_first_after text, time_last_before text, time_last_after text,
+	window_after text, window_before text, strict boolean, max_results bigint, after_cursor text,
+	sensor text)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'pdns_cluster';
+	RUN ON shard;
+	SELECT * FROM pdns.lookup_rrset(owner, rrtype, bailiwick, time_first_before, time_first_after,
+		time_last_before, time_last_after, window_after, window_before, strict, max_results,
+		after_cursor, sensor);
+$$;
+
 -- Ask the shards (only those that know the sensor, when filtered by one)
 -- and keep the first max_results rows of all their answers in the
 -- lookup's order, read back from each row's cursor (order): 'name' (name,
@@ -53,7 +69,12 @@ BEGIN
 	END IF;
 	WHILE cardinality(shards) > 0 LOOP
 		BEGIN
-			IF cardinality(shards) = 1 AND NOT partial THEN
+			IF cardinality(shards) = 1 AND NOT partial AND kind = 'rrset' THEN
+				RETURN QUERY SELECT * FROM pdns_cluster._lookup_rrset_on(shards[1], value, rrtype, bailiwick,
+					time_first_before, time_first_after, time_last_before, time_last_after, window_after,
+					window_before, strict, max_results, after_cursor, sensor);
+				RETURN;
+			ELSIF cardinality(shards) = 1 AND NOT partial THEN
 				RETURN QUERY SELECT * FROM pdns_cluster._lookup_on(shards, kind, value, rrtype, bailiwick,
 					time_first_before, time_first_after, time_last_before, time_last_after, window_after,
 					window_before, strict, max_results, after_cursor, sensor);

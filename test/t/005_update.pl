@@ -36,7 +36,7 @@ my $members_sql = q{
 WITH m AS (
 	SELECT d.classid, d.objid
 	FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-	WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'pdns'
+	WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = :'extension'
 ), described AS (
 	SELECT pg_describe_object(m.classid, m.objid, 0) AS object,
 	CASE m.classid
@@ -115,13 +115,13 @@ SELECT format('extension: schema %s relocatable %s tables dumped %s; schema acl 
                                 ORDER BY c::regclass::text COLLATE "C")
                FROM unnest(e.extconfig) WITH ORDINALITY u(c, n)),
               (SELECT nspacl FROM pg_namespace WHERE oid = e.extnamespace))
-FROM pg_extension e WHERE e.extname = 'pdns'
+FROM pg_extension e WHERE e.extname = :'extension'
 };
 
 sub members
 {
-	my ($db) = @_;
-	return $node->safe_psql($db, $members_sql);
+	my ($db, $extension) = @_;
+	return $node->safe_psql($db, $members_sql, extra_params => [ '-v', 'extension=' . ($extension // 'pdns') ]);
 }
 
 # The lines of $got and $want that the other lacks, a few of each.
@@ -293,6 +293,55 @@ for my $from (@released)
 		  USING (period, domain)
 		WHERE r.observations > 0 OR x.observations IS NOT NULL}) =~ s/^0 of [1-9]\d*$/ok/r, 'ok',
 		"$from: the rollups' observations and new names per period and domain add up");
+}
+
+# pdns_cluster (docs/scale-out.md): a coordinator of every released version
+# with a shard (a database of this server), updated, must be the
+# coordinator the current version makes with that shard, and answer its
+# lookups as before; the views it gains read the shard.
+my $cluster_current = $node->safe_psql('postgres',
+	"SELECT default_version FROM pg_available_extensions WHERE name = 'pdns_cluster'");
+my @cluster_released = split /\n/, $node->safe_psql('postgres',
+	"SELECT version FROM pg_available_extension_versions WHERE name = 'pdns_cluster' "
+	  . "AND version <> '$cluster_current' ORDER BY string_to_array(version, '.')::int[]");
+ok(@cluster_released >= 1, "pdns_cluster: released versions to update from: @cluster_released");
+$node->safe_psql('postgres', 'CREATE DATABASE shard');
+$node->safe_psql('shard', 'SET client_min_messages = warning; CREATE EXTENSION pdns CASCADE');
+$node->safe_psql('shard', copy_command(make_batch(tag => 'shard', lines => 3000, seed => ++$seed, dir => $dir,
+	zone => 'update.example', names => 2000)->{file}));
+sub coordinator
+{
+	my ($db, $version) = @_;
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db, 'SET client_min_messages = warning; CREATE EXTENSION pdns_cluster '
+		  . ($version ? "VERSION '$version' " : '') . 'CASCADE');
+	# (each coordinator has its own server for the shard; the shard keeps one name)
+	$node->safe_psql($db, sprintf("SELECT pdns_cluster.add_shard('s0', '%s', %d, 'shard')", $node->host, $node->port));
+	return;
+}
+coordinator('coordinator_fresh');
+my $cluster_want = members('coordinator_fresh', 'pdns_cluster');
+like($cluster_want, qr/== view pdns_cluster\.rrset_history\n.*\nview  SELECT rrset_history_s0\.rrname/s,
+	'pdns_cluster: a new install\'s views read the shard added');
+for my $from (@cluster_released)
+{
+	(my $db = "coordinator_from_$from") =~ s/\W/_/g;
+	coordinator($db, $from);
+	my @calls = (q{lookup_rrset('*.z7.update.example')}, q{lookup_rrset('h7.z7.update.example')},
+		q{lookup_rdata_ip('198.51.7.0/24')}, q{lookup_rdata_name('*.z8.update.example', 'NS')});
+	my $ask = sub { join "\n", map { $node->safe_psql($db, "SELECT * FROM pdns_cluster.$_") } @calls };
+	my $before = $ask->();
+	like($before, qr/h7\.z7\.update\.example/, "pdns_cluster $from: (the lookups find rows)");
+	$node->safe_psql($db, 'ALTER EXTENSION pdns_cluster UPDATE');
+	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'pdns_cluster'"),
+		$cluster_current, "pdns_cluster $from: updated to $cluster_current");
+	my $got = members($db, 'pdns_cluster');
+	ok($got eq $cluster_want, "pdns_cluster $from: after the update every member object is as a new install makes it")
+	  or show_difference($got, $cluster_want);
+	is($ask->(), $before, "pdns_cluster $from: the lookups answer as before the update");
+	is($node->safe_psql($db, 'SELECT count(*) FROM pdns_cluster.rrset_history'),
+		$node->safe_psql('shard', 'SELECT count(*) FROM pdns.rrset_history'),
+		"pdns_cluster $from: the views read the shard added before the update");
 }
 
 done_testing();

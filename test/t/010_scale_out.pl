@@ -203,6 +203,66 @@ sub lookups_match
 }
 lookups_match('three shards against one server');
 
+# The views: pdns_cluster.<view> on the coordinator holds the one server's
+# pdns.<view>, row for row; filtered, the condition is sent to every shard,
+# and they are read side by side.  The enriched views join the cluster's
+# rows to the coordinator's enrichment and tags (loaded on both here).
+my $enrichment = q{
+	INSERT INTO pdns.enrichment_source (kind, name, version, valid)
+	VALUES ('mmdb', 'test-asn', '1', tstzrange('2000-01-01', NULL));
+	INSERT INTO pdns.ip_enrichment (source_id, network, valid, asn, as_org, country, city, record)
+	SELECT id, '198.51.0.0/16', valid, 64500, 'Test AS', 'NL', 'Amsterdam', '{}' FROM pdns.enrichment_source;
+	INSERT INTO pdns.name_tag (name, tag, source, valid)
+	VALUES ('z3.example', 'malware', 'test-feed', tstzrange('2000-01-01', NULL)),
+	       ('co.uk', 'watched', 'test-feed', tstzrange('2000-01-01', NULL));
+};
+$_->safe_psql('pdns', $enrichment) for $single, $coord;
+my @views = (
+	[ 'rrset_history', '' ],
+	[ 'rrset_history', q{WHERE rrname = 'h7.z7.example'} ],
+	[ 'ip_history', '' ],
+	[ 'ip_history', q{WHERE address <<= '198.51.7.0/24'} ],
+	[ 'nameserver_history', '' ],
+	[ 'name_volume', '' ],
+	[ 'name_volume', q{WHERE rrname = 'h10.z10.co.uk' AND period >= '2023-11-15'} ],
+	[ 'negative_volume', '' ],
+	[ 'client_activity', '' ],
+	[ 'newly_observed', '' ],
+	[ 'newly_observed', q{WHERE kind = 'domain'} ],
+	[ 'negative_spike_history', '' ],
+	[ 'ip_history_enriched', '' ],
+	[ 'rrset_history_tagged', '' ],
+	[ 'rrset_history_tagged', q{WHERE tag = 'watched'} ]);
+
+sub view_rows
+{
+	my ($node, $schema, $view, $where) = @_;
+	return [ sort split /\n/,
+		$node->safe_psql('pdns', ($schema eq 'pdns_cluster' ? 'SET ROLE analyst; ' : '') . "SELECT v::text FROM $schema.$view v $where") ];
+}
+
+sub views_match
+{
+	my ($what) = @_;
+	for my $v (@views)
+	{
+		my $want = view_rows($single, 'pdns', @$v);
+		is_deeply(view_rows($coord, 'pdns_cluster', @$v), $want,
+			"$what: view " . join(' ', grep { $_ ne '' } @$v) . ' (' . scalar(@$want) . ' rows)');
+	}
+	return;
+}
+views_match('three shards against one server');
+cmp_ok(scalar @{ view_rows($single, 'pdns', 'ip_history_enriched', q{WHERE asn = 64500}) }, '>', 10,
+	'the enriched view has rows to compare');
+cmp_ok(scalar @{ view_rows($single, 'pdns', 'rrset_history_tagged', q{WHERE tag = 'malware'}) }, '>', 2,
+	'the tagged view has rows to compare');
+my $plan = $coord->safe_psql('pdns',
+	q{EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM pdns_cluster.rrset_history WHERE rrname = 'h7.z7.example'});
+is(scalar(() = $plan =~ /Async Foreign Scan/g), 3, 'a view reads the three shards side by side');
+is(scalar(() = $plan =~ /Remote SQL: .* FROM pdns\.rrset_history WHERE \(\(rrname OPERATOR\(public\.=\) 'h7\.z7\.example'\)\)/g),
+	3, 'each with the condition on the name sent to the shard');
+
 # Paging: pages of 7, each starting after the cursor of the last row of the
 # previous one, until a page is not truncated (or 60 pages).
 sub pages
@@ -371,6 +431,7 @@ $shards[2]->stop;
 $shards[2] = $moved;
 store_matches('shard 2 moved to a new server');
 lookups_match('shard 2 moved to a new server');
+views_match('shard 2 moved to a new server');
 my $e2;
 ($r, $o, $e2) = $coord->psql('pdns', q{SELECT pdns_cluster.move_shard('s9', 'h', 1, 'd')});
 like($e2, qr/no shard is named "s9"/, 'moving a shard that does not exist is an error');

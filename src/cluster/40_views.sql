@@ -1,0 +1,107 @@
+-- The views on the coordinator (docs/scale-out.md, "Views"): pdns's
+-- history, volume and signal views over every shard, with the same columns
+-- and rows as on one server holding all the data.
+--
+-- Each view's rows are about one name, one RRset or one registered domain
+-- (its observations, its negatives, its first sighting, its spikes), and
+-- all of those live on the shard of their registered domain: the union of
+-- the shards' views is the one server's view, row for row.  Each shard's
+-- view is a foreign table of postgres_fdw (made by add_shard()), and
+-- pdns_cluster.<view> is their UNION ALL, which add_shard() rewrites.
+-- Conditions in WHERE are sent to every shard (pdns's types and operators
+-- are shippable: the servers list the extension), and the shards are read
+-- side by side (asynchronous append).
+--
+-- The enriched views join the cluster's rows to the enrichment and tags
+-- loaded on the coordinator: load them there (docs/enrichment.md).
+
+CREATE FUNCTION _cluster_views() RETURNS text[]
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+	SELECT ARRAY['rrset_history', 'ip_history', 'nameserver_history', 'name_volume', 'negative_volume',
+	             'client_activity', 'newly_observed', 'negative_spike_history'];
+END;
+
+-- The columns of pdns's view, as a foreign table's column list.
+CREATE FUNCTION _view_columns(view text) RETURNS text
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+	FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid = format('pdns.%I', view)::regclass AND a.attnum > 0 AND NOT a.attisdropped;
+END;
+
+-- A shard's views as foreign tables pdns_cluster.<view>_<shard>.
+CREATE FUNCTION _add_view_tables(shard text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v text;
+BEGIN
+	FOREACH v IN ARRAY pdns_cluster._cluster_views() LOOP
+		EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (%s) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+		               v || '_' || shard, pdns_cluster._view_columns(v), 'pdns_shard_' || shard, 'pdns', v);
+	END LOOP;
+END
+$$;
+
+-- pdns_cluster.<view>: the UNION ALL of every shard's (nothing while there
+-- is no shard).
+CREATE FUNCTION _refresh_views() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v text;
+	body text;
+BEGIN
+	FOREACH v IN ARRAY pdns_cluster._cluster_views() LOOP
+		SELECT string_agg(format('SELECT * FROM pdns_cluster.%I', v || '_' || s.name), ' UNION ALL ' ORDER BY s.id)
+		INTO body FROM pdns_cluster.shards s;
+		EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.%I AS %s', v,
+		               coalesce(body, format('SELECT * FROM pdns.%I WHERE false', v)));
+	END LOOP;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION _add_view_tables(text), _refresh_views() FROM PUBLIC;
+
+SELECT _refresh_views();
+
+COMMENT ON VIEW rrset_history IS 'what each name resolved to, and when (filter on rrname), from every shard';
+COMMENT ON VIEW ip_history IS
+	'which names pointed at an address, and when (filter on address, e.g. <<= a CIDR), from every shard';
+COMMENT ON VIEW nameserver_history IS
+	'which zones a name server served, and when (filter on nameserver), from every shard';
+COMMENT ON VIEW name_volume IS 'observations per name, type and period, from every shard';
+COMMENT ON VIEW negative_volume IS 'negative answers per name, type, rcode and period, from every shard';
+COMMENT ON VIEW client_activity IS
+	'distinct clients (estimated) and queries per name, type and period, from every shard';
+COMMENT ON VIEW newly_observed IS
+	'names and registered domains by first sighting, by any sensor (sensor NULL) or by each, from every shard';
+COMMENT ON VIEW negative_spike_history IS
+	'negative answers per registered domain, kind, period and sensor, scored, from every shard';
+
+-- As pdns's enriched views, over the cluster's rows and the coordinator's
+-- enrichment.
+CREATE VIEW ip_history_enriched AS
+SELECT h.address, h.rrname, h.rrtype, h.time_first, h.time_last, h.count,
+       e.kind, e.source, e.version, e.network, e.during,
+       e.asn, e.as_org, e.country, e.city
+FROM pdns_cluster.ip_history h,
+     LATERAL pdns.enrich_during(h.address, tstzrange(h.time_first, h.time_last, '[]')) e;
+COMMENT ON VIEW ip_history_enriched IS
+	'A/AAAA records of every shard with ASN, country and city (the coordinator''s enrichment) as they were while seen';
+
+CREATE VIEW rrset_history_tagged AS
+SELECT h.rrname, h.rrtype, h.bailiwick, h.rdata, h.time_first, h.time_last, h.count,
+       t.name AS tagged, t.tag, t.source, t.valid, t.details
+FROM pdns_cluster.rrset_history h
+JOIN pdns.name_tag t
+  ON t.name OPERATOR(public.>>=) h.rrname
+ AND t.valid && tstzrange(h.time_first, h.time_last, '[]');
+COMMENT ON VIEW rrset_history_tagged IS
+	'RRsets of every shard with the tags (the coordinator''s) valid on their name or a parent while seen';
+
+GRANT SELECT ON rrset_history, ip_history, nameserver_history, name_volume, negative_volume, client_activity,
+	newly_observed, negative_spike_history, ip_history_enriched, rrset_history_tagged TO pdns_analyst;
