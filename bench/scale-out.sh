@@ -14,9 +14,13 @@
 #    COPY into a table of text columns;
 #  - lookups from a client (pgbench, one connection, extended protocol,
 #    rounds interleaved): one name and "*.domain" (one shard), an address
-#    and a name server (every shard), each through the coordinator against
-#    the one server.  Target (issue 20): one-name lookups at most 1.5 times
-#    the one server's latency; the fan-out costs are printed.
+#    and a name server (every shard), and the view rrset_history filtered
+#    on a name (every shard), each through the coordinator against the one
+#    server.  Target (issue 20): one-name lookups at most 1.5 times
+#    the one server's latency; the fan-out costs are printed;
+#  - the same one-name lookups over HTTP: pdns-api on the coordinator
+#    (lookups = cluster) against pdns-api on the one server (wrk, one
+#    keep-alive connection, the median).
 # RUNS (default 3) rounds of DURATION (default 3) seconds each; the best
 # round counts.
 set -eu
@@ -45,7 +49,9 @@ psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "SET client_min_messages = warning" \
 	-c "CREATE EXTENSION pdns_cluster CASCADE" > /dev/null
 i=0
 for db in $shards; do
-	psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "SELECT pdns_cluster.add_shard('s$i', '$host', $port, '$db')" > /dev/null
+	# (the coordinator logs in as this role: pdns-api's sessions take the
+	# key's role, which does not log in)
+	psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "SELECT pdns_cluster.add_shard('s$i', '$host', $port, '$db', login => current_user)" > /dev/null
 	i=$((i + 1))
 done
 
@@ -115,14 +121,75 @@ script probe_names "lookup_rrset(:name)" name
 script probe_domains "lookup_rrset('*.' || :name)" domain
 script probe_addresses "lookup_rdata_ip(:address)" address
 script probe_servers "lookup_rdata_name(:name, 'NS')" server
+script probe_names "rrset_history WHERE rrname = :name" view
 results=$out/scale-out-latency.txt
 : > "$results"
 for i in $(seq "$RUNS"); do
-	for s in name domain address server; do
+	for s in name domain address server view; do
 		measure $s-one $one "$out/so-$s-one.pgb" extended
 		measure $s-cluster $coord "$out/so-$s-cluster.pgb" extended
 	done
 done
+
+# pdns-api on both (lookups = local on the one server, lookups = cluster
+# on the coordinator): one-name rrset lookups over HTTP, one keep-alive
+# connection (wrk with bench/api.lua, the probe names), rounds
+# interleaved; the best median counts.
+api=${PDNS_API:-$(pg_config --bindir)/pdns-api}
+login=pdns_bench_so_api
+password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS $login" \
+	-c "CREATE ROLE $login LOGIN PASSWORD '$password' IN ROLE pdns_api"
+psql -X -qAt -d $one -c "SELECT name FROM probe_names ORDER BY id" > "$out/so-api-names.txt"
+api_pids=
+stop_apis() {
+	for p in $api_pids; do
+		kill "$p" 2> /dev/null && wait "$p" 2> /dev/null || true
+	done
+	psql -X -q -d postgres -c "DROP ROLE IF EXISTS $login" > /dev/null 2>&1 || true
+}
+trap stop_apis EXIT
+# start_api DB LOOKUPS: a pdns-api over DB on a free port; sets api_base
+# and api_key.
+start_api() {
+	api_key=$(psql -X -qAt -v ON_ERROR_STOP=1 -d "$1" -c "SELECT pdns.api_key_create('bench', 'pdns_analyst',
+		queries_per_day => NULL, results_per_day => NULL, max_concurrent => 64)")
+	_port=$((20000 + ($$ + ${#api_pids}) % 20000))
+	while ss -Htln "( sport = :$_port )" | grep -q .; do
+		_port=$((_port + 1))
+	done
+	(umask 077; printf '%s\n' "listen = 127.0.0.1" "port = $_port" "pool_size = 2" "lookups = $2" \
+		"database = \"host=$host port=$port dbname=$1 user=$login password=$password options='-c jit=off'\"" \
+		> "$out/so-api-$2.conf")
+	"$api" -c "$out/so-api-$2.conf" > "$out/so-api-$2.log" 2>&1 < /dev/null &
+	api_pids="$api_pids $!"
+	api_base=http://127.0.0.1:$_port
+	_i=0
+	until curl -fs "$api_base/dnsdb/v2/ping" > /dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || { echo "scale-out.sh: pdns-api did not come up:" >&2; cat "$out/so-api-$2.log" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+start_api $one local
+base_one=$api_base key_one=$api_key
+start_api $coord cluster
+base_cluster=$api_base key_cluster=$api_key
+# http NAME BASE KEY: one wrk round; its median latency (ms) goes into $results.
+http() {
+	API_NAMES="$out/so-api-names.txt" API_KEY="$3" API_CHECK=1 \
+		wrk -t 1 -c 1 -d "${DURATION}s" --timeout 10s --latency -s bench/api.lua "$2" > "$out/so-api-wrk.log" 2>&1 ||
+		{ cat "$out/so-api-wrk.log" >&2; exit 1; }
+	grep -q ' s200=[1-9][0-9]* s429=0 s503=0 sother=0 failed=0 nocond=0 ' "$out/so-api-wrk.log" ||
+		{ echo "scale-out.sh: pdns-api answered something other than rows:" >&2; cat "$out/so-api-wrk.log" >&2; exit 1; }
+	echo "$1 $(sed -n 's/^WRK .* p50_us=\([0-9]*\) .*/\1/p' "$out/so-api-wrk.log" | awk '{ print $1 / 1000 }')" >> "$results"
+}
+for i in $(seq "$RUNS"); do
+	http http-one "$base_one" "$key_one"
+	http http-cluster "$base_cluster" "$key_cluster"
+done
+stop_apis
+trap - EXIT
 
 rows() {
 	psql -X -qAt -d "$1" -c "SELECT count(*) FROM pdns.rrsets"
@@ -145,7 +212,9 @@ INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('lookup', 'lookup_rrset(name): coordinator (one shard) vs one server', $(lat name-cluster), $(lat name-one), 'us', '<= 1.50'),
 ('lookup', 'lookup_rrset(''*.domain''): coordinator (one shard) vs one server', $(lat domain-cluster), $(lat domain-one), 'us', ''),
 ('lookup', 'lookup_rdata_ip(address): coordinator (3 shards) vs one server', $(lat address-cluster), $(lat address-one), 'us', ''),
-('lookup', 'lookup_rdata_name(name server, NS): coordinator (3 shards) vs one server', $(lat server-cluster), $(lat server-one), 'us', '');
+('lookup', 'lookup_rdata_name(name server, NS): coordinator (3 shards) vs one server', $(lat server-cluster), $(lat server-one), 'us', ''),
+('lookup', 'rrset_history WHERE rrname = name: coordinator (3 shards) vs one server', $(lat view-cluster), $(lat view-one), 'us', ''),
+('lookup', 'pdns-api, GET lookup/rrset/name (median): on the coordinator vs on one server', $(lat http-cluster), $(lat http-one), 'us', '<= 1.50');
 INSERT INTO bench_info VALUES
 ('ingest seconds: plain COPY, one server, coordinator COPY, shards'' compactions (side by side)',
  '$t_plain, $t_one, $t_route, $t_compact'),

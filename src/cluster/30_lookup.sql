@@ -101,6 +101,7 @@ CREATE FUNCTION _after_failure(shards integer[], state text, message text, detai
 RETURNS integer[]
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning	-- (PL/Proxy's notice as it reconnects to a shard that failed)
 AS $$
 DECLARE
 	answering integer[] := '{}';

@@ -15,11 +15,22 @@
 -- The enriched views join the cluster's rows to the enrichment and tags
 -- loaded on the coordinator: load them there (docs/enrichment.md).
 
+-- pdns's views, and its rollup tables per registered domain, that are
+-- each shard's rows together.
 CREATE FUNCTION _cluster_views() RETURNS text[]
 LANGUAGE sql IMMUTABLE
 BEGIN ATOMIC
 	SELECT ARRAY['rrset_history', 'ip_history', 'nameserver_history', 'name_volume', 'negative_volume',
-	             'client_activity', 'newly_observed', 'negative_spike_history'];
+	             'client_activity', 'newly_observed', 'negative_spike_history', 'domain_rollups',
+	             'domain_month_rollups'];
+END;
+
+-- pdns's rollups per period and type: the shards' rows of a period and
+-- type added up, their sketches united.
+CREATE FUNCTION _cluster_sums() RETURNS text[]
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+	SELECT ARRAY['rrtype_rollups'];
 END;
 
 -- The columns of pdns's view, as a foreign table's column list.
@@ -39,7 +50,7 @@ AS $$
 DECLARE
 	v text;
 BEGIN
-	FOREACH v IN ARRAY pdns_cluster._cluster_views() LOOP
+	FOREACH v IN ARRAY pdns_cluster._cluster_views() || pdns_cluster._cluster_sums() LOOP
 		EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (%s) SERVER %I OPTIONS (schema_name %L, table_name %L)',
 		               v || '_' || shard, pdns_cluster._view_columns(v), 'pdns_shard_' || shard, 'pdns', v);
 	END LOOP;
@@ -55,6 +66,7 @@ AS $$
 DECLARE
 	v text;
 	body text;
+	hll text;
 BEGIN
 	FOREACH v IN ARRAY pdns_cluster._cluster_views() LOOP
 		SELECT string_agg(format('SELECT * FROM pdns_cluster.%I', v || '_' || s.name), ' UNION ALL ' ORDER BY s.id)
@@ -62,6 +74,15 @@ BEGIN
 		EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.%I AS %s', v,
 		               coalesce(body, format('SELECT * FROM pdns.%I WHERE false', v)));
 	END LOOP;
+	SELECT e.extnamespace::regnamespace::text INTO hll FROM pg_extension e WHERE e.extname = 'hll';
+	SELECT string_agg(format('SELECT * FROM pdns_cluster.%I', 'rrtype_rollups_' || s.name), ' UNION ALL ' ORDER BY s.id)
+	INTO body FROM pdns_cluster.shards s;
+	EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.rrtype_rollups AS '
+	               'SELECT r.period, r.rrtype, %1$I.hll_union_agg(r.names) AS names, '
+	               '%1$I.hll_union_agg(r.rrsets) AS rrsets, sum(r.observations)::bigint AS observations, '
+	               'sum(r.negatives)::bigint AS negatives, %1$I.hll_union_agg(r.clients) AS clients '
+	               'FROM (%2$s) r GROUP BY r.period, r.rrtype',
+	               hll, coalesce(body, 'SELECT * FROM pdns.rrtype_rollups WHERE false'));
 END
 $$;
 REVOKE EXECUTE ON FUNCTION _add_view_tables(text), _refresh_views() FROM PUBLIC;
@@ -79,6 +100,12 @@ COMMENT ON VIEW client_activity IS
 	'distinct clients (estimated) and queries per name, type and period, from every shard';
 COMMENT ON VIEW newly_observed IS
 	'names and registered domains by first sighting, by any sensor (sensor NULL) or by each, from every shard';
+COMMENT ON VIEW domain_rollups IS
+	'per period and registered domain: names, RRsets, observations, negative answers, clients, new names, from every shard';
+COMMENT ON VIEW domain_month_rollups IS
+	'per calendar month and registered domain: observations, negative answers, new names, from every shard';
+COMMENT ON VIEW rrtype_rollups IS
+	'per period and RR type: names, RRsets, observations, negative answers, clients, over every shard';
 COMMENT ON VIEW negative_spike_history IS
 	'negative answers per registered domain, kind, period and sensor, scored, from every shard';
 
@@ -104,4 +131,5 @@ COMMENT ON VIEW rrset_history_tagged IS
 	'RRsets of every shard with the tags (the coordinator''s) valid on their name or a parent while seen';
 
 GRANT SELECT ON rrset_history, ip_history, nameserver_history, name_volume, negative_volume, client_activity,
-	newly_observed, negative_spike_history, ip_history_enriched, rrset_history_tagged TO pdns_analyst;
+	newly_observed, negative_spike_history, domain_rollups, domain_month_rollups, rrtype_rollups,
+	ip_history_enriched, rrset_history_tagged TO pdns_analyst;

@@ -131,8 +131,7 @@ route_begin(Relation target)
 									  SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
 		b->cxt = AllocSetContextCreate(route.cxt, "pdns_cluster shard batch", ALLOCSET_DEFAULT_SIZES);
 	}
-	for (int s = 0; s < ROUTE_SLOTS; s++)
-		route.slot_shard[s] = 0;
+	/* (a slot without a row stays on shard 0: route_forget() zeroed the map) */
 	ret = SPI_execute("SELECT slot, shard_id FROM pdns_cluster.slots", true, 0);
 	for (uint64 r = 0; ret == SPI_OK_SELECT && r < SPI_processed; r++)
 	{

@@ -254,7 +254,9 @@ BEGIN ATOMIC
 			                   LIMIT 1) ps ON true
 			WHERE e.hash = v.hash AND r.rrtype = v.rrtype AND pdns.contains_element(r.rdata, v.octets)
 			  AND (rdata_matching.sensor_id IS NULL OR ps.rrset_key IS NOT NULL)) a
-		WHERE a.count IS NOT NULL
+		-- (a value none of whose RRsets passed has no first sighting; its
+		-- count is not NULL: least() skips a NULL sum)
+		WHERE a.time_first IS NOT NULL
 		  AND pdns._fenced(a.time_first, a.time_last, first_before, first_after, last_before, last_after)
 		ORDER BY v.value COLLATE "C", v.rrtype
 		LIMIT least(max_results, 9223372036854775806) + 1	-- (no overflow at the largest bigint)

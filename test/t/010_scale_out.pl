@@ -203,6 +203,65 @@ sub lookups_match
 }
 lookups_match('three shards against one server');
 
+# Search (DNSDB Flex) across shards: names as lookups are; an rdata value
+# aggregated over the shards that hold it, fenced after.
+my %on_shards;
+for my $shard (@shards)
+{
+	$on_shards{$_}++ for split /\n/, $shard->safe_psql('pdns', 'SELECT value FROM pdns.searchable_rdata');
+}
+cmp_ok(scalar(grep { $_ > 1 } values %on_shards), '>', 100, 'rdata values held by RRsets of several shards');
+my @searches = (
+	q{search_rrnames('z3\.example')},
+	q{search_rrnames('*.z4.co.uk', 'glob')},
+	q{search_rrnames('^h1', rrtype => 'NS')},
+	q{search_rrnames('example', time_first_after => '1700100000', time_last_before => '1700200000')},
+	q{search_rrnames('co\.uk', exclude => 'z1', max_results => 40)},
+	q{search_rrnames('.', sensor => 'sensor-9', max_results => 30)},
+	q{search_rrnames('.', sensor => 'no-such-sensor')},
+	q{search_rrnames('(')},
+	q{search_rrnames('x', time_first_before => 'not a time')},
+	q{search_rdata('198\.51\.7\.')},
+	q{search_rdata('ns0.*', 'glob')},
+	q{search_rdata('198\.51\.', 'regex', 'A', max_results => 50)},
+	q{search_rdata('198\.51\.', time_first_after => '1700100000', max_results => 60)},
+	q{search_rdata('198\.51\.', time_last_before => '1700150000', max_results => 60)},
+	q{search_rdata('^198', window_after => '1700050000', window_before => '1700060000', strict => true)},
+	q{search_rdata('\.', exclude => '^198', max_results => 30)},
+	q{search_rdata('198\.51\.', sensor => 'sensor-9', max_results => 40)},
+	q{search_rdata('.', 'regex', 'NOTATYPE')},
+	q{search_rdata('198', max_results => 0)});
+
+# The signals that are about registered domains, across shards.
+my @signals = (
+	q{top_new_domains('2023-11-01')},
+	q{top_new_domains('2023-11-20', 3)},
+	q{top_new_domains('2023-11-01', -1)},
+	q{negative_spikes('2023-11-16 12:00', 3, 0, 1)},
+	q{negative_spikes('2023-11-17 12:00', 3, -1000, 1, false)},
+	q{negative_spikes(baseline_periods => 2)});
+cmp_ok(scalar(split /\n/, answer($single, 'pdns', $signals[3])), '>', 10, 'negative spikes to compare');
+
+sub searches_match
+{
+	my ($what) = @_;
+	for my $call (@searches, @signals)
+	{
+		my $want = answer($single, 'pdns', $call);
+		is(answer($coord, 'pdns_cluster', $call), $want,
+			"$what: $call (" . ($want =~ /^error/ ? $want : scalar(split /\n/, $want) . ' rows)'));
+	}
+	return;
+}
+searches_match('three shards against one server');
+for my $call (q{search_rrnames('example')}, q{search_rdata('198\.51\.')},
+	q{search_rdata('198\.51\.', time_first_after => '1700100000')})
+{
+	my $want = pages($single, 'pdns', $call, 'rows');
+	is_deeply(pages($coord, 'pdns_cluster', $call, 'rows'), $want,
+		"$call paged by 7: the same pages (the first " . scalar(@$want) . ' rows)');
+}
+
 # The views: pdns_cluster.<view> on the coordinator holds the one server's
 # pdns.<view>, row for row; filtered, the condition is sent to every shard,
 # and they are read side by side.  The enriched views join the cluster's
@@ -232,7 +291,10 @@ my @views = (
 	[ 'negative_spike_history', '' ],
 	[ 'ip_history_enriched', '' ],
 	[ 'rrset_history_tagged', '' ],
-	[ 'rrset_history_tagged', q{WHERE tag = 'watched'} ]);
+	[ 'rrset_history_tagged', q{WHERE tag = 'watched'} ],
+	[ 'domain_rollups', '' ],
+	[ 'domain_month_rollups', '' ],
+	[ 'rrtype_rollups', '' ]);
 
 sub view_rows
 {
@@ -267,19 +329,22 @@ is(scalar(() = $plan =~ /Remote SQL: .* FROM pdns\.rrset_history WHERE \(\(rrnam
 # previous one, until a page is not truncated (or 60 pages).
 sub pages
 {
-	my ($node, $schema, $call) = @_;
+	my ($node, $schema, $call, $whole) = @_;
 	my (@rows, $cursor);
 	for (my $page = 0; $page < 60; $page++)
 	{
 		my $after = defined $cursor ? "'$cursor'" : 'NULL';
 		(my $paged = $call) =~ s/\)$/, max_results => 7, after_cursor => $after)/;
+		# (a lookup's columns, or a search's whole row), then truncated and
+		# the cursor
 		my $out = $node->safe_psql('pdns',
-			"SELECT rrname, rrtype, rdata, count, truncated, cursor FROM $schema.$paged");
+			'SELECT ' . ($whole ? 't::text' : "concat_ws('|', rrname, rrtype, rdata, count)")
+			  . ", truncated, cursor FROM $schema.$paged t");
 		last if $out eq '';
-		my @page = split /\n/, $out;
-		push @rows, map { join '|', (split /\|/)[ 0 .. 4 ] } @page;
-		$cursor = (split /\|/, $page[-1])[5];
-		last if (split /\|/, $page[-1])[4] eq 'f';
+		my @page = map { [ split /\|/ ] } split /\n/, $out;
+		push @rows, map { join '|', @$_[ 0 .. $#$_ - 1 ] } @page;
+		$cursor = $page[-1][-1];
+		last if $page[-1][-2] eq 'f';
 	}
 	return \@rows;
 }

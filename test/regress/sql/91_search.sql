@@ -201,8 +201,15 @@ SELECT p, (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching(search_pattern(p
        (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching(search_pattern(p), first_after => '2024-05-04', sensor_id => (SELECT id FROM sensors WHERE name = 'sr-a')) m)
         IS NOT DISTINCT FROM
        (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching_all(search_pattern(p), first_after => '2024-05-04', sensor_id => (SELECT id FROM sensors WHERE name = 'sr-a')) m)
-          AS fenced_per_sensor_agree
+          AS fenced_per_sensor_agree,
+       (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching(search_pattern(p), sensor_id => (SELECT id FROM sensors WHERE name = 'sr-a')) m)
+        IS NOT DISTINCT FROM
+       (SELECT array_agg(ROW(m.*)::text) FROM rdata_matching_all(search_pattern(p), sensor_id => (SELECT id FROM sensors WHERE name = 'sr-a')) m)
+          AS per_sensor_agree
 FROM patterns WHERE p IN ('-sr\.example\.$', '^192\.0\.2\.', 'alpha', '\.$') ORDER BY p;
+-- a sensor's view lists only the values it saw
+SELECT count(*) AS values_seen, count(*) FILTER (WHERE time_first IS NULL OR count > 1000) AS not_seen
+FROM search_rdata('.', sensor => 'sr-a');
 
 -- the trigram indexes serve selective patterns (in a store this small,
 -- only when neither a sequential scan nor the name order is cheaper)
