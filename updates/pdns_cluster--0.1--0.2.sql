@@ -231,6 +231,13 @@ BEGIN ATOMIC
 	SELECT ARRAY['rrtype_rollups'];
 END;
 
+-- The schema of the hll extension (the coordinator's functions name it).
+CREATE FUNCTION _hll_schema() RETURNS text
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT e.extnamespace::regnamespace::text FROM pg_catalog.pg_extension e WHERE e.extname = 'hll';
+END;
+
 -- The columns of pdns's view, as a foreign table's column list.
 CREATE FUNCTION _view_columns(view text) RETURNS text
 LANGUAGE sql STABLE
@@ -272,7 +279,7 @@ BEGIN
 		EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.%I AS %s', v,
 		               coalesce(body, format('SELECT * FROM pdns.%I WHERE false', v)));
 	END LOOP;
-	SELECT e.extnamespace::regnamespace::text INTO hll FROM pg_extension e WHERE e.extname = 'hll';
+	hll := pdns_cluster._hll_schema();
 	SELECT string_agg(format('SELECT * FROM pdns_cluster.%I', 'rrtype_rollups_' || s.name), ' UNION ALL ' ORDER BY s.id)
 	INTO body FROM pdns_cluster.shards s;
 	EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.rrtype_rollups AS '
@@ -622,3 +629,91 @@ END
 $$;
 COMMENT ON FUNCTION negative_spikes(timestamptz, integer, double precision, bigint, boolean) IS
 	'registered domains whose negative answers stand out from their trailing baseline, over every shard';
+
+-- Distinct counts (docs/signals.md, "Distinct counts"): exact counts from
+-- the shards' distinct values (names are on one shard each, so their
+-- counts add up; an address may be on several), estimates from the
+-- shards' HyperLogLog sketches united, which is the sketch one server
+-- makes of all the values.
+CREATE FUNCTION _names_on_on(shards integer[], network inet, exact boolean)
+RETURNS TABLE (names bigint, sketch hll)
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'pdns_cluster';
+	RUN ON pdns_cluster._targets(shards);
+	SELECT CASE WHEN exact THEN pdns.names_on(network, true) END AS names,
+	       CASE WHEN NOT exact THEN pdns.names_on_sketch(network) END AS sketch;
+$$;
+
+CREATE FUNCTION names_on(network inet, exact boolean DEFAULT false) RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN (SELECT t.n FROM pdns_cluster._merged(pdns_cluster.all_shards(), format(
+		'SELECT CASE WHEN %2$L::boolean THEN coalesce(sum(x.names), 0)::bigint '
+		'ELSE coalesce(round(%1$I.hll_cardinality(%1$I.hll_union_agg(x.sketch)))::bigint, 0) END '
+		'FROM pdns_cluster._names_on_on($1, %3$L::inet, %2$L::boolean) x',
+		pdns_cluster._hll_schema(), exact, network)) AS t(n bigint));
+END
+$$;
+COMMENT ON FUNCTION names_on(inet, boolean) IS
+	'distinct owner names with an address in the network, over every shard (HyperLogLog estimate unless exact)';
+
+CREATE FUNCTION _addresses_of_on(shards integer[], name pdns.dnsname, below boolean, exact boolean)
+RETURNS TABLE (address inet, sketch hll)
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'pdns_cluster';
+	RUN ON pdns_cluster._targets(shards);
+	SELECT a AS address, NULL AS sketch FROM pdns.addresses_seen(name, below) a WHERE exact
+	UNION ALL
+	SELECT NULL, pdns.addresses_of_sketch(name, below) WHERE NOT exact;
+$$;
+
+-- (A name, or a subtree at or below a registered domain, is on one shard:
+-- that shard answers; a larger subtree, every shard.)
+CREATE FUNCTION addresses_of(name pdns.dnsname, below boolean DEFAULT false, exact boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	one_shard boolean := NOT below OR pdns.registered_domain(name) IS NOT NULL;
+BEGIN
+	RETURN (SELECT t.n FROM pdns_cluster._merged(
+		CASE WHEN one_shard THEN ARRAY[pdns_cluster.shard_of(name::text)] ELSE pdns_cluster.all_shards() END,
+		format('SELECT CASE WHEN %2$L::boolean THEN count(DISTINCT x.address) '
+		       'ELSE coalesce(round(%1$I.hll_cardinality(%1$I.hll_union_agg(x.sketch)))::bigint, 0) END '
+		       'FROM pdns_cluster._addresses_of_on($1, %3$L::pdns.dnsname, %4$L::boolean, %2$L::boolean) x',
+		       pdns_cluster._hll_schema(), exact, name, below)) AS t(n bigint));
+END
+$$;
+COMMENT ON FUNCTION addresses_of(pdns.dnsname, boolean, boolean) IS
+	'distinct addresses in the A and AAAA RRsets of a name or its subtree, over every shard (HyperLogLog estimate unless exact)';
+
+CREATE FUNCTION _names_per_block_on(shards integer[], network inet, prefix integer)
+RETURNS TABLE (block cidr, names hll, addresses hll)
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'pdns_cluster';
+	RUN ON pdns_cluster._targets(shards);
+	SELECT * FROM pdns.names_per_block_sketches(network, prefix);
+$$;
+
+CREATE FUNCTION names_per_block(network inet, prefix integer DEFAULT NULL)
+RETURNS TABLE (block cidr, names bigint, addresses bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN QUERY SELECT * FROM pdns_cluster._merged(pdns_cluster.all_shards(), format(
+		'SELECT x.block, round(%1$I.hll_cardinality(%1$I.hll_union_agg(x.names)))::bigint, '
+		'round(%1$I.hll_cardinality(%1$I.hll_union_agg(x.addresses)))::bigint '
+		'FROM pdns_cluster._names_per_block_on($1, %2$L::inet, %3$L::integer) x GROUP BY 1 ORDER BY 1',
+		pdns_cluster._hll_schema(), network, prefix))
+		AS t(block cidr, names bigint, addresses bigint);
+END
+$$;
+COMMENT ON FUNCTION names_per_block(inet, integer) IS
+	'per /24 (IPv4) or /48 (IPv6) block of a network: distinct names and addresses over every shard (HyperLogLog estimates)';

@@ -33,6 +33,13 @@ BEGIN ATOMIC
 	SELECT ARRAY['rrtype_rollups'];
 END;
 
+-- The schema of the hll extension (the coordinator's functions name it).
+CREATE FUNCTION _hll_schema() RETURNS text
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT e.extnamespace::regnamespace::text FROM pg_catalog.pg_extension e WHERE e.extname = 'hll';
+END;
+
 -- The columns of pdns's view, as a foreign table's column list.
 CREATE FUNCTION _view_columns(view text) RETURNS text
 LANGUAGE sql STABLE
@@ -74,7 +81,7 @@ BEGIN
 		EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.%I AS %s', v,
 		               coalesce(body, format('SELECT * FROM pdns.%I WHERE false', v)));
 	END LOOP;
-	SELECT e.extnamespace::regnamespace::text INTO hll FROM pg_extension e WHERE e.extname = 'hll';
+	hll := pdns_cluster._hll_schema();
 	SELECT string_agg(format('SELECT * FROM pdns_cluster.%I', 'rrtype_rollups_' || s.name), ' UNION ALL ' ORDER BY s.id)
 	INTO body FROM pdns_cluster.shards s;
 	EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.rrtype_rollups AS '

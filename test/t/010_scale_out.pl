@@ -239,7 +239,17 @@ my @signals = (
 	q{top_new_domains('2023-11-01', -1)},
 	q{negative_spikes('2023-11-16 12:00', 3, 0, 1)},
 	q{negative_spikes('2023-11-17 12:00', 3, -1000, 1, false)},
-	q{negative_spikes(baseline_periods => 2)});
+	q{negative_spikes(baseline_periods => 2)},
+	q{names_on('198.51.0.0/16')},
+	q{names_on('198.51.0.0/16', exact => true)},
+	q{names_on('2001:db8::/32')},
+	q{addresses_of('h7.z7.example')},
+	q{addresses_of('z3.example', below => true)},
+	q{addresses_of('example', below => true)},
+	q{addresses_of('example', below => true, exact => true)},
+	q{addresses_of('uk', below => true)},
+	q{names_per_block('198.51.0.0/16')},
+	q{names_per_block('198.51.0.0/16', 20)});
 cmp_ok(scalar(split /\n/, answer($single, 'pdns', $signals[3])), '>', 10, 'negative spikes to compare');
 
 sub searches_match
