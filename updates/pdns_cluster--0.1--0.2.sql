@@ -536,9 +536,9 @@ BEGIN
 	END LOOP;
 	RETURN QUERY
 		SELECT k.rdata, k.rrtype, k.raw_rdata, k.time_first, k.time_last, k.count,
-		       cardinality(kept) > max_results OR partial, k.cursor
+		       coalesce(cardinality(kept) > max_results, false) OR partial, k.cursor
 		FROM unnest(kept) WITH ORDINALITY k
-		WHERE k.ordinality <= max_results
+		WHERE max_results IS NULL OR k.ordinality <= max_results	-- (NULL: no limit, as LIMIT NULL)
 		ORDER BY k.ordinality;
 END
 $$;

@@ -230,7 +230,9 @@ my @searches = (
 	q{search_rdata('\.', exclude => '^198', max_results => 30)},
 	q{search_rdata('198\.51\.', sensor => 'sensor-9', max_results => 40)},
 	q{search_rdata('.', 'regex', 'NOTATYPE')},
-	q{search_rdata('198', max_results => 0)});
+	q{search_rdata('198', max_results => 0)},
+	q{search_rdata('198\.51\.7\.', max_results => NULL)},
+	q{search_rrnames('z7\.example', max_results => NULL)});
 
 # The signals that are about registered domains, across shards.
 my @signals = (
