@@ -21,6 +21,8 @@
 #  - the same one-name lookups over HTTP: pdns-api on the coordinator
 #    (lookups = cluster) against pdns-api on the one server (wrk, one
 #    keep-alive connection, the median).
+#  - adding a shard after the data: a fourth one, and every 4th slot
+#    moved to it with its rows (move_slots()), timed.
 # RUNS (default 3) rounds of DURATION (default 3) seconds each; the best
 # round counts.
 set -eu
@@ -204,6 +206,19 @@ store_bytes() {
 }
 bytes=$(for db in $shards; do store_bytes $db; done | awk '{ t += $1; i += $2 } END { print t, i }')
 bytes_one=$(store_bytes $one)
+# Adding a shard after the data: a fourth one, and every 4th slot moved
+# to it with its rows (move_slots(): the sources compact what they were
+# sent, the rows are copied and deleted through postgres_fdw), timed.
+added=pdns_bench_so_shard3
+fresh_db $added
+psql -X -q -v ON_ERROR_STOP=1 -d $coord \
+	-c "SELECT pdns_cluster.add_shard('s3', '$host', $port, '$added', login => current_user)" > /dev/null
+t=$(now)
+psql -X -q -v ON_ERROR_STOP=1 -d $coord \
+	-c "SELECT * FROM pdns_cluster.move_slots(ARRAY(SELECT g FROM generate_series(3, 1023, 4) g), 's3')" > /dev/null
+t_move=$(since "$t")
+moved=$(rows $added)
+
 psql -X -q -v ON_ERROR_STOP=1 -d $one <<SQL
 INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('ingest', 'lines/s: COPY through the coordinator, then the shards compact, vs one server', $N / ($t_route + $t_compact), $N / $t_one, 'lines/s', ''),
@@ -219,6 +234,8 @@ INSERT INTO bench_info VALUES
 ('ingest seconds: plain COPY, one server, coordinator COPY, shards'' compactions (side by side)',
  '$t_plain, $t_one, $t_route, $t_compact'),
 ('RRsets per shard', '$per_shard (one server: $(rows $one))'),
+('adding a fourth shard: every 4th slot moved to it (RRsets, seconds, RRsets/s)',
+ '$moved, $t_move, ' || round($moved / $t_move)),
 ('store bytes, tables + indexes: the three shards; the one server',
  pg_size_pretty($(echo $bytes | cut -d' ' -f1)::bigint) || ' + ' || pg_size_pretty($(echo $bytes | cut -d' ' -f2)::bigint) || '; '
  || pg_size_pretty($(echo $bytes_one | cut -d' ' -f1)::bigint) || ' + ' || pg_size_pretty($(echo $bytes_one | cut -d' ' -f2)::bigint)),
@@ -228,7 +245,7 @@ SQL
 report $one
 echo "load average at the end: $(load_average)"
 if [ -z "${KEEP_DB:-}" ]; then
-	for db in $coord $shards $one; do
+	for db in $coord $shards $added $one; do
 		drop_db $db
 	done
 fi

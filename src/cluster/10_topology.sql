@@ -86,19 +86,28 @@ BEGIN ATOMIC
 	       || coalesce(' user=' || pdns_cluster._conninfo_value(s.login), '');
 END;
 
+-- The options of a PL/Proxy cluster of the shards, logging in as login
+-- (NULL: each shard's own).
+CREATE FUNCTION _proxy_options(login text) RETURNS text
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT format('modular_mapping %L, ', '1')
+	       || string_agg(format('p%s %L', s.id, pdns_cluster._conninfo(
+	                         ROW(s.id, s.name, s.host, s.port, s.dbname, coalesce(_proxy_options.login, s.login),
+	                             s.added)::pdns_cluster.shards)),
+	                     ', ' ORDER BY s.id)
+	FROM pdns_cluster.shards s;
+END;
+
 CREATE FUNCTION _refresh_proxy() RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET client_min_messages = warning	-- (the drop's cascade to the user mapping)
 AS $$
-DECLARE
-	partitions text;
 BEGIN
-	SELECT string_agg(format('p%s %L', s.id, pdns_cluster._conninfo(s)), ', ' ORDER BY s.id)
-	INTO partitions FROM pdns_cluster.shards s;
 	DROP SERVER IF EXISTS pdns_cluster CASCADE;
-	EXECUTE format('CREATE SERVER pdns_cluster FOREIGN DATA WRAPPER plproxy '
-	               'OPTIONS (modular_mapping %L, %s)', '1', partitions);
+	EXECUTE format('CREATE SERVER pdns_cluster FOREIGN DATA WRAPPER plproxy OPTIONS (%s)',
+	               pdns_cluster._proxy_options(NULL));
 	CREATE USER MAPPING FOR PUBLIC SERVER pdns_cluster;
 	GRANT USAGE ON FOREIGN SERVER pdns_cluster TO pdns_analyst, pdns_ingest;
 END

@@ -114,8 +114,21 @@ route_begin(Relation target)
 		route.sensor = (sensor && sensor[0]) ? MemoryContextStrdup(route.cxt, sensor) : NULL;
 	}
 
+	/*
+	 * A slot move (pdns_cluster.move_slots()) holds this lock's opposite
+	 * while it moves rows: routing waits for it, then reads the new map, and
+	 * the move waits for the statements that routed by the old one.  (A
+	 * snapshot taken before the move would read the old map after it.)
+	 */
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("lines are routed to the shards at READ COMMITTED only"),
+				 errdetail("The slot map must be read after any slot move that commits first.")));
 	SPI_connect();
-	ret = SPI_execute("SELECT name FROM pdns_cluster.shards ORDER BY id", true, 0);
+	SPI_execute("LOCK TABLE pdns_cluster.state IN ROW EXCLUSIVE MODE", false, 0);
+	/* (not read-only: each query takes a snapshot of its own, after the lock) */
+	ret = SPI_execute("SELECT name FROM pdns_cluster.shards ORDER BY id", false, 0);
 	if (ret != SPI_OK_SELECT || SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -132,7 +145,7 @@ route_begin(Relation target)
 		b->cxt = AllocSetContextCreate(route.cxt, "pdns_cluster shard batch", ALLOCSET_DEFAULT_SIZES);
 	}
 	/* (a slot without a row stays on shard 0: route_forget() zeroed the map) */
-	ret = SPI_execute("SELECT slot, shard_id FROM pdns_cluster.slots", true, 0);
+	ret = SPI_execute("SELECT slot, shard_id FROM pdns_cluster.slots", false, 0);
 	for (uint64 r = 0; ret == SPI_OK_SELECT && r < SPI_processed; r++)
 	{
 		bool		isnull;

@@ -13,6 +13,7 @@
 #include "public_suffix.h"
 
 PG_FUNCTION_INFO_V1(pdns_cluster_slot);
+PG_FUNCTION_INFO_V1(pdns_slot_of);
 
 #define CLUSTER_SLOTS 1024
 
@@ -31,22 +32,32 @@ fnv1a(const uint8_t *octets, size_t len)
 }
 
 /*
- * The slot of a name in presentation form: its registered domain (the
- * name itself when it has none) hashed; -1 when the text is not a name.
+ * The slot of a name's key: its registered domain (the name itself when it
+ * has none) hashed.
+ */
+static int
+slot_of_key(const uint8_t *key, size_t len)
+{
+	size_t		routed = registered_domain_keylen(key, len);
+
+	if (routed == 0)
+		routed = len;
+	return (int) (fnv1a(key, routed) % CLUSTER_SLOTS);
+}
+
+/*
+ * The slot of a name in presentation form; -1 when the text is not a
+ * name.
  */
 int
 cluster_slot_of(const char *name, size_t len)
 {
 	dn_key		key;
 	dn_error	err;
-	size_t		routed;
 
 	if (!dn_from_text(name, len, &key, &err))
 		return -1;
-	routed = registered_domain_keylen(key.bytes, key.len);
-	if (routed == 0)
-		routed = key.len;
-	return (int) (fnv1a(key.bytes, routed) % CLUSTER_SLOTS);
+	return slot_of_key(key.bytes, key.len);
 }
 
 Datum
@@ -58,4 +69,13 @@ pdns_cluster_slot(PG_FUNCTION_ARGS)
 	if (slot < 0)
 		PG_RETURN_NULL();
 	PG_RETURN_INT32(slot);
+}
+
+/* pdns.slot_of(dnsname): the same slot, of a stored name (a shard's rows). */
+Datum
+pdns_slot_of(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_GETARG_DNSNAME_PP(0);
+
+	PG_RETURN_INT32(slot_of_key(DNSNAME_KEY(v), DNSNAME_KEYLEN(v)));
 }

@@ -46,12 +46,8 @@ COMMENT ON FUNCTION addresses_seen(dnsname, boolean) IS
 
 CREATE FUNCTION addresses_of_sketch(name dnsname, below boolean DEFAULT false) RETURNS hll
 LANGUAGE sql STABLE PARALLEL SAFE
-SET plan_cache_mode = force_custom_plan
 BEGIN ATOMIC
-	SELECT hll_add_agg(hll_hash_any(x.address))
-	FROM rrsets r, unnest(addresses(r.rdata)) x(address)
-	WHERE r.rrname <<= name AND (below OR r.rrname = name)
-	  AND r.rrtype IN ('A', 'AAAA');
+	SELECT hll_add_agg(hll_hash_any(x.address)) FROM addresses_seen(name, below) x(address);
 END;
 COMMENT ON FUNCTION addresses_of_sketch(dnsname, boolean) IS
 	'the HyperLogLog sketch of the addresses of a name or its subtree (addresses_of()''s estimate)';

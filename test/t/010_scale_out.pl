@@ -513,5 +513,126 @@ my $e2;
 ($r, $o, $e2) = $coord->psql('pdns', q{SELECT pdns_cluster.move_shard('s9', 'h', 1, 'd')});
 like($e2, qr/no shard is named "s9"/, 'moving a shard that does not exist is an error');
 
+# Adding a shard after the first line: it holds no slot until slots move
+# to it with their rows (move_slots(), logging in to the shards as a role
+# that may write their stores).  A batch is sent first and left for the
+# move to compact; every 4th slot moves from the three shards to the new
+# one, and the store, the lookups, views, searches and signals are still
+# the one server's.
+my $added = pdns_node('shard3');
+$added->safe_psql('pdns', 'CREATE ROLE coordinator LOGIN IN ROLE pdns_analyst, pdns_ingest');
+$_->safe_psql('pdns', 'CREATE ROLE mover LOGIN SUPERUSER') for @shards, $added;
+$coord->safe_psql('pdns',
+	sprintf("SELECT pdns_cluster.add_shard('s3', '%s', %d, 'pdns', login => 'coordinator')",
+		$added->host, $added->port));
+is($coord->safe_psql('pdns', 'SELECT count(*) FROM pdns_cluster.slots WHERE shard_id = 3'),
+	0, 'a shard added after the first line holds no slot');
+# A move that fails half-way (the new shard holds a rollup row already,
+# which the move would copy after the RRsets) leaves every row where it
+# was.
+my $every_4th = q{ARRAY(SELECT g FROM generate_series(3, 1023, 4) g)};
+my $row = $shards[0]->safe_psql('pdns',
+	q{SELECT d::text FROM pdns.domain_rollups d WHERE pdns.slot_of(domain) % 4 = 3 ORDER BY 1 LIMIT 1});
+$added->safe_psql('pdns', "INSERT INTO pdns.domain_rollups SELECT (\$r\$$row\$r\$::pdns.domain_rollups).*");
+($r, $o, $e2) = $coord->psql('pdns', "SELECT pdns_cluster.move_slots($every_4th, 's3', login => 'mover')");
+like($e2, qr/duplicate key value violates unique constraint "domain_rollups_pkey"/,
+	'a move that meets a row the new shard holds fails');
+is($added->safe_psql('pdns', 'SELECT (SELECT count(*) FROM pdns.rrsets) + (SELECT count(*) FROM pdns.observations)'),
+	0, 'the failed move left nothing on the new shard');
+is($coord->safe_psql('pdns', 'SELECT count(*) FROM pdns_cluster.slots WHERE shard_id = 3'), 0,
+	'and moved no slot');
+$added->safe_psql('pdns', 'DELETE FROM pdns.domain_rollups');
+store_matches('a failed move');
+my $before_move = make_batch(
+	tag => 'g',
+	lines => 3000,
+	seed => 7,
+	dir => $dir,
+	zone => 'example',
+	names => 2500,
+	sensors => [ 'sensor-0', 'sensor-late' ]);
+($ret, $err) = load($before_move, 'lines');
+is($ret, 0, 'a batch through the coordinator, not compacted yet') or diag $err;
+cmp_ok($shards[0]->safe_psql('pdns', 'SELECT count(*) FROM pdns.runs'), '>', 0, 'shard 0 has runs to compact');
+($r, $o, $e2) = $coord->psql('pdns', "SET ROLE analyst; SELECT pdns_cluster.move_slots($every_4th, 's3')");
+like($e2, qr/permission denied for function move_slots/, 'an analyst may not move slots');
+($r, $o, $e2) = $coord->psql('pdns', q{SELECT pdns_cluster.move_slots('{5,1024}', 's3')});
+like($e2, qr/slots must be numbers from 0 to 1023\nDETAIL:  move_slots\(\) was given \{5,1024\}/,
+	'slots that do not exist are an error');
+($r, $o, $e2) = $coord->psql('pdns', q{SELECT pdns_cluster.move_slots('{5}', 's9')});
+like($e2, qr/no shard is named "s9"/, 'moving slots to a shard that does not exist is an error');
+is( $coord->safe_psql(
+		'pdns', qq{SELECT string_agg(format('%s:%s', from_shard, cardinality(moved_slots)), ' ' ORDER BY from_shard)
+		 FROM pdns_cluster.move_slots($every_4th, 's3', login => 'mover')}),
+	's0:86 s1:85 s2:85',
+	'every 4th slot moved from the three shards to the new one');
+push @shards, $added;
+is( $coord->safe_psql(
+		'pdns', q{SELECT string_agg(shard_id || ':' || n, ' ' ORDER BY shard_id)
+		 FROM (SELECT shard_id, count(*) n FROM pdns_cluster.slots GROUP BY 1) x}),
+	'0:256 1:256 2:256 3:256',
+	'the four shards hold 256 slots each');
+is($shards[$_]->safe_psql('pdns', 'SELECT count(*) FROM pdns.runs'), 0, "shard $_ compacted its runs before the move")
+  for 0 .. 2;
+$single->safe_psql('pdns', 'CALL pdns.compact()');
+
+# Every shard holds the rows of its slots only.
+sub rows_elsewhere
+{
+	my ($i) = @_;
+	my $slots = $coord->safe_psql('pdns', "SELECT array_agg(slot) FROM pdns_cluster.slots WHERE shard_id = $i");
+	return $shards[$i]->safe_psql('pdns',
+		"SELECT (SELECT count(*) FROM pdns.rrsets WHERE pdns.slot_of(rrname) <> ALL ('$slots'))
+		      + (SELECT count(*) FROM pdns.negative_observations WHERE pdns.slot_of(rrname) <> ALL ('$slots'))
+		      + (SELECT count(*) FROM pdns.domain_rollups WHERE pdns.slot_of(domain) <> ALL ('$slots'))
+		      + (SELECT count(*) FROM pdns.first_sightings WHERE pdns.slot_of(subject) <> ALL ('$slots'))");
+}
+is(rows_elsewhere($_), 0, "after the move, shard $_ holds rows of its own slots only") for 0 .. 3;
+cmp_ok($added->safe_psql('pdns', 'SELECT count(*) FROM pdns.rrsets'), '>', 1000, 'the new shard holds RRsets');
+is( $coord->safe_psql('pdns', q{SELECT count(*) FROM generate_series(0, 1023) g
+		WHERE pdns_cluster.slot_of('h' || g || '.z' || g || '.example')
+		      IS DISTINCT FROM pdns.slot_of(('h' || g || '.z' || g || '.example')::pdns.dnsname)}),
+	0, 'pdns.slot_of() of a stored name is the slot the coordinator routes it to');
+store_matches('slots moved to a shard added after the first line');
+lookups_match('slots moved to a shard added after the first line');
+views_match('slots moved to a shard added after the first line');
+searches_match('slots moved to a shard added after the first line');
+
+# A COPY through the coordinator while a move is under way waits for it,
+# then routes by the new map: the slots moved back to shard 0 get the
+# lines of their names there.
+my $moving = $coord->background_psql('pdns', on_error_stop => 0);
+$moving->{stdin} .= "BEGIN;\nSELECT count(*) FROM pdns_cluster.move_slots('{3,7,11,15}', 's0', login => 'mover');\n";
+$moving->{run}->pump_nb;
+ok( $coord->poll_query_until(
+		'pdns', q{SELECT EXISTS (SELECT FROM pg_stat_activity WHERE state = 'idle in transaction'
+		                          AND query LIKE '%move_slots%')}),
+	'a move is under way');
+my $after_move = make_batch(
+	tag => 'h',
+	lines => 3000,
+	seed => 8,
+	dir => $dir,
+	zone => 'example',
+	names => 2500,
+	sensors => [ 'sensor-0', 'sensor-later' ]);
+$single->safe_psql('pdns', copy_command($after_move->{file}));
+my $waiting = $coord->background_psql('pdns', on_error_stop => 0);
+$waiting->{stdin} .= "SET ROLE sensor;\n" . copy_command($after_move->{file}, 'pdns_cluster.ingest_text') . "\n";
+$waiting->{run}->pump_nb;
+ok( $coord->poll_query_until(
+		'pdns', q{SELECT EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+		                          AND query LIKE '%pdns_cluster.ingest_text%')}),
+	'a COPY through the coordinator waits for the move');
+$moving->{stdin} .= "COMMIT;\n\\q\n";
+$moving->{run}->finish;
+$waiting->{stdin} .= "\\q\n";
+$waiting->{run}->finish;
+is($waiting->{stderr}, '', 'then it routes its lines') or diag $waiting->{stderr};
+compact_shards();
+store_matches('a COPY routed after a move');
+lookups_match('a COPY routed after a move');
+is(rows_elsewhere($_), 0, "after the COPY, shard $_ holds rows of its own slots only") for 0 .. 3;
+
 $_->stop for @shards, $single, $coord;
 done_testing();
