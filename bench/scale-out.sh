@@ -17,7 +17,9 @@
 #    and a name server (every shard), and the view rrset_history filtered
 #    on a name (every shard), each through the coordinator against the one
 #    server.  Target (issue 20): one-name lookups at most 1.5 times
-#    the one server's latency; the fan-out costs are printed;
+#    the one server's latency; the fan-out costs are printed, and the
+#    hop alone (a PL/Proxy call that does nothing on the shard, against
+#    SELECT 1 on the one server);
 #  - the same one-name lookups over HTTP: pdns-api on the coordinator
 #    (lookups = cluster) against pdns-api on the one server (wrk, one
 #    keep-alive connection, the median).
@@ -124,10 +126,16 @@ script probe_domains "lookup_rrset('*.' || :name)" domain
 script probe_addresses "lookup_rdata_ip(:address)" address
 script probe_servers "lookup_rdata_name(:name, 'NS')" server
 script probe_names "rrset_history WHERE rrname = :name" view
+# The hop alone: a PL/Proxy call to the name's shard that does nothing
+# there, against SELECT 1 on the one server.
+n_names=$(psql -X -qAt -d $one -c "SELECT count(*) FROM probe_names")
+pgbench_script "$out/so-hop-one.pgb" "$n_names" "SELECT * FROM probe_names WHERE id = :i" "SELECT 1"
+pgbench_script "$out/so-hop-cluster.pgb" "$n_names" "SELECT * FROM probe_names WHERE id = :i" \
+	"SELECT pdns_cluster._ping(pdns_cluster.shard_of(:name))"
 results=$out/scale-out-latency.txt
 : > "$results"
 for i in $(seq "$RUNS"); do
-	for s in name domain address server view; do
+	for s in name domain address server view hop; do
 		measure $s-one $one "$out/so-$s-one.pgb" extended
 		measure $s-cluster $coord "$out/so-$s-cluster.pgb" extended
 	done
@@ -229,6 +237,7 @@ INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('lookup', 'lookup_rdata_ip(address): coordinator (3 shards) vs one server', $(lat address-cluster), $(lat address-one), 'us', ''),
 ('lookup', 'lookup_rdata_name(name server, NS): coordinator (3 shards) vs one server', $(lat server-cluster), $(lat server-one), 'us', ''),
 ('lookup', 'rrset_history WHERE rrname = name: coordinator (3 shards) vs one server', $(lat view-cluster), $(lat view-one), 'us', ''),
+('lookup', 'the hop alone: a PL/Proxy call that does nothing on the shard vs SELECT 1 on one server', $(lat hop-cluster), $(lat hop-one), 'us', ''),
 ('lookup', 'pdns-api, GET lookup/rrset/name (median): on the coordinator vs on one server', $(lat http-cluster), $(lat http-one), 'us', '<= 1.50');
 INSERT INTO bench_info VALUES
 ('ingest seconds: plain COPY, one server, coordinator COPY, shards'' compactions (side by side)',
