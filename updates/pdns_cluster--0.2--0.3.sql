@@ -126,14 +126,6 @@ BEGIN ATOMIC
 	ORDER BY t.n;
 END;
 
--- The partitioned tables among them: the target needs the source's
--- periods.
-CREATE FUNCTION _move_partitioned() RETURNS text[]
-LANGUAGE sql IMMUTABLE
-BEGIN ATOMIC
-	SELECT ARRAY['observations', 'negative_observations', 'client_counts', 'client_observations'];
-END;
-
 -- Log in as login (NULL: the shards' own) for the move: PL/Proxy cluster
 -- pdns_cluster_move, and postgres_fdw user mappings of this role.
 CREATE FUNCTION _move_connect(login text) RETURNS void
@@ -220,12 +212,11 @@ BEGIN
 	EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', t);
 	EXECUTE format('CREATE SCHEMA %I', f);
 	EXECUTE format('CREATE SCHEMA %I', t);
-	EXECUTE format('IMPORT FOREIGN SCHEMA pdns LIMIT TO (%s, sensors) FROM SERVER %I INTO %I',
-	               (SELECT string_agg(quote_ident(m.name), ', ') FROM pdns_cluster._move_tables() m),
-	               'pdns_shard_' || source.name, f);
-	EXECUTE format('IMPORT FOREIGN SCHEMA pdns LIMIT TO (%s, sensors) FROM SERVER %I INTO %I',
-	               (SELECT string_agg(quote_ident(m.name), ', ') FROM pdns_cluster._move_tables() m),
-	               'pdns_shard_' || target.name, t);
+	FOR tbl IN SELECT * FROM (VALUES (f, source.name), (t, target.name)) x(schema, shard) LOOP
+		EXECUTE format('IMPORT FOREIGN SCHEMA pdns LIMIT TO (%s, sensors) FROM SERVER %I INTO %I',
+		               (SELECT string_agg(quote_ident(m.name), ', ') FROM pdns_cluster._move_tables() m),
+		               'pdns_shard_' || tbl.shard, tbl.schema);
+	END LOOP;
 	-- (the source's own estimates: its joins and deletes go there whole)
 	FOR tbl IN SELECT m.name FROM pdns_cluster._move_tables() m LOOP
 		EXECUTE format('ALTER FOREIGN TABLE %I.%I OPTIONS (ADD use_remote_estimate %L)', f, tbl.name, 'true');
@@ -247,7 +238,7 @@ BEGIN
 	               f, t);
 	-- The target's partitions for the source's periods of the slots.
 	FOR tbl IN SELECT m.name, m.picked FROM pdns_cluster._move_tables() m
-	           WHERE m.name = ANY (pdns_cluster._move_partitioned()) LOOP
+	           WHERE ('pdns.' || m.name)::regclass IN (SELECT pdns.partitioned_tables()) LOOP
 		EXECUTE format('SELECT array_agg(DISTINCT x.period) ' || tbl.picked, f, slots) INTO periods;
 		IF periods IS NOT NULL THEN
 			PERFORM pdns_cluster._move_partitions(target.id, 'pdns.' || tbl.name, periods);
