@@ -211,16 +211,3 @@ AS $$
 $$;
 COMMENT ON FUNCTION unaggregated(pdns.lookup_row, text, text, text, text) IS
 	'a lookup result split by period of the history tier (DNSDB''s aggr=false), from its shard';
-
--- What reads the coordinator's own store, which is empty, refuses
--- (pdns-api's explorer volume with lookups = cluster).
-CREATE FUNCTION not_across_shards(what text) RETURNS text
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	RAISE EXCEPTION '% is not answered across shards yet', what
-		USING ERRCODE = 'feature_not_supported',
-		      DETAIL = 'A pdns_cluster coordinator answers the lookups (docs/scale-out.md).';
-END
-$$;

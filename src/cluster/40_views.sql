@@ -33,6 +33,15 @@ BEGIN ATOMIC
 	SELECT ARRAY['rrtype_rollups'];
 END;
 
+-- pdns's rollups per period and sensor, and its sensors: the shards
+-- number sensors each their own way, so the coordinator adds up the rows
+-- of a period and sensor name, their sketches united.
+CREATE FUNCTION _cluster_per_sensor() RETURNS text[]
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+	SELECT ARRAY['sensor_rollups', 'sensors'];
+END;
+
 -- The schema of the hll extension (the coordinator's functions name it).
 CREATE FUNCTION _hll_schema() RETURNS text
 LANGUAGE sql STABLE
@@ -57,7 +66,10 @@ AS $$
 DECLARE
 	v text;
 BEGIN
-	FOREACH v IN ARRAY pdns_cluster._cluster_views() || pdns_cluster._cluster_sums() LOOP
+	FOREACH v IN ARRAY pdns_cluster._cluster_views() || pdns_cluster._cluster_sums()
+	                   || pdns_cluster._cluster_per_sensor() LOOP
+		-- (those it has already: a shard added before an update brought more)
+		CONTINUE WHEN to_regclass(format('pdns_cluster.%I', v || '_' || shard)) IS NOT NULL;
 		EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (%s) SERVER %I OPTIONS (schema_name %L, table_name %L)',
 		               v || '_' || shard, pdns_cluster._view_columns(v), 'pdns_shard_' || shard, 'pdns', v);
 	END LOOP;
@@ -72,6 +84,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	v text;
+	key text;
+	part text;
 	body text;
 	hll text;
 BEGIN
@@ -81,15 +95,23 @@ BEGIN
 		EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.%I AS %s', v,
 		               coalesce(body, format('SELECT * FROM pdns.%I WHERE false', v)));
 	END LOOP;
+	-- the sums: each shard's rows (part: the table's, %1$s, with the
+	-- names of the shard's sensors, %2$s), added up per period and key
 	hll := pdns_cluster._hll_schema();
-	SELECT string_agg(format('SELECT * FROM pdns_cluster.%I', 'rrtype_rollups_' || s.name), ' UNION ALL ' ORDER BY s.id)
-	INTO body FROM pdns_cluster.shards s;
-	EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.rrtype_rollups AS '
-	               'SELECT r.period, r.rrtype, %1$I.hll_union_agg(r.names) AS names, '
-	               '%1$I.hll_union_agg(r.rrsets) AS rrsets, sum(r.observations)::bigint AS observations, '
-	               'sum(r.negatives)::bigint AS negatives, %1$I.hll_union_agg(r.clients) AS clients '
-	               'FROM (%2$s) r GROUP BY r.period, r.rrtype',
-	               hll, coalesce(body, 'SELECT * FROM pdns.rrtype_rollups WHERE false'));
+	FOR v, key, part IN
+		VALUES ('rrtype_rollups', 'rrtype', 'SELECT * FROM %1$s'),
+		       ('sensor_rollups', 'sensor', 'SELECT x.period, s.name AS sensor, x.names, x.rrsets, x.observations, '
+		                                    'x.negatives, x.clients FROM %1$s x JOIN %2$s s ON s.id = x.sensor_id') LOOP
+		SELECT string_agg(format(part, format('pdns_cluster.%I', v || '_' || s.name),
+		                         format('pdns_cluster.%I', 'sensors_' || s.name)), ' UNION ALL ' ORDER BY s.id)
+		INTO body FROM pdns_cluster.shards s;
+		EXECUTE format('CREATE OR REPLACE VIEW pdns_cluster.%2$I AS '
+		               'SELECT r.period, r.%3$I, %1$I.hll_union_agg(r.names) AS names, '
+		               '%1$I.hll_union_agg(r.rrsets) AS rrsets, sum(r.observations)::bigint AS observations, '
+		               'sum(r.negatives)::bigint AS negatives, %1$I.hll_union_agg(r.clients) AS clients '
+		               'FROM (%4$s) r GROUP BY r.period, r.%3$I',
+		               hll, v, key, coalesce(body, format(part, 'pdns.' || v, 'pdns.sensors') || ' WHERE false'));
+	END LOOP;
 END
 $$;
 REVOKE EXECUTE ON FUNCTION _add_view_tables(text), _refresh_views() FROM PUBLIC;
@@ -113,6 +135,8 @@ COMMENT ON VIEW domain_month_rollups IS
 	'per calendar month and registered domain: observations, negative answers, new names, from every shard';
 COMMENT ON VIEW rrtype_rollups IS
 	'per period and RR type: names, RRsets, observations, negative answers, clients, over every shard';
+COMMENT ON VIEW sensor_rollups IS
+	'per period and sensor (by name): names, RRsets, observations, negative answers, clients, over every shard';
 COMMENT ON VIEW negative_spike_history IS
 	'negative answers per registered domain, kind, period and sensor, scored, from every shard';
 
@@ -139,4 +163,4 @@ COMMENT ON VIEW rrset_history_tagged IS
 
 GRANT SELECT ON rrset_history, ip_history, nameserver_history, name_volume, negative_volume, client_activity,
 	newly_observed, negative_spike_history, domain_rollups, domain_month_rollups, rrtype_rollups,
-	ip_history_enriched, rrset_history_tagged TO pdns_analyst;
+	sensor_rollups, ip_history_enriched, rrset_history_tagged TO pdns_analyst;

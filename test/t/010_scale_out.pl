@@ -368,10 +368,73 @@ for my $call (q{lookup_rrset('*.example')}, q{lookup_rrset('h2.*')}, q{lookup_rd
 		"$call paged by 7: the same pages (the first " . scalar(@$want) . ' rows)');
 }
 
+# The rollups per sensor: the shards number sensors each their own way;
+# the coordinator's rows are per sensor name.
+is_deeply(view_rows($coord, 'pdns_cluster', 'sensor_rollups', ''),
+	[ sort split /\n/, $single->safe_psql('pdns', q{
+		SELECT (x.period, s.name, x.names, x.rrsets, x.observations, x.negatives, x.clients)::text
+		FROM pdns.sensor_rollups x JOIN pdns.sensors s ON s.id = x.sensor_id}) ],
+	'view sensor_rollups: the one server\'s rows per sensor name');
+
+# The explorer's volume: a name and a subtree on their shard, larger
+# subtrees over every shard.
+for my $call (q{'h7.z7.example'}, q{'z7.example', true}, q{'example', true}, q{'co.uk', true},
+	q{'.', true}, q{'no.such.example'})
+{
+	my $want = $single->safe_psql('pdns', "SELECT v::text FROM pdns.volume_by_period($call) v");
+	is($coord->safe_psql('pdns', "SET ROLE analyst; SELECT v::text FROM pdns_cluster.volume_by_period($call) v"),
+		$want, "volume_by_period($call) (" . scalar(split /\n/, $want) . ' periods)');
+}
+
+# The feed of first sightings, paged by 7 on the coordinator (whose cursor
+# is every shard's position): each of the one server's rows exactly once,
+# the shards' rows taken in turn.  From the last page's cursor, once more
+# lines came, the rows those lines first sighted.
+sub feed
+{
+	my ($node, $schema, $args, $cursor) = @_;
+	my $rows = $node->safe_psql('pdns', sprintf(q{
+		CREATE TEMP TABLE feed (page integer, n bigint, line text, cursor text);
+		DO $$
+		DECLARE
+			c text := %2$s;
+			p integer := 0;
+		BEGIN
+			LOOP
+				INSERT INTO feed
+				SELECT p, f.n, concat_ws('|', f.subject, f.first_seen, f.rrname, f.rrtype, f.rdata), f.cursor
+				FROM %1$s.new_names_feed(c, 7 %3$s) WITH ORDINALITY f(subject, first_seen, rrname, rrtype, rdata, cursor, n);
+				EXIT WHEN NOT FOUND OR p = 2000;
+				c := (SELECT f.cursor FROM feed f WHERE f.page = p ORDER BY f.n DESC LIMIT 1);
+				p := p + 1;
+			END LOOP;
+		END
+		$$;
+		SELECT line FROM feed;
+		SELECT coalesce((SELECT f.cursor FROM feed f ORDER BY f.page DESC, f.n DESC LIMIT 1), %2$s, '-')},
+		$schema, defined $cursor ? "'$cursor'" : 'NULL', $args));
+	my @lines = split /\n/, $rows;
+	my $last = pop @lines;
+	return ([ sort @lines ], $last eq '-' ? undef : $last);
+}
+my %feed_cursor;
+for my $args ('', ', domains => true', q{, sensor => 'sensor-9'}, q{, sensor => 'no-such-sensor'})
+{
+	my ($want, $one_cursor) = feed($single, 'pdns', $args);
+	my ($got, $cluster_cursor) = feed($coord, 'pdns_cluster', $args);
+	is_deeply($got, $want, "new_names_feed($args) paged by 7: the one server's " . scalar(@$want) . ' rows');
+	$feed_cursor{$args} = [ $one_cursor, $cluster_cursor ];
+}
+like($feed_cursor{''}[1], qr/^0:\d+,1:\d+,2:\d+$/, 'the feed\'s cursor: each shard\'s position');
+my ($r, $o, $e) = $coord->psql('pdns', q{SELECT * FROM pdns_cluster.new_names_feed('12')});
+like($e, qr/invalid cursor for pdns_cluster\.new_names_feed\(\).*\n.*DETAIL:  The cursor is '12'/,
+	'a cursor of one server\'s feed is refused, naming it');
+($r, $o, $e) = $coord->psql('pdns', q{SELECT * FROM pdns_cluster.new_names_feed(max_results => 0)});
+like($e, qr/^ERROR:  max_results must be at least 1$/m, 'a feed of no row is refused, as on one server');
+
 # pdns-api on both, as Farsight's dnsdbq asks it: the one server's
 # (lookups = local) and the coordinator's (lookups = cluster) print the
-# same.  The coordinator's refuses the explorer's volume, which it cannot
-# answer from its own store.
+# same, and so do their explorer volumes.
 my $dnsdbq = (grep { -x "$_/dnsdbq" } split(/:/, $ENV{PATH}), '/usr/bin')[0] . '/dnsdbq';
 my @apis;
 sub start_api
@@ -420,14 +483,19 @@ for my $args ([ '-r', 'h7.z7.example' ], [ '-r', '*.z3.example' ], [ '-r', '*.co
 	is(dnsdbq($api{cluster}, @$args), $want,
 		"pdns-api on the coordinator: dnsdbq @$args (" . scalar(split /\n/, $want) . ' lines)');
 }
-my $volume = HTTP::Tiny->new(timeout => 5)->get("$api{cluster}{base}/pdns/v1/volume/name/h7.z7.example",
-	{ headers => { 'X-API-Key' => $api{cluster}{key} } });
-like($volume->{content}, qr/not answered across shards/,
-	'pdns-api on the coordinator refuses the explorer\'s volume') or diag explain $volume;
+for my $path ('volume/name/h7.z7.example', 'volume/domain/z3.example', 'volume/domain/co.uk')
+{
+	my %got = map {
+		my $api = $api{$_};
+		($_ => HTTP::Tiny->new(timeout => 5)->get("$api->{base}/pdns/v1/$path", { headers => { 'X-API-Key' => $api->{key} } }))
+	} 'one', 'cluster';
+	like($got{one}{content}, qr/"observations"/, "pdns-api on one server: /pdns/v1/$path has periods");
+	is($got{cluster}{content}, $got{one}{content}, "pdns-api on the coordinator: /pdns/v1/$path");
+}
 
 # A shard down.
 $shards[1]->stop('immediate');
-my ($r, $o, $e) = $coord->psql('pdns', q{SELECT count(*) FROM pdns_cluster.lookup_rrset('*.example')});
+($r, $o, $e) = $coord->psql('pdns', q{SELECT count(*) FROM pdns_cluster.lookup_rrset('*.example')});
 isnt($r, 0, 'shard 1 down: a lookup that needs it fails');
 like($e, qr/shard "s1" \(host=\S+ port=\d+ dbname=pdns\) did not answer/, 'the error names the shard');
 my $elsewhere = $coord->safe_psql(
@@ -464,6 +532,13 @@ load($d, 'lines');
 compact_shards();
 store_matches('the failed batch sent again');
 lookups_match('after the failed batch was sent again');
+for my $args (sort keys %feed_cursor)
+{
+	my ($want) = feed($single, 'pdns', $args, $feed_cursor{$args}[0]);
+	my ($got) = feed($coord, 'pdns_cluster', $args, $feed_cursor{$args}[1]);
+	is_deeply($got, $want,
+		"new_names_feed($args) from the last cursor: the " . scalar(@$want) . ' rows the batch sighted first');
+}
 
 # Shard 1 killed in the middle of a COPY through the coordinator: once the
 # COPY has sent it lines (its transaction from the coordinator is open

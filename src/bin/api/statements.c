@@ -80,12 +80,15 @@ api_lookup_statement(api_kind kind, api_shape shape)
 }
 
 /*
- * On a coordinator, the lookups and aggr=false are pdns_cluster's: every
- * "pdns.lookup_" and "pdns.unaggregated(" of a statement becomes
+ * On a coordinator, the lookups, aggr=false and the explorer's volume are
+ * pdns_cluster's: every "pdns.lookup_", "pdns.unaggregated(" and
+ * "pdns.explorer_volume(" of a statement becomes
  * "pdns_cluster." (in place: the SQL has room, the replacement is longer
  * by 8 octets each and the buffers are sized for it).
  */
-static const char *const cluster_functions[] = {"pdns.lookup_", "pdns.unaggregated("};
+static const char *const cluster_functions[] = {
+	"pdns.lookup_", "pdns.unaggregated(", "pdns.explorer_volume("
+};
 
 static void
 to_cluster(char *sql, size_t size)
@@ -187,12 +190,7 @@ api_statements_prepare(PGconn *conn, bool cluster, char *why, size_t whylen)
 
 		if (explorer_sql[k])
 		{
-			const char *sql = explorer_sql[k];
-
-			/* the volume reads the coordinator's own store, which is empty */
-			if (cluster && (k == API_VOLUME_NAME || k == API_VOLUME_DOMAIN))
-				sql = "SELECT pdns_cluster.not_across_shards('the explorer''s volume'), false";
-			if (prepare(conn, api_lookup_statement(k, SHAPE_AGGREGATED), sql, LOOKUP_PARAMS,
+			if (prepare(conn, api_lookup_statement(k, SHAPE_AGGREGATED), explorer_sql[k], LOOKUP_PARAMS,
 						lookup_types, why, whylen))
 				return -1;
 			continue;
