@@ -17,9 +17,10 @@
 #    and a name server (every shard), and the view rrset_history filtered
 #    on a name (every shard), each through the coordinator against the one
 #    server.  Target (issue 20): one-name lookups at most 1.5 times
-#    the one server's latency; the fan-out costs are printed, and the
-#    hop alone (a PL/Proxy call that does nothing on the shard, against
-#    SELECT 1 on the one server);
+#    the one server's latency; also the names of one shard alone (its
+#    backend warm, as on a server of its own); the fan-out costs are
+#    printed, and the hop alone (a PL/Proxy call that does nothing on
+#    the shard, against SELECT 1 on the one server);
 #  - the same one-name lookups over HTTP: pdns-api on the coordinator
 #    (lookups = cluster) against pdns-api on the one server (wrk, one
 #    keep-alive connection, the median).
@@ -113,6 +114,15 @@ for t in probe_names probe_domains probe_addresses probe_servers; do
 	psql -X -q -d $one -c "\\copy $t TO STDOUT" | psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "\\copy $t FROM STDIN"
 done
 
+# The probe names of one shard: looked up one after another, only that
+# shard's backend answers the coordinator, and stays warm in the CPU's
+# caches, as a shard on a server of its own would (with every name, the
+# three shards' backends take turns on this machine's CPUs).
+psql -X -q -v ON_ERROR_STOP=1 -d $coord -c "CREATE TABLE probe_one_shard AS
+	SELECT row_number() OVER (ORDER BY id) AS id, name FROM probe_names WHERE pdns_cluster.shard_of(name) = 1"
+psql -X -q -v ON_ERROR_STOP=1 -d $one -c "CREATE TABLE probe_one_shard (id bigint, name text)"
+psql -X -q -d $coord -c "\\copy probe_one_shard TO STDOUT" | psql -X -q -v ON_ERROR_STOP=1 -d $one -c "\\copy probe_one_shard FROM STDIN"
+
 # Lookups: the same script on both, pdns. on the one server,
 # pdns_cluster. on the coordinator.
 script() {
@@ -122,6 +132,7 @@ script() {
 	done
 }
 script probe_names "lookup_rrset(:name)" name
+script probe_one_shard "lookup_rrset(:name)" warm
 script probe_domains "lookup_rrset('*.' || :name)" domain
 script probe_addresses "lookup_rdata_ip(:address)" address
 script probe_servers "lookup_rdata_name(:name, 'NS')" server
@@ -135,7 +146,7 @@ pgbench_script "$out/so-hop-cluster.pgb" "$n_names" "SELECT * FROM probe_names W
 results=$out/scale-out-latency.txt
 : > "$results"
 for i in $(seq "$RUNS"); do
-	for s in name domain address server view hop; do
+	for s in name warm domain address server view hop; do
 		measure $s-one $one "$out/so-$s-one.pgb" extended
 		measure $s-cluster $coord "$out/so-$s-cluster.pgb" extended
 	done
@@ -233,6 +244,7 @@ INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('ingest', 'lines/s: COPY through the coordinator (routed, sent, shards append runs), vs one server', $N / $t_route, $N / $t_one, 'lines/s', ''),
 ('ingest', 'lines/s: one server (COPY with its compaction), vs plain COPY into text columns', $N / $t_one, $N / $t_plain, 'lines/s', ''),
 ('lookup', 'lookup_rrset(name): coordinator (one shard) vs one server', $(lat name-cluster), $(lat name-one), 'us', '<= 1.50'),
+('lookup', 'lookup_rrset(name), names of one shard (its backend warm): coordinator vs one server', $(lat warm-cluster), $(lat warm-one), 'us', ''),
 ('lookup', 'lookup_rrset(''*.domain''): coordinator (one shard) vs one server', $(lat domain-cluster), $(lat domain-one), 'us', ''),
 ('lookup', 'lookup_rdata_ip(address): coordinator (3 shards) vs one server', $(lat address-cluster), $(lat address-one), 'us', ''),
 ('lookup', 'lookup_rdata_name(name server, NS): coordinator (3 shards) vs one server', $(lat server-cluster), $(lat server-one), 'us', ''),

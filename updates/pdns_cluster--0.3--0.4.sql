@@ -1,7 +1,8 @@
 -- pdns_cluster 0.3 -> 0.4 (docs/scale-out.md): the rollups per sensor
 -- (sensor_rollups), the explorer's volume (volume_by_period(),
 -- explorer_volume(), which pdns-api serves on a coordinator) and the feed
--- of first sightings (new_names_feed()) across shards.  Needs pdns 0.13
+-- of first sightings (new_names_feed()) across shards; lookup_rrset()
+-- asks the shard of a name or "*.domain" in one call.  Needs pdns 0.13
 -- on the coordinator (pdns.volume_json()).
 \echo Use "ALTER EXTENSION pdns_cluster UPDATE" to load this file. \quit
 
@@ -92,6 +93,105 @@ COMMENT ON VIEW sensor_rollups IS
 	'per period and sensor (by name): names, RRsets, observations, negative answers, clients, over every shard';
 
 GRANT SELECT ON sensor_rollups TO pdns_analyst;
+
+CREATE OR REPLACE FUNCTION _lookup(kind text, "order" text, shards integer[], value text, rrtype text, bailiwick text,
+	time_first_before text, time_first_after text, time_last_before text, time_last_after text,
+	window_after text, window_before text, strict boolean, max_results bigint, after_cursor text,
+	sensor text)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	partial boolean := false;
+	detail text;
+	hint text;
+BEGIN
+	IF sensor <> '' THEN
+		shards := pdns_cluster._sensor_shards(shards, sensor);
+	END IF;
+	WHILE cardinality(shards) > 0 LOOP
+		BEGIN
+			IF cardinality(shards) = 1 AND NOT partial THEN
+				RETURN QUERY SELECT * FROM pdns_cluster._lookup_on(shards, kind, value, rrtype, bailiwick,
+					time_first_before, time_first_after, time_last_before, time_last_after, window_after,
+					window_before, strict, max_results, after_cursor, sensor);
+				RETURN;
+			END IF;
+			RETURN QUERY
+				SELECT r.rrname, r.rrtype, r.bailiwick, r.rdata, r.time_first, r.time_last, r.count, r.lossy,
+				       coalesce(count(*) OVER () > max_results, false) OR bool_or(r.truncated) OVER () OR partial,
+				       r.cursor
+				FROM pdns_cluster._lookup_on(shards, kind, value, rrtype, bailiwick, time_first_before,
+					time_first_after, time_last_before, time_last_after, window_after, window_before, strict,
+					max_results, after_cursor, sensor) r
+				ORDER BY CASE WHEN "order" = 'name' THEN pdns._cursor_field(r.cursor, 1)::pdns.dnsname END,
+				         CASE WHEN "order" = 'name' THEN pdns._cursor_field(r.cursor, 2)::integer END,
+				         CASE WHEN "order" = 'prefix' THEN pdns._cursor_field(r.cursor, 1) COLLATE "C" END,
+				         CASE WHEN "order" = 'address' THEN pdns._cursor_field(r.cursor, 1)::inet END,
+				         pdns._cursor_field(r.cursor, CASE "order" WHEN 'name' THEN 3 WHEN 'key' THEN 1 ELSE 2 END)::uuid
+				LIMIT max_results;
+			RETURN;
+		EXCEPTION WHEN OTHERS THEN
+			GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+			shards := pdns_cluster._after_failure(shards, SQLSTATE, SQLERRM, detail, hint);
+			partial := true;
+		END;
+	END LOOP;
+END
+$$;
+
+-- The lookups, with pdns's signatures (PL/pgSQL: their plans are kept
+-- for the session, which SQL functions' are not).  An owner name, or
+-- "*.name" at or below a registered domain, is on one shard; everything
+-- else may be on any.
+--
+-- The common lookup, of a name or "*.domain" without a sensor, asks its
+-- shard straight away, in one call: each layer of PL/pgSQL between the
+-- caller and PL/Proxy cost about as much as the hop to the shard (its
+-- statements and expressions are set up again in every transaction).
+-- When that call fails, _lookup() asks again, and says which shard did
+-- not answer, or raises the shard's error as one server would.
+CREATE OR REPLACE FUNCTION lookup_rrset(owner text, rrtype text DEFAULT 'ANY', bailiwick text DEFAULT NULL,
+	time_first_before text DEFAULT NULL, time_first_after text DEFAULT NULL,
+	time_last_before text DEFAULT NULL, time_last_after text DEFAULT NULL,
+	window_after text DEFAULT NULL, window_before text DEFAULT NULL, strict boolean DEFAULT false,
+	max_results bigint DEFAULT 10000, after_cursor text DEFAULT NULL,
+	sensor text DEFAULT NULL)
+RETURNS SETOF pdns.lookup_row
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	kind text := 'exact';
+	wildcard_name pdns.dnsname;
+	shards integer[];
+BEGIN
+	IF strpos(owner, '*') = 0 THEN
+		shards := ARRAY[pdns_cluster.shard_of(owner)];
+	ELSE
+		SELECT w.kind, w.name INTO kind, wildcard_name FROM pdns._wildcard(owner) w;
+		shards := CASE WHEN kind = 'below' AND pdns.registered_domain(wildcard_name) IS NOT NULL
+		               THEN ARRAY[pdns_cluster.shard_of(wildcard_name::text)]
+		               ELSE pdns_cluster.all_shards() END;
+	END IF;
+	IF shards[1] IS NULL THEN
+		PERFORM pdns._wildcard(owner);	-- (the owner is not a name: pdns's error)
+	ELSIF cardinality(shards) = 1 AND coalesce(sensor, '') = '' THEN
+		BEGIN
+			RETURN QUERY SELECT * FROM pdns_cluster._lookup_rrset_on(shards[1], owner, rrtype, bailiwick,
+				time_first_before, time_first_after, time_last_before, time_last_after, window_after,
+				window_before, strict, max_results, after_cursor, sensor);
+			RETURN;
+		EXCEPTION WHEN OTHERS THEN
+			NULL;	-- (asked again below)
+		END;
+	END IF;
+	RETURN QUERY SELECT * FROM pdns_cluster._lookup('rrset', CASE WHEN kind = 'prefix' THEN 'prefix' ELSE 'name' END,
+		shards, owner, rrtype, bailiwick, time_first_before, time_first_after, time_last_before,
+		time_last_after, window_after, window_before, strict, max_results, after_cursor, sensor);
+END
+$$;
 
 -- The explorer's volume across shards (docs/explorer.md, pdns-api's
 -- /pdns/v1/volume/): a name's observations and negative answers live on
