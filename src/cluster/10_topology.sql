@@ -56,7 +56,7 @@ CREATE FUNCTION slot_of(name text) RETURNS integer
 COMMENT ON FUNCTION slot_of(text) IS 'the slot (0 to 1023) of a name''s registered domain; NULL if not a name';
 
 -- (PL/pgSQL: its plan is kept for the session, which a SQL function's is
--- not; every lookup asks it.)
+-- not; lookup_rrset() has its query in place.)
 CREATE FUNCTION shard_of(name text) RETURNS integer
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
