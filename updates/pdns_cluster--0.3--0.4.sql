@@ -198,11 +198,35 @@ BEGIN
 END
 $$;
 
+-- The shards that hold a name's rows, or (below) a subtree's: the shard
+-- of its registered domain for a name or a subtree at or below one, every
+-- shard for a larger subtree ("co.uk", "com").
+CREATE FUNCTION _subtree_shards(name pdns.dnsname, below boolean) RETURNS integer[]
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT CASE WHEN NOT below OR pdns.registered_domain(name) IS NOT NULL
+	            THEN ARRAY[pdns_cluster.shard_of(name::text)] ELSE pdns_cluster.all_shards() END;
+END;
+
+CREATE OR REPLACE FUNCTION addresses_of(name pdns.dnsname, below boolean DEFAULT false, exact boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN (SELECT t.n FROM pdns_cluster._merged(pdns_cluster._subtree_shards(name, below),
+		format('SELECT CASE WHEN %2$L::boolean THEN count(DISTINCT x.address) '
+		       'ELSE coalesce(round(%1$I.hll_cardinality(%1$I.hll_union_agg(x.sketch)))::bigint, 0) END '
+		       'FROM pdns_cluster._addresses_of_on($1, %3$L::pdns.dnsname, %4$L::boolean, %2$L::boolean) x',
+		       pdns_cluster._hll_schema(), exact, name, below)) AS t(n bigint));
+END
+$$;
+
 -- The explorer's volume across shards (docs/explorer.md, pdns-api's
 -- /pdns/v1/volume/): a name's observations and negative answers live on
 -- the shard of its registered domain, as do those of every name at or
--- below a registered domain, so that shard answers; a larger subtree
--- ("co.uk", "com") is on every shard, whose counts per period add up.
+-- below a registered domain (_subtree_shards()); the counts per period of
+-- the shards asked add up.
 
 CREATE FUNCTION _volume_on(shards integer[], name pdns.dnsname, below boolean)
 RETURNS TABLE (period timestamptz, observations bigint, negative bigint, nxdomain bigint)
@@ -218,11 +242,8 @@ RETURNS TABLE (period timestamptz, observations bigint, negative bigint, nxdomai
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	one_shard boolean := NOT below OR pdns.registered_domain(name) IS NOT NULL;
 BEGIN
-	RETURN QUERY SELECT * FROM pdns_cluster._merged(
-		CASE WHEN one_shard THEN ARRAY[pdns_cluster.shard_of(name::text)] ELSE pdns_cluster.all_shards() END,
+	RETURN QUERY SELECT * FROM pdns_cluster._merged(pdns_cluster._subtree_shards(name, below),
 		format('SELECT v.period, sum(v.observations)::bigint, sum(v.negative)::bigint, sum(v.nxdomain)::bigint '
 		       'FROM pdns_cluster._volume_on($1, %L::pdns.dnsname, %L::boolean) v GROUP BY 1 ORDER BY 1',
 		       name, below))

@@ -30,6 +30,16 @@ END
 $$;
 COMMENT ON FUNCTION all_shards() IS 'the ids of every shard';
 
+-- The shards that hold a name's rows, or (below) a subtree's: the shard
+-- of its registered domain for a name or a subtree at or below one, every
+-- shard for a larger subtree ("co.uk", "com").
+CREATE FUNCTION _subtree_shards(name pdns.dnsname, below boolean) RETURNS integer[]
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT CASE WHEN NOT below OR pdns.registered_domain(name) IS NOT NULL
+	            THEN ARRAY[pdns_cluster.shard_of(name::text)] ELSE pdns_cluster.all_shards() END;
+END;
+
 -- Does a shard answer?
 CREATE FUNCTION _ping(shard integer) RETURNS integer
 LANGUAGE plproxy

@@ -124,18 +124,13 @@ AS $$
 	SELECT NULL, pdns.addresses_of_sketch(name, below) WHERE NOT exact;
 $$;
 
--- (A name, or a subtree at or below a registered domain, is on one shard:
--- that shard answers; a larger subtree, every shard.)
 CREATE FUNCTION addresses_of(name pdns.dnsname, below boolean DEFAULT false, exact boolean DEFAULT false)
 RETURNS bigint
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	one_shard boolean := NOT below OR pdns.registered_domain(name) IS NOT NULL;
 BEGIN
-	RETURN (SELECT t.n FROM pdns_cluster._merged(
-		CASE WHEN one_shard THEN ARRAY[pdns_cluster.shard_of(name::text)] ELSE pdns_cluster.all_shards() END,
+	RETURN (SELECT t.n FROM pdns_cluster._merged(pdns_cluster._subtree_shards(name, below),
 		format('SELECT CASE WHEN %2$L::boolean THEN count(DISTINCT x.address) '
 		       'ELSE coalesce(round(%1$I.hll_cardinality(%1$I.hll_union_agg(x.sketch)))::bigint, 0) END '
 		       'FROM pdns_cluster._addresses_of_on($1, %3$L::pdns.dnsname, %4$L::boolean, %2$L::boolean) x',

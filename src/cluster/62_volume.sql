@@ -1,8 +1,8 @@
 -- The explorer's volume across shards (docs/explorer.md, pdns-api's
 -- /pdns/v1/volume/): a name's observations and negative answers live on
 -- the shard of its registered domain, as do those of every name at or
--- below a registered domain, so that shard answers; a larger subtree
--- ("co.uk", "com") is on every shard, whose counts per period add up.
+-- below a registered domain (_subtree_shards()); the counts per period of
+-- the shards asked add up.
 
 CREATE FUNCTION _volume_on(shards integer[], name pdns.dnsname, below boolean)
 RETURNS TABLE (period timestamptz, observations bigint, negative bigint, nxdomain bigint)
@@ -18,11 +18,8 @@ RETURNS TABLE (period timestamptz, observations bigint, negative bigint, nxdomai
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	one_shard boolean := NOT below OR pdns.registered_domain(name) IS NOT NULL;
 BEGIN
-	RETURN QUERY SELECT * FROM pdns_cluster._merged(
-		CASE WHEN one_shard THEN ARRAY[pdns_cluster.shard_of(name::text)] ELSE pdns_cluster.all_shards() END,
+	RETURN QUERY SELECT * FROM pdns_cluster._merged(pdns_cluster._subtree_shards(name, below),
 		format('SELECT v.period, sum(v.observations)::bigint, sum(v.negative)::bigint, sum(v.nxdomain)::bigint '
 		       'FROM pdns_cluster._volume_on($1, %L::pdns.dnsname, %L::boolean) v GROUP BY 1 ORDER BY 1',
 		       name, below))
