@@ -113,6 +113,39 @@ BEGIN
 END
 $$;
 
+-- What add_shard() makes for a shard (its server, user mapping and
+-- foreign tables) is made after CREATE EXTENSION, so it is not part of
+-- the extension, and DROP EXTENSION pdns_cluster leaves it.  When a shard
+-- of the same name is added again (to the extension made anew), the
+-- server left behind is dropped, with all that was made on it.  A server
+-- of that name that add_shard() did not make is refused.
+CREATE FUNCTION _drop_left_server(server name) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made_here boolean := (SELECT w.fdwname = 'postgres_fdw'
+	                             AND coalesce(s.srvoptions, '{}') @> ARRAY['options=-c pdns.compaction=background',
+	                                                                       'extensions=pdns']
+	                      FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+	                      WHERE s.srvname = server);
+BEGIN
+	IF made_here IS NULL THEN
+		RETURN;
+	ELSIF NOT made_here THEN
+		RAISE EXCEPTION 'server "%" exists, and pdns_cluster did not make it', server
+			USING ERRCODE = 'duplicate_object',
+			      DETAIL = 'add_shard() names a shard''s server "pdns_shard_" and the shard''s name, and makes it '
+			               'with postgres_fdw and options of its own, which this server does not have.',
+			      HINT = 'Drop or rename that server, or add the shard under another name.';
+	END IF;
+	RAISE NOTICE 'dropping server "%", left by an earlier pdns_cluster, with its user mappings and foreign tables',
+		server;
+	PERFORM set_config('client_min_messages', 'warning', true);	-- (not each object; undone on return)
+	EXECUTE format('DROP SERVER %I CASCADE', server);
+END
+$$;
+
 -- Add a shard: a server with pdns (its store empty or holding exactly the
 -- slots it is given).  While nothing was routed yet, the slots are spread
 -- over all the shards again (slot modulo the number of shards); after,
@@ -133,6 +166,7 @@ BEGIN
 	SELECT count(*) INTO new_id FROM pdns_cluster.shards;
 	INSERT INTO pdns_cluster.shards (id, name, host, port, dbname, login)
 	VALUES (new_id, add_shard.name, add_shard.host, add_shard.port, add_shard.dbname, add_shard.login);
+	PERFORM pdns_cluster._drop_left_server(server);
 	-- ingestion through postgres_fdw: the shard only appends runs (its
 	-- own compaction merges them), in batches of 5000 lines per statement
 	-- (postgres_fdw binds 12 parameters a line, at most 65535 a statement);

@@ -1,0 +1,90 @@
+-- pdns_cluster 0.4 -> 0.5 (docs/scale-out.md): add_shard() drops the
+-- server a shard of the same name had before DROP EXTENSION pdns_cluster
+-- (with its user mappings and foreign tables), instead of failing on it.
+\echo Use "ALTER EXTENSION pdns_cluster UPDATE" to load this file. \quit
+
+-- What add_shard() makes for a shard (its server, user mapping and
+-- foreign tables) is made after CREATE EXTENSION, so it is not part of
+-- the extension, and DROP EXTENSION pdns_cluster leaves it.  When a shard
+-- of the same name is added again (to the extension made anew), the
+-- server left behind is dropped, with all that was made on it.  A server
+-- of that name that add_shard() did not make is refused.
+CREATE FUNCTION _drop_left_server(server name) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	made_here boolean := (SELECT w.fdwname = 'postgres_fdw'
+	                             AND coalesce(s.srvoptions, '{}') @> ARRAY['options=-c pdns.compaction=background',
+	                                                                       'extensions=pdns']
+	                      FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+	                      WHERE s.srvname = server);
+BEGIN
+	IF made_here IS NULL THEN
+		RETURN;
+	ELSIF NOT made_here THEN
+		RAISE EXCEPTION 'server "%" exists, and pdns_cluster did not make it', server
+			USING ERRCODE = 'duplicate_object',
+			      DETAIL = 'add_shard() names a shard''s server "pdns_shard_" and the shard''s name, and makes it '
+			               'with postgres_fdw and options of its own, which this server does not have.',
+			      HINT = 'Drop or rename that server, or add the shard under another name.';
+	END IF;
+	RAISE NOTICE 'dropping server "%", left by an earlier pdns_cluster, with its user mappings and foreign tables',
+		server;
+	PERFORM set_config('client_min_messages', 'warning', true);	-- (not each object; undone on return)
+	EXECUTE format('DROP SERVER %I CASCADE', server);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION add_shard(name text, host text, port integer, dbname text, login text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	new_id integer;
+	server name := 'pdns_shard_' || add_shard.name;
+BEGIN
+	LOCK TABLE pdns_cluster.shards IN SHARE ROW EXCLUSIVE MODE;
+	SELECT count(*) INTO new_id FROM pdns_cluster.shards;
+	INSERT INTO pdns_cluster.shards (id, name, host, port, dbname, login)
+	VALUES (new_id, add_shard.name, add_shard.host, add_shard.port, add_shard.dbname, add_shard.login);
+	PERFORM pdns_cluster._drop_left_server(server);
+	-- ingestion through postgres_fdw: the shard only appends runs (its
+	-- own compaction merges them), in batches of 5000 lines per statement
+	-- (postgres_fdw binds 12 parameters a line, at most 65535 a statement);
+	-- the views: pdns's operators sent to the shard, the shards read side
+	-- by side
+	EXECUTE format('CREATE SERVER %I FOREIGN DATA WRAPPER postgres_fdw '
+	               'OPTIONS (host %L, port %L, dbname %L, options %L, batch_size %L, extensions %L, '
+	               'async_capable %L, fetch_size %L)',
+	               server, add_shard.host, add_shard.port::text, add_shard.dbname,
+	               '-c pdns.compaction=background', '5000', 'pdns', 'true', '10000');
+	IF add_shard.login IS NULL THEN
+		EXECUTE format('CREATE USER MAPPING FOR PUBLIC SERVER %I', server);
+	ELSE
+		-- (no password: the shard's pg_hba.conf trusts the coordinator, by
+		-- certificate or network; docs/scale-out.md)
+		EXECUTE format('CREATE USER MAPPING FOR PUBLIC SERVER %I OPTIONS (user %L, password_required %L)',
+		               server, add_shard.login, 'false');
+	END IF;
+	EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (line text) '
+	               'SERVER %I OPTIONS (schema_name %L, table_name %L)',
+	               'ingest_text_' || add_shard.name, server, 'pdns', 'ingest_text');
+	EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (time text, sensor text, client text, server text, '
+	               'rrname text, rrtype text, class text, ttl text, rdata text, bailiwick text, count text, '
+	               'rcode text) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+	               'native_in_' || add_shard.name, server, 'pdns', 'native_in');
+	EXECUTE format('GRANT INSERT ON pdns_cluster.%I, pdns_cluster.%I TO pdns_ingest',
+	               'ingest_text_' || add_shard.name, 'native_in_' || add_shard.name);
+	PERFORM pdns_cluster._add_view_tables(add_shard.name);
+	PERFORM pdns_cluster._refresh_views();
+	PERFORM pdns_cluster._refresh_proxy();
+	IF (SELECT first_routed IS NULL FROM pdns_cluster.state) THEN
+		DELETE FROM pdns_cluster.slots;
+		INSERT INTO pdns_cluster.slots (slot, shard_id)
+		SELECT g, g % (new_id + 1) FROM generate_series(0, 1023) g;
+	END IF;
+	RETURN new_id;
+END
+$$;
