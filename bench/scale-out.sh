@@ -19,8 +19,10 @@
 #    server.  Target (issue 20): one-name lookups at most 1.5 times
 #    the one server's latency; also the names of one shard alone (its
 #    backend warm, as on a server of its own); the fan-out costs are
-#    printed, and the hop alone (a PL/Proxy call that does nothing on
-#    the shard, against SELECT 1 on the one server);
+#    printed, and what forwarding costs by itself: the lookup sent to
+#    its shard by PL/Proxy with no routing, and the hop alone (a PL/Proxy
+#    call that does nothing on the shard, against SELECT 1 on the one
+#    server);
 #  - the same one-name lookups over HTTP: pdns-api on the coordinator
 #    (lookups = cluster) against pdns-api on the one server (wrk, one
 #    keep-alive connection, the median).
@@ -137,20 +139,42 @@ script probe_domains "lookup_rrset('*.' || :name)" domain
 script probe_addresses "lookup_rdata_ip(:address)" address
 script probe_servers "lookup_rdata_name(:name, 'NS')" server
 script probe_names "rrset_history WHERE rrname = :name" view
-# The hop alone: a PL/Proxy call to the name's shard that does nothing
-# there, against SELECT 1 on the one server.
+# What forwarding costs by itself, the name's shard found by the probe
+# query (not timed): a PL/Proxy call that does nothing there, against
+# SELECT 1 on the one server (the hop alone); and the lookup forwarded
+# to its shard by PL/Proxy with no routing on the coordinator, against
+# the lookup on the one server (what any PL/Proxy coordinator pays: the
+# lookup's statement on the shard besides the client's).
 n_names=$(psql -X -qAt -d $one -c "SELECT count(*) FROM probe_names")
+routed_probe="SELECT name, pdns_cluster.shard_of(name) AS shard FROM probe_names WHERE id = :i"
 pgbench_script "$out/so-hop-one.pgb" "$n_names" "SELECT * FROM probe_names WHERE id = :i" "SELECT 1"
-pgbench_script "$out/so-hop-cluster.pgb" "$n_names" "SELECT * FROM probe_names WHERE id = :i" \
-	"SELECT pdns_cluster._ping(pdns_cluster.shard_of(:name))"
+pgbench_script "$out/so-hop-cluster.pgb" "$n_names" "$routed_probe" "SELECT pdns_cluster._ping(:shard)"
+forwarded="SELECT * FROM pdns_cluster._lookup_rrset_on(:shard, :name, 'ANY', NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, 10000, NULL, NULL)"
+cp "$out/so-name-one.pgb" "$out/so-forwarded-one.pgb"
+pgbench_script "$out/so-forwarded-cluster.pgb" "$n_names" "$routed_probe" "$forwarded"
+cp "$out/so-warm-one.pgb" "$out/so-warmforwarded-one.pgb"
+pgbench_script "$out/so-warmforwarded-cluster.pgb" "$(psql -X -qAt -d $one -c "SELECT count(*) FROM probe_one_shard")" \
+	"SELECT name, pdns_cluster.shard_of(name) AS shard FROM probe_one_shard WHERE id = :i" "$forwarded"
 results=$out/scale-out-latency.txt
 : > "$results"
 for i in $(seq "$RUNS"); do
-	for s in name warm domain address server view hop; do
+	for s in name warm domain address server view forwarded warmforwarded hop; do
 		measure $s-one $one "$out/so-$s-one.pgb" extended
 		measure $s-cluster $coord "$out/so-$s-cluster.pgb" extended
 	done
 done
+
+# A lookup's own work, without a statement of its own: every probe name
+# looked up in one statement, per lookup, on the one server and through
+# the coordinator (the best of RUNS rounds).
+work() {
+	for i in $(seq "$RUNS"); do
+		echo "SELECT count(*) FROM probe_names p CROSS JOIN LATERAL $2.lookup_rrset(p.name) l;"
+	done | psql -X -q -d "$1" -c '\timing on' -f - |
+		awk -v n="$n_names" '/^Time:/ && (b == "" || $2 < b) { b = $2 } END { printf "%.0f", b * 1000 / n }'
+}
+work_one=$(work $one pdns)
+work_cluster=$(work $coord pdns_cluster)
 
 # pdns-api on both (lookups = local on the one server, lookups = cluster
 # on the coordinator): one-name rrset lookups over HTTP, one keep-alive
@@ -249,12 +273,16 @@ INSERT INTO bench_result (section, measure, pdns, baseline, unit, target) VALUES
 ('lookup', 'lookup_rdata_ip(address): coordinator (3 shards) vs one server', $(lat address-cluster), $(lat address-one), 'us', ''),
 ('lookup', 'lookup_rdata_name(name server, NS): coordinator (3 shards) vs one server', $(lat server-cluster), $(lat server-one), 'us', ''),
 ('lookup', 'rrset_history WHERE rrname = name: coordinator (3 shards) vs one server', $(lat view-cluster), $(lat view-one), 'us', ''),
+('lookup', 'lookup_rrset(name) forwarded by PL/Proxy to its shard, no routing, vs one server', $(lat forwarded-cluster), $(lat forwarded-one), 'us', ''),
+('lookup', 'the same, names of one shard (its backend warm)', $(lat warmforwarded-cluster), $(lat warmforwarded-one), 'us', ''),
 ('lookup', 'the hop alone: a PL/Proxy call that does nothing on the shard vs SELECT 1 on one server', $(lat hop-cluster), $(lat hop-one), 'us', ''),
 ('lookup', 'pdns-api, GET lookup/rrset/name (median): on the coordinator vs on one server', $(lat http-cluster), $(lat http-one), 'us', '<= 1.50');
 INSERT INTO bench_info VALUES
 ('ingest seconds: plain COPY, one server, coordinator COPY, shards'' compactions (side by side)',
  '$t_plain, $t_one, $t_route, $t_compact'),
 ('RRsets per shard', '$per_shard (one server: $(rows $one))'),
+('lookup_rrset(name), every probe name in one statement, us per lookup: one server; coordinator',
+ '$work_one; $work_cluster'),
 ('adding a fourth shard: every 4th slot moved to it (RRsets, seconds, RRsets/s)',
  '$moved, $t_move, ' || round($moved / $t_move)),
 ('store bytes, tables + indexes: the three shards; the one server',
