@@ -1,7 +1,20 @@
--- pdns_cluster 0.4 -> 0.5 (docs/scale-out.md): add_shard() drops the
--- server a shard of the same name had before DROP EXTENSION pdns_cluster
--- (with its user mappings and foreign tables), instead of failing on it.
+-- pdns_cluster 0.4 -> 0.5 (docs/scale-out.md): a coordinator restored
+-- from pg_dump works (its shards, slot map and state are dumped, and its
+-- views are made again when pg_restore brings the shards); add_shard()
+-- drops the server a shard of the same name had before DROP EXTENSION
+-- pdns_cluster (with its user mappings and foreign tables), instead of
+-- failing on it.
 \echo Use "ALTER EXTENSION pdns_cluster UPDATE" to load this file. \quit
+
+-- (state's row is now made by the first routing: a restore brings it)
+DELETE FROM state WHERE first_routed IS NULL;
+GRANT INSERT ON state TO pdns_ingest;
+
+-- What the coordinator knows is in these tables (the rest is made from
+-- them): pg_dump dumps their rows.
+SELECT pg_catalog.pg_extension_config_dump('shards', '');
+SELECT pg_catalog.pg_extension_config_dump('slots', '');
+SELECT pg_catalog.pg_extension_config_dump('state', '');
 
 -- What add_shard() makes for a shard (its server, user mapping and
 -- foreign tables) is made after CREATE EXTENSION, so it is not part of
@@ -47,9 +60,11 @@ DECLARE
 BEGIN
 	LOCK TABLE pdns_cluster.shards IN SHARE ROW EXCLUSIVE MODE;
 	SELECT count(*) INTO new_id FROM pdns_cluster.shards;
+	IF NOT EXISTS (SELECT FROM pdns_cluster.shards s WHERE s.name = add_shard.name) THEN
+		PERFORM pdns_cluster._drop_left_server(server);	-- (before the insert, whose trigger would make views of what was left)
+	END IF;
 	INSERT INTO pdns_cluster.shards (id, name, host, port, dbname, login)
 	VALUES (new_id, add_shard.name, add_shard.host, add_shard.port, add_shard.dbname, add_shard.login);
-	PERFORM pdns_cluster._drop_left_server(server);
 	-- ingestion through postgres_fdw: the shard only appends runs (its
 	-- own compaction merges them), in batches of 5000 lines per statement
 	-- (postgres_fdw binds 12 parameters a line, at most 65535 a statement);
@@ -80,7 +95,7 @@ BEGIN
 	PERFORM pdns_cluster._add_view_tables(add_shard.name);
 	PERFORM pdns_cluster._refresh_views();
 	PERFORM pdns_cluster._refresh_proxy();
-	IF (SELECT first_routed IS NULL FROM pdns_cluster.state) THEN
+	IF NOT EXISTS (SELECT FROM pdns_cluster.state WHERE first_routed IS NOT NULL) THEN
 		DELETE FROM pdns_cluster.slots;
 		INSERT INTO pdns_cluster.slots (slot, shard_id)
 		SELECT g, g % (new_id + 1) FROM generate_series(0, 1023) g;
@@ -88,3 +103,24 @@ BEGIN
 	RETURN new_id;
 END
 $$;
+
+-- A coordinator restored from pg_dump: pg_restore makes the extension
+-- (these views reading no shard), then the servers and foreign tables
+-- add_shard() made, then the rows of pdns_cluster.shards, when the views
+-- are made again.  (add_shard() inserts its shard before it makes the
+-- shard's foreign tables, and makes the views itself.)
+CREATE FUNCTION _shards_inserted() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pdns_cluster.shards s,
+	                          unnest(pdns_cluster._cluster_views() || pdns_cluster._cluster_sums()
+	                                 || pdns_cluster._cluster_per_sensor()) v
+	               WHERE to_regclass(format('pdns_cluster.%I', v || '_' || s.name)) IS NULL) THEN
+		PERFORM pdns_cluster._refresh_views();
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER views AFTER INSERT ON shards FOR EACH STATEMENT EXECUTE FUNCTION _shards_inserted();

@@ -40,13 +40,19 @@ CREATE TABLE slots (
 );
 COMMENT ON TABLE slots IS 'which shard holds the registered domains that hash to each of the 1024 slots';
 
--- One row: whether lines were ever routed (after which adding a shard no
--- longer moves slots by itself: their rows would stay behind).
+-- When lines were first routed (after which adding a shard no longer
+-- moves slots by itself: their rows would stay behind): one row, made
+-- then.
 CREATE TABLE state (
 	singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
 	first_routed timestamptz
 );
-INSERT INTO state DEFAULT VALUES;
+
+-- What the coordinator knows is in these tables (the rest is made from
+-- them): pg_dump dumps their rows.
+SELECT pg_catalog.pg_extension_config_dump('shards', '');
+SELECT pg_catalog.pg_extension_config_dump('slots', '');
+SELECT pg_catalog.pg_extension_config_dump('state', '');
 
 -- The slot of a name: its registered domain (the name itself when it has
 -- none: a public suffix, a name under no listed suffix), hashed with
@@ -164,9 +170,11 @@ DECLARE
 BEGIN
 	LOCK TABLE pdns_cluster.shards IN SHARE ROW EXCLUSIVE MODE;
 	SELECT count(*) INTO new_id FROM pdns_cluster.shards;
+	IF NOT EXISTS (SELECT FROM pdns_cluster.shards s WHERE s.name = add_shard.name) THEN
+		PERFORM pdns_cluster._drop_left_server(server);	-- (before the insert, whose trigger would make views of what was left)
+	END IF;
 	INSERT INTO pdns_cluster.shards (id, name, host, port, dbname, login)
 	VALUES (new_id, add_shard.name, add_shard.host, add_shard.port, add_shard.dbname, add_shard.login);
-	PERFORM pdns_cluster._drop_left_server(server);
 	-- ingestion through postgres_fdw: the shard only appends runs (its
 	-- own compaction merges them), in batches of 5000 lines per statement
 	-- (postgres_fdw binds 12 parameters a line, at most 65535 a statement);
@@ -197,7 +205,7 @@ BEGIN
 	PERFORM pdns_cluster._add_view_tables(add_shard.name);
 	PERFORM pdns_cluster._refresh_views();
 	PERFORM pdns_cluster._refresh_proxy();
-	IF (SELECT first_routed IS NULL FROM pdns_cluster.state) THEN
+	IF NOT EXISTS (SELECT FROM pdns_cluster.state WHERE first_routed IS NOT NULL) THEN
 		DELETE FROM pdns_cluster.slots;
 		INSERT INTO pdns_cluster.slots (slot, shard_id)
 		SELECT g, g % (new_id + 1) FROM generate_series(0, 1023) g;
@@ -240,4 +248,4 @@ REVOKE EXECUTE ON FUNCTION add_shard(text, text, integer, text, text),
 -- (the foreign tables of each shard: add_shard()).
 GRANT USAGE ON SCHEMA pdns_cluster TO pdns_analyst, pdns_ingest;
 GRANT SELECT ON shards, slots TO pdns_analyst, pdns_ingest;
-GRANT SELECT, UPDATE ON state TO pdns_ingest;
+GRANT SELECT, INSERT, UPDATE ON state TO pdns_ingest;

@@ -118,6 +118,27 @@ REVOKE EXECUTE ON FUNCTION _add_view_tables(text), _refresh_views() FROM PUBLIC;
 
 SELECT _refresh_views();
 
+-- A coordinator restored from pg_dump: pg_restore makes the extension
+-- (these views reading no shard), then the servers and foreign tables
+-- add_shard() made, then the rows of pdns_cluster.shards, when the views
+-- are made again.  (add_shard() inserts its shard before it makes the
+-- shard's foreign tables, and makes the views itself.)
+CREATE FUNCTION _shards_inserted() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pdns_cluster.shards s,
+	                          unnest(pdns_cluster._cluster_views() || pdns_cluster._cluster_sums()
+	                                 || pdns_cluster._cluster_per_sensor()) v
+	               WHERE to_regclass(format('pdns_cluster.%I', v || '_' || s.name)) IS NULL) THEN
+		PERFORM pdns_cluster._refresh_views();
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER views AFTER INSERT ON shards FOR EACH STATEMENT EXECUTE FUNCTION _shards_inserted();
+
 COMMENT ON VIEW rrset_history IS 'what each name resolved to, and when (filter on rrname), from every shard';
 COMMENT ON VIEW ip_history IS
 	'which names pointed at an address, and when (filter on address, e.g. <<= a CIDR), from every shard';

@@ -329,7 +329,14 @@ pdns_cluster_route_send(PG_FUNCTION_ARGS)
 	for (int i = 0; i < route.nshards; i++)
 		route_send(i);
 	SPI_connect();
-	SPI_execute("UPDATE pdns_cluster.state SET first_routed = now() WHERE first_routed IS NULL", false, 0);
+	/*
+	 * The row is made by the first routing (pdns_cluster 0.5: so that a
+	 * restored dump brings it); an older install has it with NULL.
+	 * (Neither statement locks the row once it is set.)
+	 */
+	SPI_execute("INSERT INTO pdns_cluster.state (first_routed) SELECT now() "
+				"WHERE NOT EXISTS (SELECT FROM pdns_cluster.state) ON CONFLICT DO NOTHING; "
+				"UPDATE pdns_cluster.state SET first_routed = now() WHERE first_routed IS NULL", false, 0);
 	SPI_finish();
 	MemoryContextDelete(route.cxt);
 	route_forget();

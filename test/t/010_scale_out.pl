@@ -709,5 +709,38 @@ store_matches('a COPY routed after a move');
 lookups_match('a COPY routed after a move');
 is(rows_elsewhere($_), 0, "after the COPY, shard $_ holds rows of its own slots only") for 0 .. 3;
 
+# The coordinator restored from pg_dump on a new server, roles first (as
+# docs/ingest.md restores one server): the shards, the slot map (moved
+# slots included) and when lines were first routed come with it, and the
+# servers, user mappings and foreign tables add_shard() made; the views
+# read the shards again.  It answers as the one server, and routes a new
+# batch by the restored map.
+my $restored = pdns_cluster('coordinator_restored');
+my $coordinator_state = q{SELECT (SELECT string_agg(slot || ':' || shard_id, ',' ORDER BY slot) FROM pdns_cluster.slots),
+	(SELECT string_agg(concat_ws(':', id, name, host, port, dbname, login), ',' ORDER BY id) FROM pdns_cluster.shards),
+	(SELECT first_routed FROM pdns_cluster.state)};
+$coord->command_ok([ 'pg_dumpall', '--globals-only', '-f', "$dir/coordinator_roles.sql" ], 'coordinator: roles dumped');
+$coord->command_ok([ 'pg_dump', '-Fc', '-f', "$dir/coordinator.dump", 'pdns' ], 'coordinator dumped');
+$restored->command_ok([ 'psql', '-X', '-q', '-f', "$dir/coordinator_roles.sql", 'postgres' ],
+	'the roles made on the new server');
+$restored->safe_psql('postgres', 'CREATE DATABASE pdns');
+my ($restore_ret, $restore_out, $restore_err);
+IPC::Run::run([ 'pg_restore', '-d', $restored->connstr('pdns'), "$dir/coordinator.dump" ],
+	'>', \$restore_out, '2>', \$restore_err);
+is($restore_err, '', 'pg_restore of the coordinator reports no error');
+is($restored->safe_psql('pdns', $coordinator_state), $coord->safe_psql('pdns', $coordinator_state),
+	'restored: the slot map, the shards and when lines were first routed');
+$coord->stop;
+$coord = $restored;
+lookups_match('the coordinator restored on a new server');
+views_match('the coordinator restored on a new server');
+searches_match('the coordinator restored on a new server');
+my $after_restore = make_batch(tag => 'i', lines => 2000, seed => 9, dir => $dir, zone => 'example', names => 1500);
+my ($after_restore_ret, $after_restore_err) = load($after_restore, 'lines');
+is($after_restore_ret . $after_restore_err, '0', 'a batch through the restored coordinator');
+compact_shards();
+store_matches('a batch through the restored coordinator');
+is(rows_elsewhere($_), 0, "after it, shard $_ holds rows of its own slots only") for 0 .. 3;
+
 $_->stop for @shards, $single, $coord;
 done_testing();
