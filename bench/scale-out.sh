@@ -146,15 +146,18 @@ script probe_names "rrset_history WHERE rrname = :name" view
 # the lookup on the one server (what any PL/Proxy coordinator pays: the
 # lookup's statement on the shard besides the client's).
 n_names=$(psql -X -qAt -d $one -c "SELECT count(*) FROM probe_names")
-routed_probe="SELECT name, pdns_cluster.shard_of(name) AS shard FROM probe_names WHERE id = :i"
+# routed_probe TABLE: a probe of TABLE's names that finds each one's shard.
+routed_probe() {
+	echo "SELECT name, pdns_cluster.shard_of(name) AS shard FROM $1 WHERE id = :i"
+}
 pgbench_script "$out/so-hop-one.pgb" "$n_names" "SELECT * FROM probe_names WHERE id = :i" "SELECT 1"
-pgbench_script "$out/so-hop-cluster.pgb" "$n_names" "$routed_probe" "SELECT pdns_cluster._ping(:shard)"
+pgbench_script "$out/so-hop-cluster.pgb" "$n_names" "$(routed_probe probe_names)" "SELECT pdns_cluster._ping(:shard)"
 forwarded="SELECT * FROM pdns_cluster._lookup_rrset_on(:shard, :name, 'ANY', NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, 10000, NULL, NULL)"
 cp "$out/so-name-one.pgb" "$out/so-forwarded-one.pgb"
-pgbench_script "$out/so-forwarded-cluster.pgb" "$n_names" "$routed_probe" "$forwarded"
+pgbench_script "$out/so-forwarded-cluster.pgb" "$n_names" "$(routed_probe probe_names)" "$forwarded"
 cp "$out/so-warm-one.pgb" "$out/so-warmforwarded-one.pgb"
 pgbench_script "$out/so-warmforwarded-cluster.pgb" "$(psql -X -qAt -d $one -c "SELECT count(*) FROM probe_one_shard")" \
-	"SELECT name, pdns_cluster.shard_of(name) AS shard FROM probe_one_shard WHERE id = :i" "$forwarded"
+	"$(routed_probe probe_one_shard)" "$forwarded"
 results=$out/scale-out-latency.txt
 : > "$results"
 for i in $(seq "$RUNS"); do

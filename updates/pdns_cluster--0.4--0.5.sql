@@ -104,6 +104,31 @@ BEGIN
 END
 $$;
 
+-- Every view and table of pdns that each shard's foreign tables
+-- (pdns_cluster.<view>_<shard>) read.
+CREATE FUNCTION _view_tables() RETURNS text[]
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+	SELECT pdns_cluster._cluster_views() || pdns_cluster._cluster_sums() || pdns_cluster._cluster_per_sensor();
+END;
+
+-- A shard's views as foreign tables pdns_cluster.<view>_<shard>.
+CREATE OR REPLACE FUNCTION _add_view_tables(shard text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v text;
+BEGIN
+	FOREACH v IN ARRAY pdns_cluster._view_tables() LOOP
+		-- (those it has already: a shard added before an update brought more)
+		CONTINUE WHEN to_regclass(format('pdns_cluster.%I', v || '_' || shard)) IS NOT NULL;
+		EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (%s) SERVER %I OPTIONS (schema_name %L, table_name %L)',
+		               v || '_' || shard, pdns_cluster._view_columns(v), 'pdns_shard_' || shard, 'pdns', v);
+	END LOOP;
+END
+$$;
+
 -- A coordinator restored from pg_dump: pg_restore makes the extension
 -- (these views reading no shard), then the servers and foreign tables
 -- add_shard() made, then the rows of pdns_cluster.shards, when the views
@@ -114,9 +139,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF NOT EXISTS (SELECT FROM pdns_cluster.shards s,
-	                          unnest(pdns_cluster._cluster_views() || pdns_cluster._cluster_sums()
-	                                 || pdns_cluster._cluster_per_sensor()) v
+	IF NOT EXISTS (SELECT FROM pdns_cluster.shards s, unnest(pdns_cluster._view_tables()) v
 	               WHERE to_regclass(format('pdns_cluster.%I', v || '_' || s.name)) IS NULL) THEN
 		PERFORM pdns_cluster._refresh_views();
 	END IF;

@@ -42,6 +42,14 @@ BEGIN ATOMIC
 	SELECT ARRAY['sensor_rollups', 'sensors'];
 END;
 
+-- Every view and table of pdns that each shard's foreign tables
+-- (pdns_cluster.<view>_<shard>) read.
+CREATE FUNCTION _view_tables() RETURNS text[]
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+	SELECT pdns_cluster._cluster_views() || pdns_cluster._cluster_sums() || pdns_cluster._cluster_per_sensor();
+END;
+
 -- The schema of the hll extension (the coordinator's functions name it).
 CREATE FUNCTION _hll_schema() RETURNS text
 LANGUAGE sql STABLE
@@ -66,8 +74,7 @@ AS $$
 DECLARE
 	v text;
 BEGIN
-	FOREACH v IN ARRAY pdns_cluster._cluster_views() || pdns_cluster._cluster_sums()
-	                   || pdns_cluster._cluster_per_sensor() LOOP
+	FOREACH v IN ARRAY pdns_cluster._view_tables() LOOP
 		-- (those it has already: a shard added before an update brought more)
 		CONTINUE WHEN to_regclass(format('pdns_cluster.%I', v || '_' || shard)) IS NOT NULL;
 		EXECUTE format('CREATE FOREIGN TABLE pdns_cluster.%I (%s) SERVER %I OPTIONS (schema_name %L, table_name %L)',
@@ -128,9 +135,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF NOT EXISTS (SELECT FROM pdns_cluster.shards s,
-	                          unnest(pdns_cluster._cluster_views() || pdns_cluster._cluster_sums()
-	                                 || pdns_cluster._cluster_per_sensor()) v
+	IF NOT EXISTS (SELECT FROM pdns_cluster.shards s, unnest(pdns_cluster._view_tables()) v
 	               WHERE to_regclass(format('pdns_cluster.%I', v || '_' || s.name)) IS NULL) THEN
 		PERFORM pdns_cluster._refresh_views();
 	END IF;

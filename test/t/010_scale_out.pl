@@ -724,7 +724,7 @@ $coord->command_ok([ 'pg_dump', '-Fc', '-f', "$dir/coordinator.dump", 'pdns' ], 
 $restored->command_ok([ 'psql', '-X', '-q', '-f', "$dir/coordinator_roles.sql", 'postgres' ],
 	'the roles made on the new server');
 $restored->safe_psql('postgres', 'CREATE DATABASE pdns');
-my ($restore_ret, $restore_out, $restore_err);
+my ($restore_out, $restore_err);
 IPC::Run::run([ 'pg_restore', '-d', $restored->connstr('pdns'), "$dir/coordinator.dump" ],
 	'>', \$restore_out, '2>', \$restore_err);
 is($restore_err, '', 'pg_restore of the coordinator reports no error');
